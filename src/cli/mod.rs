@@ -1,0 +1,35 @@
+//! The command line: one file per subcommand, each an `Args` struct and a `run` function
+//! that does nothing but call the library and print.
+
+mod fmt;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+use crate::exit::Exit;
+
+/// git chant: work specs for coding agents, kept on git refs instead of in the working tree.
+#[derive(Debug, Parser)]
+#[command(
+    name = "git-chant",
+    bin_name = "git chant",
+    version,
+    about,
+    after_help = "Examples:\n  git chant fmt --check fixtures/valid/*.md   report specs that are not canonical\n  git chant fmt spec.md                       rewrite a spec file in canonical form\n\nRun `git chant <command> --help` for the options of a command."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Fmt(fmt::FmtArgs),
+}
+
+/// Runs a parsed command line; the `Exit` is the process's exit code on success.
+pub fn run(cli: Cli) -> Result<Exit, Error> {
+    match cli.command {
+        Command::Fmt(args) => fmt::run(args),
+    }
+}

@@ -1,0 +1,51 @@
+//! The error every command returns: each module's own error, carried unchanged, so its
+//! diagnostic and its row of the exit-code table reach the user intact.
+
+use std::path::PathBuf;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::exit::{Exit, ExitCode};
+use crate::spec::{id::IdError, SpecError};
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Spec(#[from] SpecError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Id(#[from] IdError),
+
+    #[error("cannot read {}: {source}", path.display())]
+    #[diagnostic(
+        code(chant::io::read),
+        help("check that the path exists and is readable")
+    )]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write {}: {source}", path.display())]
+    #[diagnostic(
+        code(chant::io::write),
+        help("check the permissions of the file and its folder")
+    )]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl ExitCode for Error {
+    fn exit(&self) -> Exit {
+        match self {
+            Error::Spec(e) => e.exit(),
+            Error::Id(e) => e.exit(),
+            Error::Read { .. } | Error::Write { .. } => Exit::User,
+        }
+    }
+}

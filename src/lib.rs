@@ -1,0 +1,13 @@
+//! git chant keeps AI-agent work specs inside git: specs are blobs on `refs/chant/specs`,
+//! status events are notes on the commits that did the work, and `git chant …` reads and
+//! advances that state without touching the working tree, the index or HEAD.
+//!
+//! The library takes its inputs explicitly; `src/main.rs` and `src/cli/` are thin layers
+//! over it, so tests call the same functions the commands do.
+
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod exit;
+pub mod spec;
+pub mod unified;

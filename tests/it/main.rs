@@ -1,0 +1,29 @@
+//! The integration tests: one binary, one module per area. Commands run as real processes
+//! of the built `git-chant` binary.
+
+mod fmt;
+mod spec_props;
+
+use std::path::PathBuf;
+
+/// The repository's `fixtures/` folder.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Sorted files of one fixtures folder.
+pub fn fixture_files(folder: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures().join(folder))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// A `git-chant` command with a hermetic environment: no colour, UTC.
+pub fn chant() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_git-chant"));
+    cmd.env("NO_COLOR", "1").env("TZ", "UTC");
+    cmd
+}
