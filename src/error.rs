@@ -19,6 +19,17 @@ pub enum Error {
     #[diagnostic(transparent)]
     Id(#[from] IdError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Store(#[from] crate::store::StoreError),
+
+    #[error("a spec with id `{id}` already exists")]
+    #[diagnostic(
+        code(chant::add::id_taken),
+        help("choose another `--id`, or `git chant show {id}` to see the existing spec")
+    )]
+    IdTaken { id: String },
+
     #[error("cannot read {}: {source}", path.display())]
     #[diagnostic(
         code(chant::io::read),
@@ -45,6 +56,8 @@ impl ExitCode for Error {
         match self {
             Error::Spec(e) => e.exit(),
             Error::Id(e) => e.exit(),
+            Error::Store(e) => e.exit(),
+            Error::IdTaken { .. } => Exit::User,
             Error::Read { .. } | Error::Write { .. } => Exit::User,
         }
     }

@@ -11,3 +11,7 @@ pub mod error;
 pub mod exit;
 pub mod spec;
 pub mod unified;
+pub mod notes;
+pub mod store;
+pub mod lifecycle;
+pub mod ops;

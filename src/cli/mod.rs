@@ -1,7 +1,12 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run` function
 //! that does nothing but call the library and print.
 
+mod add;
+mod event;
 mod fmt;
+mod init;
+mod list;
+mod show;
 
 use clap::{Parser, Subcommand};
 
@@ -15,7 +20,7 @@ use crate::exit::Exit;
     bin_name = "git chant",
     version,
     about,
-    after_help = "Examples:\n  git chant fmt --check fixtures/valid/*.md   report specs that are not canonical\n  git chant fmt spec.md                       rewrite a spec file in canonical form\n\nRun `git chant <command> --help` for the options of a command."
+    after_help = "Examples:\n  git chant init                              create the ledger in this repository\n  git chant add \"Fix the race\" --label bug     add a spec, print its id\n  git chant list --json                       every live spec as JSON\n  git chant show 003-root-cause               one spec, its readiness and notes\n  git chant fmt --check fixtures/valid/*.md   report specs that are not canonical\n  git chant fmt spec.md                       rewrite a spec file in canonical form\n\nRun `git chant <command> --help` for the options of a command."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,12 +29,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(init::InitArgs),
+    Add(add::AddArgs),
+    List(list::ListArgs),
+    Show(show::ShowArgs),
     Fmt(fmt::FmtArgs),
+    #[command(hide = true)]
+    Event(event::EventArgs),
 }
 
 /// Runs a parsed command line; the `Exit` is the process's exit code on success.
 pub fn run(cli: Cli) -> Result<Exit, Error> {
     match cli.command {
+        Command::Init(args) => init::run(args),
+        Command::Add(args) => add::run(args),
+        Command::List(args) => list::run(args),
+        Command::Show(args) => show::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Event(args) => event::run(args),
     }
 }

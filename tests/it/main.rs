@@ -2,6 +2,8 @@
 //! of the built `git-chant` binary.
 
 mod fmt;
+mod harness;
+mod ledger;
 mod spec_props;
 
 use std::path::PathBuf;

@@ -1,0 +1,72 @@
+//! `git chant add`: create a spec and print its id.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::ops::{self, NewSpec};
+use crate::store::Store;
+
+/// Add a spec to the ledger and print its id.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -")]
+pub struct AddArgs {
+    /// The title (the body's `# ` line).
+    title: String,
+    /// A hand-chosen id instead of a generated YYYY-MM-DD-SSS-RRR one.
+    #[arg(long)]
+    id: Option<String>,
+    /// Spec type: code, task, driver, group, research, documentation.
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: Option<String>,
+    /// A spec this one depends on (short ids resolve); repeatable.
+    #[arg(long = "depends-on", value_name = "ID")]
+    depends_on: Vec<String>,
+    /// A label; repeatable.
+    #[arg(long = "label")]
+    labels: Vec<String>,
+    /// A file the work targets; repeatable.
+    #[arg(long = "target", value_name = "PATH")]
+    targets: Vec<String>,
+    /// The prompt template to work it with.
+    #[arg(long)]
+    prompt: Option<String>,
+    /// The markdown body from a file, or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+}
+
+pub fn run(args: AddArgs) -> Result<Exit, Error> {
+    let body = match &args.body_file {
+        None => None,
+        Some(path) => Some(read_body(path)?),
+    };
+    let new = NewSpec {
+        title: args.title,
+        id: args.id,
+        kind: args.kind,
+        depends_on: args.depends_on,
+        labels: args.labels,
+        target_files: args.targets,
+        prompt: args.prompt,
+        body,
+    };
+    let store = Store::open(".")?;
+    let id = ops::add(&store, &new, &ops::today())?;
+    println!("{id}");
+    Ok(Exit::Ok)
+}
+
+fn read_body(path: &PathBuf) -> Result<String, Error> {
+    let err = |source| Error::Read { path: path.clone(), source };
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(err)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(err)
+    }
+}

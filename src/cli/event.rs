@@ -1,0 +1,55 @@
+//! `git chant event` (hidden, for tools and tests): append a status event to a commit's
+//! note on refs/notes/chant, by compare-and-swap.
+
+use clap::Args;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::notes::Event;
+use crate::store::paths::NOTES_REF;
+use crate::store::{Change, Context, NoteAppend, Store};
+
+/// Append one status event line to the note of a commit.
+#[derive(Debug, Args)]
+pub struct EventArgs {
+    /// The commit to annotate.
+    commit: String,
+    /// The spec the event belongs to.
+    spec: String,
+    /// The event word, e.g. `commit` or `pending->in_progress`.
+    event: String,
+    /// `key=value` attributes.
+    attrs: Vec<String>,
+}
+
+pub fn run(args: EventArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let commit = store
+        .repo()
+        .rev_parse_single(args.commit.as_str())
+        .context(|| format!("resolving {}", args.commit))?
+        .detach();
+    let now = time::OffsetDateTime::now_utc();
+    let at = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        now.year(), u8::from(now.month()), now.day(), now.hour(), now.minute(), now.second()
+    );
+    let mut event = Event::new(at, &args.spec, &args.event);
+    for attr in &args.attrs {
+        let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
+        event = event.with(k, v);
+    }
+    let line = event.to_line();
+    store.update(|_| {
+        let change = Change {
+            notes: vec![NoteAppend {
+                notes_ref: NOTES_REF.into(),
+                commit,
+                lines: vec![line.clone()],
+            }],
+            ..Change::default()
+        };
+        Ok::<_, Error>((change, ()))
+    })?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,115 @@
+//! `git chant show`: one spec with its readiness and the status notes of its commits.
+
+use std::io::Write;
+
+use clap::Args;
+use serde_json::json;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::lifecycle;
+use crate::notes::{self, Event};
+use crate::spec::{id, Spec};
+use crate::store::index::{Index, Summary};
+use crate::store::ledger::Snapshot;
+use crate::store::{Store, StoreError};
+
+/// Show a spec: its text, whether it is ready (and what blocks it), and the status events
+/// noted on its commits.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  git chant show 003-root-cause\n  git chant show r2x            a unique suffix or substring is enough\n  git chant show 003 --raw      the blob exactly as stored\n  git chant show 003 --json")]
+pub struct ShowArgs {
+    /// The spec id (short forms resolve).
+    id: String,
+    /// Print the stored bytes and nothing else.
+    #[arg(long, conflicts_with = "json")]
+    raw: bool,
+    /// One JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: ShowArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let snapshot = store.snapshot()?;
+    // An exact id is one path lookup; only a short id needs the index.
+    let entry = match snapshot.locate(&args.id)? {
+        Some(entry) => entry,
+        None => {
+            let index = Index::load(&store, &snapshot)?;
+            let full = id::resolve(&args.id, index.ids())?;
+            snapshot.locate(&full)?.ok_or(StoreError::Corrupt {
+                what: format!("{full} is in the index but not in the ledger"),
+            })?
+        }
+    };
+    let bytes = snapshot.blob(entry.blob)?;
+    if args.raw {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&bytes);
+        return Ok(Exit::Ok);
+    }
+    let spec = Spec::parse(&entry.id, &bytes)?;
+    let summary = Summary::of(&entry, &bytes);
+    let deps = dependencies(&snapshot, &summary)?;
+    let blocked_by = lifecycle::blockers(&summary, |d| deps.iter().find(|s| s.id == d));
+    let ready = summary.status == "pending" && blocked_by.is_empty();
+    let events = commit_events(&store, &spec)?;
+    if args.json {
+        let frontmatter = serde_json::to_value(spec.frontmatter().to_mapping()).unwrap_or_default();
+        let value = json!({
+            "id": entry.id,
+            "title": summary.title,
+            "status": summary.status,
+            "type": summary.kind,
+            "archived": entry.archived,
+            "frontmatter": frontmatter,
+            "body": spec.body(),
+            "ready": ready,
+            "blocked_by": blocked_by,
+            "criteria": {"checked": summary.checked, "total": summary.total},
+            "notes": events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(Exit::Ok);
+    }
+    print!("{}", spec.render());
+    println!();
+    let archived = if entry.archived { " (archived)" } else { "" };
+    match (ready, blocked_by.is_empty()) {
+        (true, _) => println!("-- {}{archived}: ready", entry.id),
+        (false, true) => println!("-- {}{archived}: {}", entry.id, summary.status),
+        (false, false) => println!("-- {}{archived}: blocked: {}", entry.id, blocked_by.join("; ")),
+    }
+    for (commit, event) in &events {
+        println!("   {} {}", &commit[..commit.len().min(12)], event.to_line());
+    }
+    Ok(Exit::Ok)
+}
+
+/// Summaries of the specs `summary` depends on (and earlier group siblings), read by path.
+fn dependencies(snapshot: &Snapshot<'_>, summary: &Summary) -> Result<Vec<Summary>, Error> {
+    let mut ids = summary.depends_on.clone();
+    if let (Some(driver), Some(n)) = (id::driver_of(&summary.id), id::member_number(&summary.id)) {
+        ids.extend((1..n).map(|k| format!("{driver}.{k}")));
+    }
+    let mut found = Vec::new();
+    for dep in ids {
+        if let Some(entry) = snapshot.locate(&dep)? {
+            found.push(Summary::of(&entry, &snapshot.blob(entry.blob)?));
+        }
+    }
+    Ok(found)
+}
+
+/// The status events noted on the spec's commits, for this spec.
+fn commit_events(store: &Store, spec: &Spec) -> Result<Vec<(String, Event)>, Error> {
+    let mut all = Vec::new();
+    for commit in spec.commits() {
+        let Ok(id) = store.repo().rev_parse_single(commit) else { continue };
+        for event in notes::events(store, id.detach())? {
+            all.push((id.to_string(), event));
+        }
+    }
+    Ok(all)
+}

@@ -1,0 +1,124 @@
+//! The ledger operations behind the commands: `init` and `add` so far. Each takes its
+//! inputs explicitly and writes through the compare-and-swap loop.
+
+use serde_yaml::Value;
+
+use crate::error::Error;
+use crate::spec::{id, Spec};
+use crate::store::index::Index;
+use crate::store::paths::{spec_path, CONFIG_PATH, FORMAT, FORMAT_PATH};
+use crate::store::{Change, Store, StoreError};
+
+/// The `config.md` a new ledger starts with (upstream chant's format).
+pub const DEFAULT_CONFIG: &str = "---\nproject:\n  name: project\ndefaults:\n  prompt: standard\n---\n# Project configuration\n\nSettings for git chant and upstream chant. Edit with `git chant edit` once that exists,\nor replace this file in the ledger.\n";
+
+/// The prompt `git chant work` uses unless a spec names another.
+pub const DEFAULT_PROMPT: &str = "---\nname: standard\n---\n# {{spec.title}}\n\nYou are working on spec {{spec.id}} in {{worktree.path}}.\n\n{{spec.description}}\n\nCommit your work with a message starting `chant({{spec.id}}): `.\n";
+
+/// Creates the ledger if it does not exist. Returns whether it was created.
+pub fn init(store: &Store) -> Result<bool, Error> {
+    let created = store.update(|snapshot| {
+        if snapshot.commit.is_some() {
+            return Ok::<_, Error>((Change::default(), false));
+        }
+        let change = Change {
+            subject: "init".into(),
+            trailers: vec![("Chant-Op".into(), "init".into())],
+            writes: vec![
+                (FORMAT_PATH.into(), Some(FORMAT.as_bytes().to_vec())),
+                (CONFIG_PATH.into(), Some(DEFAULT_CONFIG.as_bytes().to_vec())),
+                ("prompts/standard.md".into(), Some(DEFAULT_PROMPT.as_bytes().to_vec())),
+            ],
+            notes: Vec::new(),
+        };
+        Ok((change, true))
+    })?;
+    Ok(created)
+}
+
+/// What `add` needs to create a spec.
+#[derive(Debug, Clone, Default)]
+pub struct NewSpec {
+    pub title: String,
+    pub id: Option<String>,
+    pub kind: Option<String>,
+    pub depends_on: Vec<String>,
+    pub labels: Vec<String>,
+    pub target_files: Vec<String>,
+    pub prompt: Option<String>,
+    /// A markdown body; without one, a skeleton with the title and one open criterion.
+    pub body: Option<String>,
+}
+
+impl NewSpec {
+    /// The spec file, before it has an id.
+    pub fn render(&self, depends_on: &[String]) -> String {
+        let list = |items: &[String]| Value::Sequence(items.iter().map(|s| Value::from(s.as_str())).collect());
+        let mut fields = vec![
+            ("type", Value::from(self.kind.as_deref().unwrap_or("code"))),
+            ("status", Value::from("pending")),
+        ];
+        for (key, items) in [("depends_on", depends_on), ("labels", &self.labels), ("target_files", &self.target_files)] {
+            if !items.is_empty() {
+                fields.push((key, list(items)));
+            }
+        }
+        if let Some(prompt) = &self.prompt {
+            fields.push(("prompt", Value::from(prompt.as_str())));
+        }
+        let body = match &self.body {
+            Some(body) if crate::spec::title(body).is_some() => body.clone(),
+            Some(body) => format!("# {}\n\n{body}", self.title),
+            None => format!(
+                "# {}\n\n## Acceptance Criteria\n\n- [ ] Describe what done looks like\n",
+                self.title
+            ),
+        };
+        Spec::new(fields, body).render()
+    }
+}
+
+/// Adds a spec; the id (given, or the next of today's sequence) is allocated inside the
+/// compare-and-swap loop from the live and archived ids, so concurrent adds never share one.
+pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
+    if let Some(given) = &new.id {
+        id::validate(given)?;
+    }
+    store.update(|snapshot| {
+        if snapshot.commit.is_none() {
+            return Err(Error::from(StoreError::NoLedger));
+        }
+        let index = Index::load(store, snapshot)?;
+        let depends_on = new
+            .depends_on
+            .iter()
+            .map(|d| id::resolve(d, index.ids()).map_err(Error::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        let spec_id = match &new.id {
+            Some(given) if index.get(given).is_some() => {
+                return Err(Error::IdTaken { id: given.clone() })
+            }
+            Some(given) => given.clone(),
+            None => id::generate(today, index.ids()),
+        };
+        let bytes = new.render(&depends_on);
+        // The file must load back; a title with YAML-breaking text never reaches the ledger.
+        Spec::parse(&spec_id, bytes.as_bytes())?;
+        let change = Change {
+            subject: format!("add {spec_id}"),
+            trailers: vec![
+                ("Chant-Spec".into(), spec_id.clone()),
+                ("Chant-Op".into(), "add".into()),
+            ],
+            writes: vec![(spec_path(&spec_id, false), Some(bytes.into_bytes()))],
+            notes: Vec::new(),
+        };
+        Ok((change, spec_id))
+    })
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`, for new ids.
+pub fn today() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+}

@@ -1,0 +1,191 @@
+//! Every write: apply an operation to the ledger tip, write the objects, and move the refs
+//! with their expected old values in one transaction; on a lost race, re-apply to the new
+//! tip with bounded, jittered backoff.
+
+use std::time::Duration;
+
+use gix::objs::tree::EntryKind;
+use gix::refs::transaction::{Change as RefChange, LogChange, PreviousValue, RefEdit, RefLog};
+use gix::refs::Target;
+use gix::ObjectId;
+
+use super::ledger::Snapshot;
+use super::paths::LEDGER_REF;
+use super::{Context, Store, StoreError};
+
+/// Attempts before giving up with `LostRace` (exit 3).
+const MAX_ATTEMPTS: u32 = 60;
+/// Backoff grows from 1 ms, doubling, to this cap; each wait is jittered.
+const MAX_BACKOFF_MS: u64 = 64;
+
+/// What one operation changes. Empty means nothing to write.
+#[derive(Debug, Default)]
+pub struct Change {
+    /// `chant: <subject>` is the ledger commit's subject line.
+    pub subject: String,
+    /// `Chant-Spec`, `Chant-Op`, … trailers of the ledger commit.
+    pub trailers: Vec<(String, String)>,
+    /// Files of the ledger tree to write (`Some`) or remove (`None`).
+    pub writes: Vec<(String, Option<Vec<u8>>)>,
+    /// Lines to append to notes, in the same transaction as the ledger commit.
+    pub notes: Vec<NoteAppend>,
+}
+
+/// Lines appended to the note of one commit on one notes ref; lines already present are
+/// not repeated, so re-applying an operation after a lost race adds nothing twice.
+#[derive(Debug, Clone)]
+pub struct NoteAppend {
+    pub notes_ref: String,
+    pub commit: ObjectId,
+    pub lines: Vec<String>,
+}
+
+impl Change {
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.notes.is_empty()
+    }
+
+    fn message(&self) -> String {
+        let mut message = format!("chant: {}\n", self.subject);
+        if !self.trailers.is_empty() {
+            message.push('\n');
+            for (key, value) in &self.trailers {
+                message.push_str(&format!("{key}: {value}\n"));
+            }
+        }
+        message
+    }
+}
+
+impl Store {
+    /// Applies `op` to the ledger tip and commits its `Change` by compare-and-swap,
+    /// re-applying it to the new tip whenever another writer got there first. `op` may run
+    /// several times, so it must only read the snapshot it is given. Returns what `op`
+    /// returned on the attempt that landed.
+    pub fn update<T, E>(
+        &self,
+        mut op: impl FnMut(&Snapshot<'_>) -> Result<(Change, T), E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.ensure_writable()?;
+        let mut backoff_ms = 1;
+        for _ in 0..MAX_ATTEMPTS {
+            let snapshot = self.snapshot_or_empty()?;
+            let (change, value) = op(&snapshot)?;
+            if change.is_empty() {
+                return Ok(value);
+            }
+            let edits = self.prepare(&snapshot, &change)?;
+            match self.repo.edit_references(edits) {
+                Ok(_) => return Ok(value),
+                Err(e) if e.is_conflict() || e.is_retryable() || e.can_retry() => {
+                    std::thread::sleep(Duration::from_micros(jitter(backoff_ms * 1000)));
+                    backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);
+                }
+                Err(e) => {
+                    return Err(StoreError::Git {
+                        context: format!("updating {LEDGER_REF}"),
+                        source: e,
+                    }
+                    .into())
+                }
+            }
+        }
+        Err(StoreError::LostRace {
+            attempts: MAX_ATTEMPTS,
+        }
+        .into())
+    }
+
+    /// Writes the objects of a change and returns the ref edits that publish it.
+    fn prepare(&self, snapshot: &Snapshot<'_>, change: &Change) -> Result<Vec<RefEdit>, StoreError> {
+        self.check_identity()?;
+        let mut edits = Vec::new();
+        if !change.writes.is_empty() {
+            let mut editor = self
+                .repo
+                .edit_tree(snapshot.tree)
+                .context(|| "reading the ledger tree".to_owned())?;
+            for (path, content) in &change.writes {
+                match content {
+                    Some(bytes) => {
+                        let blob = self.repo.write_blob(bytes).context(|| format!("writing {path}"))?;
+                        editor
+                            .upsert(path.as_str(), EntryKind::Blob, blob)
+                            .context(|| format!("adding {path} to the ledger tree"))?;
+                    }
+                    None => {
+                        editor
+                            .remove(path.as_str())
+                            .context(|| format!("removing {path} from the ledger tree"))?;
+                    }
+                }
+            }
+            let tree = editor.write().context(|| "writing the ledger tree".to_owned())?;
+            let commit = self
+                .repo
+                .new_commit(change.message(), tree, snapshot.commit)
+                .context(|| "writing the ledger commit".to_owned())?;
+            edits.push(ref_edit(LEDGER_REF, snapshot.commit, commit.id, &change.subject)?);
+        }
+        let mut refs: Vec<&str> = change.notes.iter().map(|n| n.notes_ref.as_str()).collect();
+        refs.sort();
+        refs.dedup();
+        for notes_ref in refs {
+            let appends = change.notes.iter().filter(|n| n.notes_ref == notes_ref);
+            if let Some(edit) = crate::notes::append_edit(self, notes_ref, appends)? {
+                edits.push(edit);
+            }
+        }
+        Ok(edits)
+    }
+
+    /// A missing `user.name`/`user.email` is a clear error, not a gix message.
+    fn check_identity(&self) -> Result<(), StoreError> {
+        match (self.repo.author(), self.repo.committer()) {
+            (Some(Ok(_)), Some(Ok(_))) => Ok(()),
+            _ => Err(StoreError::NoIdentity),
+        }
+    }
+}
+
+/// The edit moving `name` from `old` (`None`: must not exist yet) to `new`, with a reflog
+/// entry even for refs outside `refs/heads` (git does not log `refs/chant/*` by default).
+pub(crate) fn ref_edit(
+    name: &str,
+    old: Option<ObjectId>,
+    new: impl Into<ObjectId>,
+    subject: &str,
+) -> Result<RefEdit, StoreError> {
+    let expected = match old {
+        Some(old) => PreviousValue::MustExistAndMatch(Target::Object(old)),
+        None => PreviousValue::MustNotExist,
+    };
+    let name = gix::refs::FullName::try_from(name).map_err(|e| StoreError::Corrupt {
+        what: format!("`{name}` is not a valid ref name: {e}"),
+    })?;
+    Ok(RefEdit {
+        change: RefChange::Update {
+            log: LogChange {
+                mode: RefLog::AndReference,
+                force_create_reflog: true,
+                message: format!("chant: {subject}").into(),
+            },
+            expected,
+            new: Target::Object(new.into()),
+        },
+        name,
+        deref: false,
+    })
+}
+
+/// A random wait in `[max/2, max)` microseconds, so racing writers spread out.
+fn jitter(max_micros: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(max_micros);
+    let half = max_micros / 2;
+    half + hasher.finish() % half.max(1)
+}

@@ -1,0 +1,101 @@
+//! What can go wrong reading or writing the ledger, each with the next command to run.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::exit::{Exit, ExitCode};
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum StoreError {
+    #[error("not in a git repository ({path})")]
+    #[diagnostic(
+        code(chant::store::not_a_repo),
+        help("run git chant inside a git repository, or point GIT_DIR at one")
+    )]
+    NotARepo {
+        path: String,
+        #[source]
+        source: gix::Error,
+    },
+
+    #[error("no ledger yet: refs/chant/specs does not exist")]
+    #[diagnostic(
+        code(chant::store::no_ledger),
+        help("run `git chant init` to create it, or `git chant fetch` to get a remote's")
+    )]
+    NoLedger,
+
+    #[error("the ledger is corrupt: {what}")]
+    #[diagnostic(
+        code(chant::store::corrupt),
+        help("`git fsck` checks the objects; `git reflog show refs/chant/specs` lists earlier ledger states to reset to with `git update-ref refs/chant/specs <commit>`")
+    )]
+    Corrupt { what: String },
+
+    #[error("the ledger format is `{found}`, this git chant reads `chant-ledger 1`")]
+    #[diagnostic(
+        code(chant::store::format),
+        help("upgrade git chant (`cargo install --path .` in a newer checkout)")
+    )]
+    UnknownFormat { found: String },
+
+    #[error("no git identity: git chant signs every ledger commit with your name and email")]
+    #[diagnostic(
+        code(chant::store::identity),
+        help("git config --global user.name \"Your Name\" && git config --global user.email you@example.com")
+    )]
+    NoIdentity,
+
+    #[error("refs/chant/specs kept moving: gave up after {attempts} attempts")]
+    #[diagnostic(
+        code(chant::store::lost_race),
+        help("another writer is updating the ledger; nothing was written; run the same command again")
+    )]
+    LostRace { attempts: u32 },
+
+    #[error("refusing to write refs from a server hook")]
+    #[diagnostic(
+        code(chant::store::hook_mode),
+        help("hooks only read; run the command in a clone instead")
+    )]
+    ReadOnly,
+
+    #[error("{context}: {source}")]
+    #[diagnostic(code(chant::store::git))]
+    Git {
+        context: String,
+        #[source]
+        source: gix::Error,
+    },
+
+    #[error("{context}: {source}")]
+    #[diagnostic(code(chant::store::io))]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ExitCode for StoreError {
+    fn exit(&self) -> Exit {
+        match self {
+            StoreError::LostRace { .. } => Exit::Conflict,
+            _ => Exit::User,
+        }
+    }
+}
+
+/// Adds what was being done to a gix error.
+pub(crate) trait Context<T> {
+    fn context(self, what: impl FnOnce() -> String) -> Result<T, StoreError>;
+}
+
+impl<T, E: Into<gix::Error>> Context<T> for Result<T, E> {
+    fn context(self, what: impl FnOnce() -> String) -> Result<T, StoreError> {
+        self.map_err(|e| StoreError::Git {
+            context: what(),
+            source: e.into(),
+        })
+    }
+}

@@ -1,0 +1,69 @@
+//! Writing the repository's own git config (`init` sets the notes settings), with git's
+//! lock protocol: write `config.lock` exclusively, then rename it over `config`.
+
+use std::io::Write;
+
+use super::paths::{NOTES_REF, OUTPUT_REF};
+use super::{Store, StoreError};
+
+fn io(context: &str) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        context: context.to_owned(),
+        source,
+    }
+}
+
+impl Store {
+    /// Sets `notes.displayRef=refs/notes/chant` (so `git log` shows status events) and
+    /// `notes.rewriteRef` for both notes refs (so amend and rebase carry notes), adding
+    /// only the values that are missing. Returns whether the config changed.
+    pub fn ensure_notes_config(&self) -> Result<bool, StoreError> {
+        let path = self.repo.common_dir().join("config");
+        let mut file = gix::config::File::from_path_no_includes(path.clone(), gix::config::Source::Local)
+            .map_err(|e| StoreError::Corrupt {
+                what: format!("{} does not parse: {e}", path.display()),
+            })?;
+        let wanted = [
+            ("displayRef", NOTES_REF),
+            ("rewriteRef", NOTES_REF),
+            ("rewriteRef", OUTPUT_REF),
+        ];
+        let missing: Vec<_> = wanted
+            .into_iter()
+            .filter(|(key, value)| {
+                let present = file.strings(format!("notes.{key}").as_str()).unwrap_or_default();
+                !present.iter().any(|v| v == value.as_bytes())
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(false);
+        }
+        {
+            let mut section = file
+                .section_mut_or_create_new("notes", None)
+                .map_err(|e| StoreError::Corrupt { what: format!("cannot add [notes] to the git config: {e}") })?;
+            for (key, value) in missing {
+                section
+                    .push(key, Some(value.into()))
+                    .map_err(|e| StoreError::Corrupt { what: format!("cannot set notes.{key}: {e}") })?;
+            }
+        }
+        let mut bytes = Vec::new();
+        file.write_to(&mut bytes).map_err(io("rendering the git config"))?;
+        if !bytes.ends_with(b"\n") {
+            bytes.push(b'\n');
+        }
+        let lock = path.with_extension("lock");
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+            .map_err(io("locking the git config (is another git running?)"))?;
+        let written = out.write_all(&bytes).and_then(|_| out.sync_all());
+        if let Err(e) = written.and_then(|_| std::fs::rename(&lock, &path)) {
+            let _ = std::fs::remove_file(&lock);
+            return Err(io("writing the git config")(e));
+        }
+        Ok(true)
+    }
+}

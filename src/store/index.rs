@@ -1,0 +1,194 @@
+//! The ledger index cached under `.git/chant/`: one summary per spec, keyed by the ledger
+//! tree id and the format version, so it is never stale. A missing or corrupt cache is
+//! rebuilt; a cache of an older tree is updated by re-reading only the shards that changed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use gix::ObjectId;
+use serde::{Deserialize, Serialize};
+
+use super::ledger::{Snapshot, SpecEntry};
+use super::paths::shard;
+use super::{Store, StoreError};
+use crate::spec::{criteria_counts, Spec};
+
+/// Bump when `Summary` or the file layout changes: older caches are then rebuilt.
+const VERSION: u32 = 1;
+const FILE: &str = "index-v1.json";
+
+/// What list-like commands need of one spec, without parsing it again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub archived: bool,
+    pub blob: String,
+    pub title: String,
+    pub status: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub checked: usize,
+    pub total: usize,
+    /// `approval.required` is true and `approval.status` is not `approved`.
+    pub approval_pending: bool,
+    /// Why the blob does not parse, if it does not (it still lists, flagged).
+    pub error: Option<String>,
+}
+
+impl Summary {
+    pub fn of(entry: &SpecEntry, bytes: &[u8]) -> Summary {
+        let mut summary = Summary {
+            id: entry.id.clone(),
+            archived: entry.archived,
+            blob: entry.blob.to_string(),
+            title: String::new(),
+            status: String::new(),
+            kind: String::new(),
+            labels: Vec::new(),
+            depends_on: Vec::new(),
+            checked: 0,
+            total: 0,
+            approval_pending: false,
+            error: None,
+        };
+        match Spec::parse(&entry.id, bytes) {
+            Ok(spec) => {
+                let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
+                let (checked, total) = criteria_counts(spec.body());
+                let approval = spec.approval();
+                let field = |k: &str| approval.and_then(|a| a.get(k));
+                summary.approval_pending = field("required").and_then(|v| v.as_bool()) == Some(true)
+                    && field("status").and_then(|v| v.as_str()) != Some("approved");
+                summary.title = spec.title().unwrap_or_default().to_owned();
+                summary.status = spec.status().to_owned();
+                summary.kind = spec.kind().to_owned();
+                summary.labels = owned(spec.labels());
+                summary.depends_on = owned(spec.depends_on());
+                summary.checked = checked;
+                summary.total = total;
+            }
+            Err(e) => summary.error = Some(e.to_string()),
+        }
+        summary
+    }
+}
+
+/// The index of one ledger tree.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Index {
+    version: u32,
+    tree: String,
+    /// `(folder/shard, tree id)` of every shard, to find what changed since.
+    shards: Vec<(String, String)>,
+    /// Live specs then archived ones, each sorted by id.
+    pub specs: Vec<Summary>,
+}
+
+impl Index {
+    /// The index of `snapshot`: from the cache when it matches, updated from an older
+    /// cache, or built from scratch. The cache is rewritten when it changed; failing to
+    /// write it (a read-only repository) is not an error.
+    pub fn load(store: &Store, snapshot: &Snapshot<'_>) -> Result<Index, StoreError> {
+        let path = cache_path(store);
+        let cached = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())
+            .filter(|index| index.version == VERSION);
+        let tree = snapshot.tree.to_string();
+        if let Some(index) = &cached {
+            if index.tree == tree {
+                return cached.ok_or(StoreError::NoLedger);
+            }
+        }
+        let index = Index::build(snapshot, cached)?;
+        index.save(&path);
+        Ok(index)
+    }
+
+    /// Builds the index of `snapshot`, reusing the summaries of `previous` for every shard
+    /// whose tree did not change and every blob that did not change.
+    fn build(snapshot: &Snapshot<'_>, previous: Option<Index>) -> Result<Index, StoreError> {
+        let (old_shards, old_specs) = match previous {
+            Some(index) => (index.shards, index.specs),
+            None => (Vec::new(), Vec::new()),
+        };
+        let old_shards: HashMap<String, String> = old_shards.into_iter().collect();
+        let mut old_by_shard: HashMap<String, Vec<Summary>> = HashMap::new();
+        for summary in old_specs {
+            let folder = if summary.archived { "archive" } else { "specs" };
+            let key = format!("{folder}/{}", shard(&summary.id));
+            old_by_shard.entry(key).or_default().push(summary);
+        }
+        let mut shards = Vec::new();
+        let mut specs = Vec::new();
+        for archived in [false, true] {
+            let folder = if archived { "archive" } else { "specs" };
+            let mut found = Vec::new();
+            for (shard, tree) in snapshot.shard_trees(archived)? {
+                let key = format!("{folder}/{shard}");
+                let tree = tree.to_string();
+                let old = old_by_shard.remove(&key).unwrap_or_default();
+                if old_shards.get(&key) == Some(&tree) {
+                    found.extend(old);
+                } else {
+                    let mut by_blob: HashMap<(String, String), Summary> = old
+                        .into_iter()
+                        .map(|s| ((s.id.clone(), s.blob.clone()), s))
+                        .collect();
+                    for entry in snapshot.shard_entries(archived, &shard)? {
+                        let summary = match by_blob.remove(&(entry.id.clone(), entry.blob.to_string())) {
+                            Some(summary) => summary,
+                            None => Summary::of(&entry, &snapshot.blob(entry.blob)?),
+                        };
+                        found.push(summary);
+                    }
+                }
+                shards.push((key, tree));
+            }
+            found.sort_by(|a, b| a.id.cmp(&b.id));
+            specs.extend(found);
+        }
+        Ok(Index {
+            version: VERSION,
+            tree: snapshot.tree.to_string(),
+            shards,
+            specs,
+        })
+    }
+
+    fn save(&self, path: &PathBuf) {
+        let Some(dir) = path.parent() else { return };
+        let Ok(bytes) = serde_json::to_vec(self) else { return };
+        // Write a temporary file and rename it, so a concurrent reader sees the old or
+        // the new cache, never half of one. Failure only costs a rebuild next time.
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        if let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) {
+            use std::io::Write;
+            if file.write_all(&bytes).is_ok() {
+                let _ = file.persist(path);
+            }
+        }
+    }
+
+    /// The ledger tree this index describes.
+    pub fn tree(&self) -> Option<ObjectId> {
+        ObjectId::from_hex(self.tree.as_bytes()).ok()
+    }
+
+    /// Every id, live and archived.
+    pub fn ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.specs.iter().map(|s| s.id.as_str())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Summary> {
+        self.specs.iter().find(|s| s.id == id)
+    }
+}
+
+fn cache_path(store: &Store) -> PathBuf {
+    store.cache_dir().join(FILE)
+}

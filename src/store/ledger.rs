@@ -1,0 +1,221 @@
+//! Reading the ledger: its tip, the `FORMAT` check, one spec by id, and every spec entry.
+
+use gix::ObjectId;
+
+use super::paths::{shard, ARCHIVE_DIR, FORMAT, FORMAT_PATH, LEDGER_REF, LIVE_DIR};
+use super::{Context, Store, StoreError};
+
+/// The ledger at one commit. `commit` is `None` before `init` (the tree is then empty).
+#[derive(Clone)]
+pub struct Snapshot<'r> {
+    pub commit: Option<ObjectId>,
+    pub tree: ObjectId,
+    repo: &'r gix::Repository,
+}
+
+/// A spec's place in the ledger tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecEntry {
+    pub id: String,
+    pub archived: bool,
+    pub blob: ObjectId,
+}
+
+fn corrupt(what: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { what: what.into() }
+}
+
+impl Store {
+    /// The ledger's tip commit, `None` when the ref does not exist.
+    pub fn ledger_tip(&self) -> Result<Option<ObjectId>, StoreError> {
+        self.ref_tip(LEDGER_REF)
+    }
+
+    /// The commit a ref points at (peeled through tags), `None` when it does not exist.
+    pub fn ref_tip(&self, name: &str) -> Result<Option<ObjectId>, StoreError> {
+        let Some(mut reference) = self
+            .repo
+            .try_find_reference(name)
+            .context(|| format!("reading {name}"))?
+        else {
+            return Ok(None);
+        };
+        let id = reference
+            .peel_to_id()
+            .map_err(|e| corrupt(format!("{name} does not point at an object: {e}")))?;
+        Ok(Some(id.detach()))
+    }
+
+    /// The ledger at its tip, or `NoLedger` when there is none yet.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, StoreError> {
+        match self.ledger_tip()? {
+            Some(commit) => self.snapshot_at(commit),
+            None => Err(StoreError::NoLedger),
+        }
+    }
+
+    /// The ledger at its tip, or an empty one before `init`.
+    pub fn snapshot_or_empty(&self) -> Result<Snapshot<'_>, StoreError> {
+        match self.ledger_tip()? {
+            Some(commit) => self.snapshot_at(commit),
+            None => Ok(Snapshot {
+                commit: None,
+                tree: ObjectId::empty_tree(self.repo.object_hash()),
+                repo: &self.repo,
+            }),
+        }
+    }
+
+    /// The ledger at `commit`, after checking that its tree has a `FORMAT` this code reads.
+    pub fn snapshot_at(&self, commit: ObjectId) -> Result<Snapshot<'_>, StoreError> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .map_err(|e| corrupt(format!("{LEDGER_REF} points at {commit}, not a commit: {e}")))?
+            .tree_id()
+            .map_err(|e| corrupt(format!("commit {commit} has no readable tree: {e}")))?
+            .detach();
+        let snapshot = Snapshot {
+            commit: Some(commit),
+            tree,
+            repo: &self.repo,
+        };
+        match snapshot.file(FORMAT_PATH)? {
+            Some(bytes) if bytes == FORMAT.as_bytes() => Ok(snapshot),
+            Some(bytes) => Err(StoreError::UnknownFormat {
+                found: String::from_utf8_lossy(&bytes).trim().to_owned(),
+            }),
+            None => Err(corrupt(format!("ledger commit {commit} has no FORMAT file"))),
+        }
+    }
+}
+
+impl<'r> Snapshot<'r> {
+    /// Entries `(name, id, is_tree)` of the tree at `path` ("" for the root); empty when absent.
+    fn list(&self, path: &str) -> Result<Vec<(String, ObjectId, bool)>, StoreError> {
+        let Some(tree_id) = self.tree_at(path)? else {
+            return Ok(Vec::new());
+        };
+        let tree = self
+            .repo
+            .find_tree(tree_id)
+            .map_err(|e| corrupt(format!("tree {path} ({tree_id}) is missing: {e}")))?;
+        let decoded = tree
+            .decode()
+            .map_err(|e| corrupt(format!("tree {path} ({tree_id}) does not parse: {e}")))?;
+        Ok(decoded
+            .entries
+            .iter()
+            .map(|e| (e.filename.to_string(), e.oid.to_owned(), e.mode.is_tree()))
+            .collect())
+    }
+
+    /// The id of the tree at `path`, `None` when absent or not a tree.
+    pub fn tree_at(&self, path: &str) -> Result<Option<ObjectId>, StoreError> {
+        if path.is_empty() {
+            return Ok(Some(self.tree));
+        }
+        Ok(self.entry(path)?.and_then(|(id, is_tree)| is_tree.then_some(id)))
+    }
+
+    /// The object at `path` and whether it is a tree.
+    fn entry(&self, path: &str) -> Result<Option<(ObjectId, bool)>, StoreError> {
+        let tree = self
+            .repo
+            .find_tree(self.tree)
+            .map_err(|e| corrupt(format!("ledger tree {} is missing: {e}", self.tree)))?;
+        let entry = tree
+            .lookup_entry_by_path(path)
+            .map_err(|e| corrupt(format!("cannot look up {path}: {e}")))?;
+        Ok(entry.map(|e| (e.object_id(), e.mode().is_tree())))
+    }
+
+    /// The bytes of the file at `path`, `None` when absent.
+    pub fn file(&self, path: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.entry(path)? {
+            Some((id, false)) => self.blob(id).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The bytes of a blob.
+    pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, StoreError> {
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| corrupt(format!("blob {id} is missing: {e}")))?;
+        Ok(blob.data.clone())
+    }
+
+    /// Where the spec `id` is: live first, then archived.
+    pub fn locate(&self, id: &str) -> Result<Option<SpecEntry>, StoreError> {
+        for archived in [false, true] {
+            let path = super::paths::spec_path(id, archived);
+            if let Some((blob, false)) = self.entry(&path)? {
+                return Ok(Some(SpecEntry {
+                    id: id.to_owned(),
+                    archived,
+                    blob,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The entries of one shard folder (`specs/<hh>` or `archive/<hh>`).
+    pub fn shard_entries(&self, archived: bool, shard: &str) -> Result<Vec<SpecEntry>, StoreError> {
+        let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };
+        Ok(self
+            .list(&format!("{dir}/{shard}"))?
+            .into_iter()
+            .filter(|(_, _, is_tree)| !is_tree)
+            .filter_map(|(name, blob, _)| {
+                let id = name.strip_suffix(".md")?.to_owned();
+                Some(SpecEntry { id, archived, blob })
+            })
+            .collect())
+    }
+
+    /// Every spec entry, live then archived, each sorted by id.
+    pub fn entries(&self) -> Result<Vec<SpecEntry>, StoreError> {
+        let mut all = Vec::new();
+        for archived in [false, true] {
+            let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };
+            let mut found = Vec::new();
+            for (name, _, is_tree) in self.list(dir)? {
+                if is_tree {
+                    found.extend(self.shard_entries(archived, &name)?);
+                }
+            }
+            found.sort_by(|a, b| a.id.cmp(&b.id));
+            all.extend(found);
+        }
+        Ok(all)
+    }
+
+    /// The shard tree ids of `specs/` or `archive/`, for incremental index updates.
+    pub fn shard_trees(&self, archived: bool) -> Result<Vec<(String, ObjectId)>, StoreError> {
+        let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };
+        Ok(self
+            .list(dir)?
+            .into_iter()
+            .filter(|(_, _, is_tree)| *is_tree)
+            .map(|(name, id, _)| (name, id))
+            .collect())
+    }
+
+    /// Does a spec with this id exist, live or archived? Reads one shard per folder.
+    pub fn contains(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.locate(id)?.is_some())
+    }
+
+    /// The ids in one shard (live and archived) — enough to check a new id is unused.
+    pub fn ids_in_shard_of(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let shard = shard(id);
+        let mut ids = Vec::new();
+        for archived in [false, true] {
+            ids.extend(self.shard_entries(archived, &shard)?.into_iter().map(|e| e.id));
+        }
+        Ok(ids)
+    }
+}

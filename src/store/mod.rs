@@ -1,0 +1,169 @@
+//! The repository as git chant sees it: opened the way git opens it (`GIT_DIR`, `git -c`,
+//! bare or not, pre-receive quarantine), with the ledger, its index and its writes below.
+
+mod cas;
+mod error;
+mod git_config;
+pub mod index;
+pub mod ledger;
+pub mod paths;
+
+pub use cas::{Change, NoteAppend};
+pub(crate) use cas::ref_edit as cas_ref_edit;
+pub use error::StoreError;
+pub(crate) use error::Context;
+
+use std::path::{Path, PathBuf};
+
+/// An open repository.
+pub struct Store {
+    pub(crate) repo: gix::Repository,
+    /// Set in server hooks: objects come from git's quarantine and refs are never written.
+    read_only: bool,
+    /// Keeps the scratch alternates directory of a quarantine open alive.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+impl Store {
+    /// Opens the repository containing `dir` the way git would: honouring `GIT_DIR`,
+    /// `GIT_WORK_TREE` and `git -c` overrides (`GIT_CONFIG_PARAMETERS`).
+    pub fn open(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let dir = dir.as_ref();
+        let mut repo = gix::discover_with_environment_overrides(dir).map_err(|e| {
+            StoreError::NotARepo {
+                path: dir.display().to_string(),
+                source: e.into(),
+            }
+        })?;
+        apply_config_parameters(&mut repo)?;
+        Ok(Store {
+            repo,
+            read_only: false,
+            _scratch: None,
+        })
+    }
+
+    /// Opens the repository for a server hook: reads the pushed objects still in git's
+    /// quarantine (`GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`) and refuses
+    /// every ref write.
+    pub fn open_for_hook(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let mut store = Store::open(dir)?;
+        store.read_only = true;
+        let Some(quarantine) = std::env::var_os("GIT_OBJECT_DIRECTORY") else {
+            return Ok(store);
+        };
+        // gix ignores the quarantine variables. Point a scratch object directory *outside*
+        // the repository at the quarantine, then the alternates, then the real objects.
+        let io = |context: &str| {
+            let context = context.to_owned();
+            move |source| StoreError::Io { context, source }
+        };
+        let scratch = tempfile::tempdir().map_err(io("creating a scratch object directory"))?;
+        let mut dirs = vec![PathBuf::from(quarantine)];
+        if let Some(alternates) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            dirs.extend(std::env::split_paths(&alternates));
+        }
+        dirs.push(store.repo.common_dir().join("objects"));
+        let absolute: Vec<String> = dirs
+            .iter()
+            .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.clone()))
+            .map(|d| d.display().to_string())
+            .collect();
+        let info = scratch.path().join("info");
+        std::fs::create_dir_all(&info).map_err(io("creating the scratch alternates"))?;
+        std::fs::write(info.join("alternates"), absolute.join("\n") + "\n")
+            .map_err(io("writing the scratch alternates"))?;
+        let kind = store.repo.object_hash();
+        let odb = gix::odb::at(scratch.path(), kind).map_err(io("opening the quarantine"))?;
+        store.repo.objects = gix::odb::memory::Proxy::new(odb.into(), kind);
+        store._scratch = Some(scratch);
+        Ok(store)
+    }
+
+    /// The underlying gix repository.
+    pub fn repo(&self) -> &gix::Repository {
+        &self.repo
+    }
+
+    /// `.git/chant/`, where git chant keeps its caches.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.repo.common_dir().join("chant")
+    }
+
+    pub(crate) fn ensure_writable(&self) -> Result<(), StoreError> {
+        if self.read_only {
+            Err(StoreError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A git config string (after `git -c` overrides), e.g. `chant.agent`.
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo
+            .config_snapshot()
+            .string(key)
+            .map(|v| v.to_string())
+    }
+}
+
+/// Applies `git -c key=value` overrides, which git passes to subcommands in
+/// `GIT_CONFIG_PARAMETERS` and gix ignores.
+fn apply_config_parameters(repo: &mut gix::Repository) -> Result<(), StoreError> {
+    let Ok(raw) = std::env::var("GIT_CONFIG_PARAMETERS") else {
+        return Ok(());
+    };
+    let values = parse_config_parameters(&raw);
+    if values.is_empty() {
+        return Ok(());
+    }
+    let mut config = repo.config_snapshot_mut();
+    config
+        .append_config(values.iter().map(String::as_str), gix::config::Source::Cli)
+        .context(|| "applying `git -c` overrides".to_owned())?;
+    config
+        .commit()
+        .context(|| "applying `git -c` overrides".to_owned())?;
+    Ok(())
+}
+
+/// Parses git's `GIT_CONFIG_PARAMETERS`: shell-single-quoted words, each `'key=value'` or
+/// `'key'='value'` (a quote inside is written `'\''`).
+fn parse_config_parameters(raw: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut current: Option<String> = None;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                let word = current.get_or_insert_with(String::new);
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '\\' => {
+                if let Some(escaped) = chars.next() {
+                    current.get_or_insert_with(String::new).push(escaped);
+                }
+            }
+            ' ' | '\t' | '\n' => values.extend(current.take()),
+            other => current.get_or_insert_with(String::new).push(other),
+        }
+    }
+    values.extend(current);
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn config_parameters_in_both_git_styles() {
+        let parsed = super::parse_config_parameters(
+            r#"'user.name'='A B' 'core.x=1' 'user.email'='it'\''s@x'"#,
+        );
+        assert_eq!(parsed, vec!["user.name=A B", "core.x=1", "user.email=it's@x"]);
+    }
+}

@@ -1,0 +1,125 @@
+//! Real git in temporary repositories with a hermetic environment: HOME in the temp dir,
+//! no system config, fixed identities and dates, UTC.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Repo {
+    /// Holds HOME and the repository; removed on drop.
+    pub tmp: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+/// Applies the hermetic environment to a command.
+pub fn hermetic<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env("GIT_AUTHOR_DATE", "2026-02-02T14:27:53Z")
+        .env("GIT_COMMITTER_DATE", "2026-02-02T14:27:53Z")
+}
+
+impl Repo {
+    /// `git init` with an identity configured in the repository.
+    pub fn new() -> Repo {
+        let repo = Repo::bare_or_not(false);
+        repo.git(&["config", "user.name", "Test User"]);
+        repo.git(&["config", "user.email", "test@example.com"]);
+        repo
+    }
+
+    /// A repository without any identity configured.
+    pub fn without_identity() -> Repo {
+        Repo::bare_or_not(false)
+    }
+
+    /// `git init --bare`.
+    pub fn bare() -> Repo {
+        Repo::bare_or_not(true)
+    }
+
+    fn bare_or_not(bare: bool) -> Repo {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(if bare { "repo.git" } else { "repo" });
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, tmp.path()).arg("init").arg("-q").arg("-b").arg("main");
+        if bare {
+            cmd.arg("--bare");
+        }
+        let out = cmd.arg(&path).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        Repo { tmp, path }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// A git command in the repository.
+    pub fn git_cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, self.home()).current_dir(&self.path).args(args);
+        cmd
+    }
+
+    /// Runs git, asserts success, returns stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_cmd(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// A git-chant command in the repository.
+    pub fn chant_cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_git-chant"));
+        hermetic(&mut cmd, self.home()).current_dir(&self.path).args(args);
+        cmd
+    }
+
+    pub fn chant_out(&self, args: &[&str]) -> Output {
+        self.chant_cmd(args).output().unwrap()
+    }
+
+    /// Runs git-chant, asserts success, returns stdout.
+    pub fn chant(&self, args: &[&str]) -> String {
+        let out = self.chant_out(args);
+        assert!(
+            out.status.success(),
+            "git chant {args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// An empty commit on the current branch; returns its id.
+    pub fn commit(&self, message: &str) -> String {
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+
+    /// `list --json` parsed.
+    pub fn list_json(&self, extra: &[&str]) -> Vec<serde_json::Value> {
+        let mut args = vec!["list", "--json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&self.chant(&args)).unwrap()
+    }
+}
+
+/// `git fsck --strict` succeeds and reports no error or warning.
+pub fn assert_fsck_clean(repo: &Repo) {
+    let out = repo.git_cmd(&["fsck", "--strict"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("error") && !stderr.contains("warning"),
+        "git fsck --strict: {stderr}"
+    );
+}
