@@ -5,7 +5,6 @@ use serde_yaml::Value;
 
 use crate::error::Error;
 use crate::spec::{id, Spec};
-use crate::store::index::Index;
 use crate::store::paths::{spec_path, CONFIG_PATH, FORMAT, FORMAT_PATH};
 use crate::store::{Change, Store, StoreError};
 
@@ -27,7 +26,10 @@ pub fn init(store: &Store) -> Result<bool, Error> {
             writes: vec![
                 (FORMAT_PATH.into(), Some(FORMAT.as_bytes().to_vec())),
                 (CONFIG_PATH.into(), Some(DEFAULT_CONFIG.as_bytes().to_vec())),
-                ("prompts/standard.md".into(), Some(DEFAULT_PROMPT.as_bytes().to_vec())),
+                (
+                    "prompts/standard.md".into(),
+                    Some(DEFAULT_PROMPT.as_bytes().to_vec()),
+                ),
             ],
             notes: Vec::new(),
         };
@@ -53,12 +55,18 @@ pub struct NewSpec {
 impl NewSpec {
     /// The spec file, before it has an id.
     pub fn render(&self, depends_on: &[String]) -> String {
-        let list = |items: &[String]| Value::Sequence(items.iter().map(|s| Value::from(s.as_str())).collect());
+        let list = |items: &[String]| {
+            Value::Sequence(items.iter().map(|s| Value::from(s.as_str())).collect())
+        };
         let mut fields = vec![
             ("type", Value::from(self.kind.as_deref().unwrap_or("code"))),
             ("status", Value::from("pending")),
         ];
-        for (key, items) in [("depends_on", depends_on), ("labels", &self.labels), ("target_files", &self.target_files)] {
+        for (key, items) in [
+            ("depends_on", depends_on),
+            ("labels", &self.labels),
+            ("target_files", &self.target_files),
+        ] {
             if !items.is_empty() {
                 fields.push((key, list(items)));
             }
@@ -88,18 +96,16 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
         if snapshot.commit.is_none() {
             return Err(Error::from(StoreError::NoLedger));
         }
-        let index = Index::load(store, snapshot)?;
+        let ids = crate::store::ids::load(store, snapshot)?;
         let depends_on = new
             .depends_on
             .iter()
-            .map(|d| id::resolve(d, index.ids()).map_err(Error::from))
+            .map(|d| id::resolve(d, ids.iter().map(String::as_str)).map_err(Error::from))
             .collect::<Result<Vec<_>, _>>()?;
         let spec_id = match &new.id {
-            Some(given) if index.get(given).is_some() => {
-                return Err(Error::IdTaken { id: given.clone() })
-            }
+            Some(given) if ids.contains(given) => return Err(Error::IdTaken { id: given.clone() }),
             Some(given) => given.clone(),
-            None => id::generate(today, index.ids()),
+            None => id::generate(today, ids.iter().map(String::as_str)),
         };
         let bytes = new.render(&depends_on);
         // The file must load back; a title with YAML-breaking text never reaches the ledger.
@@ -120,5 +126,10 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
 /// Today's date in UTC, `YYYY-MM-DD`, for new ids.
 pub fn today() -> String {
     let now = time::OffsetDateTime::now_utc();
-    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
 }

@@ -12,7 +12,9 @@ use crate::store::Store;
 
 /// Add a spec to the ledger and print its id.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -")]
+#[command(
+    after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -"
+)]
 pub struct AddArgs {
     /// The title (the body's `# ` line).
     title: String,
@@ -61,7 +63,10 @@ pub fn run(args: AddArgs) -> Result<Exit, Error> {
 }
 
 fn read_body(path: &PathBuf) -> Result<String, Error> {
-    let err = |source| Error::Read { path: path.clone(), source };
+    let err = |source| Error::Read {
+        path: path.clone(),
+        source,
+    };
     if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(err)?;

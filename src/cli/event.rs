@@ -32,7 +32,12 @@ pub fn run(args: EventArgs) -> Result<Exit, Error> {
     let now = time::OffsetDateTime::now_utc();
     let at = format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        now.year(), u8::from(now.month()), now.day(), now.hour(), now.minute(), now.second()
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
     );
     let mut event = Event::new(at, &args.spec, &args.event);
     for attr in &args.attrs {

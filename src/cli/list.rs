@@ -1,7 +1,7 @@
 //! `git chant list`: the specs, as a table or JSON, from the index cache.
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::error::Error;
 use crate::exit::Exit;
@@ -11,7 +11,9 @@ use crate::store::Store;
 
 /// List specs (live ones by default).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  git chant list\n  git chant list --status pending --label bug\n  git chant list --ready --json | jq -r '.[].id'")]
+#[command(
+    after_help = "Examples:\n  git chant list\n  git chant list --status pending --label bug\n  git chant list --ready --json | jq -r '.[].id'"
+)]
 pub struct ListArgs {
     /// Only these statuses; repeatable.
     #[arg(long)]
@@ -55,29 +57,61 @@ pub fn run(args: ListArgs) -> Result<Exit, Error> {
         .filter(|(_, ready)| !args.ready || *ready)
         .filter(|(s, ready)| !args.blocked || (s.status == "pending" && !ready))
         .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        let items: Vec<_> = rows.iter().map(|(s, ready)| to_json(s, *ready)).collect();
-        println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+        let items: Vec<Item> = rows.iter().map(|(s, ready)| Item::new(s, *ready)).collect();
+        crate::cli::print_json(&mut out, &items)?;
     } else {
         for (s, ready) in rows {
             let status = if ready { "ready" } else { s.status.as_str() };
-            println!("{:<24} {:<15} {:<13} {:>2}/{:<2} {}", s.id, status, s.kind, s.checked, s.total, s.title);
+            let line = format!(
+                "{:<24} {:<15} {:<13} {:>2}/{:<2} {}\n",
+                s.id, status, s.kind, s.checked, s.total, s.title
+            );
+            crate::cli::print(&mut out, &line)?;
         }
     }
+    crate::cli::flush(&mut out)?;
     Ok(Exit::Ok)
 }
 
-/// One spec in the JSON shape DESIGN.md fixes (fields may be added, never renamed).
-pub fn to_json(s: &Summary, ready: bool) -> serde_json::Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "status": s.status,
-        "type": s.kind,
-        "labels": s.labels,
-        "depends_on": s.depends_on,
-        "ready": ready,
-        "archived": s.archived,
-        "criteria": {"checked": s.checked, "total": s.total},
-    })
+/// One spec in the JSON shape DESIGN.md fixes for `list`, `ready` and `search` (fields may
+/// be added, never renamed).
+#[derive(Serialize)]
+pub struct Item<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    labels: &'a [String],
+    depends_on: &'a [String],
+    ready: bool,
+    archived: bool,
+    criteria: Criteria,
+}
+
+#[derive(Serialize)]
+pub struct Criteria {
+    checked: usize,
+    total: usize,
+}
+
+impl<'a> Item<'a> {
+    pub fn new(s: &'a Summary, ready: bool) -> Item<'a> {
+        Item {
+            id: &s.id,
+            title: &s.title,
+            status: &s.status,
+            kind: &s.kind,
+            labels: &s.labels,
+            depends_on: &s.depends_on,
+            ready,
+            archived: s.archived,
+            criteria: Criteria {
+                checked: s.checked,
+                total: s.total,
+            },
+        }
+    }
 }

@@ -49,3 +49,39 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Event(args) => event::run(args),
     }
 }
+
+/// Writes to stdout; a closed pipe (`git chant list | head`) is not an error worth a
+/// diagnostic, so it ends the command quietly.
+pub(crate) fn print(out: &mut impl std::io::Write, text: &str) -> Result<(), Error> {
+    write_or_quit(out.write_all(text.as_bytes()))
+}
+
+pub(crate) fn flush(out: &mut impl std::io::Write) -> Result<(), Error> {
+    write_or_quit(out.flush())
+}
+
+/// JSON on stdout: indented on a terminal, compact in a pipe.
+pub(crate) fn print_json(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+) -> Result<(), Error> {
+    use std::io::IsTerminal;
+    let written = if std::io::stdout().is_terminal() {
+        serde_json::to_writer_pretty(&mut *out, value)
+    } else {
+        serde_json::to_writer(&mut *out, value)
+    };
+    write_or_quit(written.map_err(std::io::Error::from))?;
+    print(out, "\n")
+}
+
+fn write_or_quit(result: std::io::Result<()>) -> Result<(), Error> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(source) => Err(Error::Write {
+            path: "<stdout>".into(),
+            source,
+        }),
+    }
+}

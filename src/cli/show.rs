@@ -17,7 +17,9 @@ use crate::store::{Store, StoreError};
 /// Show a spec: its text, whether it is ready (and what blocks it), and the status events
 /// noted on its commits.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  git chant show 003-root-cause\n  git chant show r2x            a unique suffix or substring is enough\n  git chant show 003 --raw      the blob exactly as stored\n  git chant show 003 --json")]
+#[command(
+    after_help = "Examples:\n  git chant show 003-root-cause\n  git chant show r2x            a unique suffix or substring is enough\n  git chant show 003 --raw      the blob exactly as stored\n  git chant show 003 --json"
+)]
 pub struct ShowArgs {
     /// The spec id (short forms resolve).
     id: String,
@@ -70,7 +72,10 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
             "criteria": {"checked": summary.checked, "total": summary.total},
             "notes": events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
         return Ok(Exit::Ok);
     }
     print!("{}", spec.render());
@@ -79,7 +84,11 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
     match (ready, blocked_by.is_empty()) {
         (true, _) => println!("-- {}{archived}: ready", entry.id),
         (false, true) => println!("-- {}{archived}: {}", entry.id, summary.status),
-        (false, false) => println!("-- {}{archived}: blocked: {}", entry.id, blocked_by.join("; ")),
+        (false, false) => println!(
+            "-- {}{archived}: blocked: {}",
+            entry.id,
+            blocked_by.join("; ")
+        ),
     }
     for (commit, event) in &events {
         println!("   {} {}", &commit[..commit.len().min(12)], event.to_line());
@@ -106,7 +115,9 @@ fn dependencies(snapshot: &Snapshot<'_>, summary: &Summary) -> Result<Vec<Summar
 fn commit_events(store: &Store, spec: &Spec) -> Result<Vec<(String, Event)>, Error> {
     let mut all = Vec::new();
     for commit in spec.commits() {
-        let Ok(id) = store.repo().rev_parse_single(commit) else { continue };
+        let Ok(id) = store.repo().rev_parse_single(commit) else {
+            continue;
+        };
         for event in notes::events(store, id.detach())? {
             all.push((id.to_string(), event));
         }

@@ -53,8 +53,12 @@ impl Event {
             why,
         };
         let mut words = line.split(' ');
-        let at = words.next().filter(|w| !w.is_empty()).ok_or(bad("empty line"))?;
-        if time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_err() {
+        let at = words
+            .next()
+            .filter(|w| !w.is_empty())
+            .ok_or(bad("empty line"))?;
+        if time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_err()
+        {
             return Err(bad("the first word is not an RFC 3339 timestamp"));
         }
         let spec = words.next().ok_or(bad("no spec id"))?;
@@ -113,9 +117,13 @@ mod tests {
 
     #[test]
     fn lines_round_trip_with_encoded_values() {
-        let event = Event::new("2026-02-02T14:27:53Z", "003-root-cause", "in_progress->completed")
-            .with("model", "sonnet")
-            .with("reason", "done at 100% = ok ✓");
+        let event = Event::new(
+            "2026-02-02T14:27:53Z",
+            "003-root-cause",
+            "in_progress->completed",
+        )
+        .with("model", "sonnet")
+        .with("reason", "done at 100% = ok ✓");
         let line = event.to_line();
         assert_eq!(
             line,
@@ -126,7 +134,12 @@ mod tests {
 
     #[test]
     fn bad_lines_are_errors() {
-        for line in ["", "yesterday x commit", "2026-02-02T14:27:53Z", "2026-02-02T14:27:53Z Bad commit"] {
+        for line in [
+            "",
+            "yesterday x commit",
+            "2026-02-02T14:27:53Z",
+            "2026-02-02T14:27:53Z Bad commit",
+        ] {
             assert!(Event::parse(line).is_err(), "{line:?}");
         }
     }

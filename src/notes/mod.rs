@@ -11,7 +11,11 @@ use gix::ObjectId;
 use crate::store::{Context, NoteAppend, Store, StoreError};
 
 /// The note text of `commit` on `notes_ref`, `None` when it has none.
-pub fn read(store: &Store, notes_ref: &str, commit: ObjectId) -> Result<Option<String>, StoreError> {
+pub fn read(
+    store: &Store,
+    notes_ref: &str,
+    commit: ObjectId,
+) -> Result<Option<String>, StoreError> {
     let Some(tip) = store.ref_tip(notes_ref)? else {
         return Ok(None);
     };
@@ -38,7 +42,11 @@ pub fn events(store: &Store, commit: ObjectId) -> Result<Vec<Event>, StoreError>
     Ok(text.lines().filter_map(|l| Event::parse(l).ok()).collect())
 }
 
-fn notes_tree(repo: &gix::Repository, notes_ref: &str, tip: ObjectId) -> Result<ObjectId, StoreError> {
+fn notes_tree(
+    repo: &gix::Repository,
+    notes_ref: &str,
+    tip: ObjectId,
+) -> Result<ObjectId, StoreError> {
     Ok(repo
         .find_commit(tip)
         .map_err(|e| StoreError::Corrupt {
@@ -70,7 +78,11 @@ pub(crate) fn append_edit<'a>(
             .get(&append.commit, &repo.objects)
             .context(|| format!("reading the note of {}", append.commit))?
         {
-            Some(blob) => repo.find_blob(blob).context(|| format!("reading note {blob}"))?.data.clone(),
+            Some(blob) => repo
+                .find_blob(blob)
+                .context(|| format!("reading note {blob}"))?
+                .data
+                .clone(),
             None => Vec::new(),
         };
         let mut text = String::from_utf8_lossy(&existing).into_owned();
@@ -89,7 +101,9 @@ pub(crate) fn append_edit<'a>(
         if !added {
             continue;
         }
-        let blob = repo.write_blob(text.as_bytes()).context(|| "writing a note".to_owned())?;
+        let blob = repo
+            .write_blob(text.as_bytes())
+            .context(|| "writing a note".to_owned())?;
         state
             .edit(append.commit, Some(blob.detach()), &repo.objects)
             .context(|| format!("adding the note of {}", append.commit))?;
@@ -98,7 +112,9 @@ pub(crate) fn append_edit<'a>(
     if !changed {
         return Ok(None);
     }
-    let tree = state.write(&repo.objects).context(|| format!("writing {notes_ref}"))?;
+    let tree = state
+        .write(&repo.objects)
+        .context(|| format!("writing {notes_ref}"))?;
     let commit = repo
         .new_commit("Notes added by 'git chant'", tree, tip)
         .context(|| format!("writing the {notes_ref} commit"))?;

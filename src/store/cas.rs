@@ -100,7 +100,11 @@ impl Store {
     }
 
     /// Writes the objects of a change and returns the ref edits that publish it.
-    fn prepare(&self, snapshot: &Snapshot<'_>, change: &Change) -> Result<Vec<RefEdit>, StoreError> {
+    fn prepare(
+        &self,
+        snapshot: &Snapshot<'_>,
+        change: &Change,
+    ) -> Result<Vec<RefEdit>, StoreError> {
         self.check_identity()?;
         let mut edits = Vec::new();
         if !change.writes.is_empty() {
@@ -111,7 +115,10 @@ impl Store {
             for (path, content) in &change.writes {
                 match content {
                     Some(bytes) => {
-                        let blob = self.repo.write_blob(bytes).context(|| format!("writing {path}"))?;
+                        let blob = self
+                            .repo
+                            .write_blob(bytes)
+                            .context(|| format!("writing {path}"))?;
                         editor
                             .upsert(path.as_str(), EntryKind::Blob, blob)
                             .context(|| format!("adding {path} to the ledger tree"))?;
@@ -123,12 +130,19 @@ impl Store {
                     }
                 }
             }
-            let tree = editor.write().context(|| "writing the ledger tree".to_owned())?;
+            let tree = editor
+                .write()
+                .context(|| "writing the ledger tree".to_owned())?;
             let commit = self
                 .repo
                 .new_commit(change.message(), tree, snapshot.commit)
                 .context(|| "writing the ledger commit".to_owned())?;
-            edits.push(ref_edit(LEDGER_REF, snapshot.commit, commit.id, &change.subject)?);
+            edits.push(ref_edit(
+                LEDGER_REF,
+                snapshot.commit,
+                commit.id,
+                &change.subject,
+            )?);
         }
         let mut refs: Vec<&str> = change.notes.iter().map(|n| n.notes_ref.as_str()).collect();
         refs.sort();

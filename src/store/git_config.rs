@@ -19,10 +19,11 @@ impl Store {
     /// only the values that are missing. Returns whether the config changed.
     pub fn ensure_notes_config(&self) -> Result<bool, StoreError> {
         let path = self.repo.common_dir().join("config");
-        let mut file = gix::config::File::from_path_no_includes(path.clone(), gix::config::Source::Local)
-            .map_err(|e| StoreError::Corrupt {
-                what: format!("{} does not parse: {e}", path.display()),
-            })?;
+        let mut file =
+            gix::config::File::from_path_no_includes(path.clone(), gix::config::Source::Local)
+                .map_err(|e| StoreError::Corrupt {
+                    what: format!("{} does not parse: {e}", path.display()),
+                })?;
         let wanted = [
             ("displayRef", NOTES_REF),
             ("rewriteRef", NOTES_REF),
@@ -31,7 +32,9 @@ impl Store {
         let missing: Vec<_> = wanted
             .into_iter()
             .filter(|(key, value)| {
-                let present = file.strings(format!("notes.{key}").as_str()).unwrap_or_default();
+                let present = file
+                    .strings(format!("notes.{key}").as_str())
+                    .unwrap_or_default();
                 !present.iter().any(|v| v == value.as_bytes())
             })
             .collect();
@@ -39,17 +42,22 @@ impl Store {
             return Ok(false);
         }
         {
-            let mut section = file
-                .section_mut_or_create_new("notes", None)
-                .map_err(|e| StoreError::Corrupt { what: format!("cannot add [notes] to the git config: {e}") })?;
+            let mut section =
+                file.section_mut_or_create_new("notes", None)
+                    .map_err(|e| StoreError::Corrupt {
+                        what: format!("cannot add [notes] to the git config: {e}"),
+                    })?;
             for (key, value) in missing {
                 section
                     .push(key, Some(value.into()))
-                    .map_err(|e| StoreError::Corrupt { what: format!("cannot set notes.{key}: {e}") })?;
+                    .map_err(|e| StoreError::Corrupt {
+                        what: format!("cannot set notes.{key}: {e}"),
+                    })?;
             }
         }
         let mut bytes = Vec::new();
-        file.write_to(&mut bytes).map_err(io("rendering the git config"))?;
+        file.write_to(&mut bytes)
+            .map_err(io("rendering the git config"))?;
         if !bytes.ends_with(b"\n") {
             bytes.push(b'\n');
         }

@@ -59,7 +59,8 @@ impl Summary {
                 let (checked, total) = criteria_counts(spec.body());
                 let approval = spec.approval();
                 let field = |k: &str| approval.and_then(|a| a.get(k));
-                summary.approval_pending = field("required").and_then(|v| v.as_bool()) == Some(true)
+                summary.approval_pending = field("required").and_then(|v| v.as_bool())
+                    == Some(true)
                     && field("status").and_then(|v| v.as_str()) != Some("approved");
                 summary.title = spec.title().unwrap_or_default().to_owned();
                 summary.status = spec.status().to_owned();
@@ -84,6 +85,9 @@ pub struct Index {
     shards: Vec<(String, String)>,
     /// Live specs then archived ones, each sorted by id.
     pub specs: Vec<Summary>,
+    /// Position of each id in `specs`.
+    #[serde(skip)]
+    by_id: HashMap<String, usize>,
 }
 
 impl Index {
@@ -97,13 +101,20 @@ impl Index {
             .and_then(|bytes| serde_json::from_slice::<Index>(&bytes).ok())
             .filter(|index| index.version == VERSION);
         let tree = snapshot.tree.to_string();
-        if let Some(index) = &cached {
-            if index.tree == tree {
-                return cached.ok_or(StoreError::NoLedger);
+        let mut index = match cached {
+            Some(index) if index.tree == tree => index,
+            cached => {
+                let index = Index::build(snapshot, cached)?;
+                index.save(&path);
+                index
             }
-        }
-        let index = Index::build(snapshot, cached)?;
-        index.save(&path);
+        };
+        index.by_id = index
+            .specs
+            .iter()
+            .enumerate()
+            .map(|(at, s)| (s.id.clone(), at))
+            .collect();
         Ok(index)
     }
 
@@ -123,9 +134,10 @@ impl Index {
         }
         let mut shards = Vec::new();
         let mut specs = Vec::new();
+        let mut todo = Vec::new();
         for archived in [false, true] {
             let folder = if archived { "archive" } else { "specs" };
-            let mut found = Vec::new();
+            let found = &mut specs;
             for (shard, tree) in snapshot.shard_trees(archived)? {
                 let key = format!("{folder}/{shard}");
                 let tree = tree.to_string();
@@ -138,29 +150,31 @@ impl Index {
                         .map(|s| ((s.id.clone(), s.blob.clone()), s))
                         .collect();
                     for entry in snapshot.shard_entries(archived, &shard)? {
-                        let summary = match by_blob.remove(&(entry.id.clone(), entry.blob.to_string())) {
-                            Some(summary) => summary,
-                            None => Summary::of(&entry, &snapshot.blob(entry.blob)?),
-                        };
-                        found.push(summary);
+                        match by_blob.remove(&(entry.id.clone(), entry.blob.to_string())) {
+                            Some(summary) => found.push(summary),
+                            None => todo.push(entry),
+                        }
                     }
                 }
                 shards.push((key, tree));
             }
-            found.sort_by(|a, b| a.id.cmp(&b.id));
-            specs.extend(found);
         }
+        specs.extend(summarize(snapshot, todo)?);
+        specs.sort_by(|a, b| (a.archived, &a.id).cmp(&(b.archived, &b.id)));
         Ok(Index {
             version: VERSION,
             tree: snapshot.tree.to_string(),
             shards,
             specs,
+            by_id: HashMap::new(),
         })
     }
 
     fn save(&self, path: &PathBuf) {
         let Some(dir) = path.parent() else { return };
-        let Ok(bytes) = serde_json::to_vec(self) else { return };
+        let Ok(bytes) = serde_json::to_vec(self) else {
+            return;
+        };
         // Write a temporary file and rename it, so a concurrent reader sees the old or
         // the new cache, never half of one. Failure only costs a rebuild next time.
         if std::fs::create_dir_all(dir).is_err() {
@@ -185,8 +199,57 @@ impl Index {
     }
 
     pub fn get(&self, id: &str) -> Option<&Summary> {
-        self.specs.iter().find(|s| s.id == id)
+        self.by_id.get(id).map(|&at| &self.specs[at])
     }
+}
+
+/// Reads and summarizes specs on every core: each thread opens its own handle on the same
+/// git dir (gix built without its `parallel` feature shares nothing between threads) and
+/// takes an equal slice of the entries.
+fn summarize(snapshot: &Snapshot<'_>, entries: Vec<SpecEntry>) -> Result<Vec<Summary>, StoreError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if entries.len() < 256 || threads == 1 {
+        return entries
+            .iter()
+            .map(|e| Ok(Summary::of(e, &snapshot.blob(e.blob)?)))
+            .collect();
+    }
+    let git_dir = snapshot.repo().git_dir().to_owned();
+    let chunk = entries.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = entries
+            .chunks(chunk)
+            .map(|slice| {
+                let git_dir = &git_dir;
+                scope.spawn(move || {
+                    let mut repo = gix::open(git_dir).map_err(|err| StoreError::Corrupt {
+                        what: format!("cannot reopen {}: {err}", git_dir.display()),
+                    })?;
+                    super::set_delta_cache(&mut repo);
+                    slice
+                        .iter()
+                        .map(|e| {
+                            let blob =
+                                repo.find_blob(e.blob).map_err(|err| StoreError::Corrupt {
+                                    what: format!("blob {} of {} is missing: {err}", e.blob, e.id),
+                                })?;
+                            Ok(Summary::of(e, &blob.data))
+                        })
+                        .collect::<Result<Vec<_>, StoreError>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(entries.len());
+        for worker in workers {
+            let part = worker.join().map_err(|_| StoreError::Corrupt {
+                what: "a thread reading specs panicked".into(),
+            })??;
+            all.extend(part);
+        }
+        Ok(all)
+    })
 }
 
 fn cache_path(store: &Store) -> PathBuf {

@@ -71,7 +71,11 @@ impl Store {
         let tree = self
             .repo
             .find_commit(commit)
-            .map_err(|e| corrupt(format!("{LEDGER_REF} points at {commit}, not a commit: {e}")))?
+            .map_err(|e| {
+                corrupt(format!(
+                    "{LEDGER_REF} points at {commit}, not a commit: {e}"
+                ))
+            })?
             .tree_id()
             .map_err(|e| corrupt(format!("commit {commit} has no readable tree: {e}")))?
             .detach();
@@ -85,12 +89,19 @@ impl Store {
             Some(bytes) => Err(StoreError::UnknownFormat {
                 found: String::from_utf8_lossy(&bytes).trim().to_owned(),
             }),
-            None => Err(corrupt(format!("ledger commit {commit} has no FORMAT file"))),
+            None => Err(corrupt(format!(
+                "ledger commit {commit} has no FORMAT file"
+            ))),
         }
     }
 }
 
 impl<'r> Snapshot<'r> {
+    /// The repository this snapshot reads from.
+    pub fn repo(&self) -> &'r gix::Repository {
+        self.repo
+    }
+
     /// Entries `(name, id, is_tree)` of the tree at `path` ("" for the root); empty when absent.
     fn list(&self, path: &str) -> Result<Vec<(String, ObjectId, bool)>, StoreError> {
         let Some(tree_id) = self.tree_at(path)? else {
@@ -115,7 +126,9 @@ impl<'r> Snapshot<'r> {
         if path.is_empty() {
             return Ok(Some(self.tree));
         }
-        Ok(self.entry(path)?.and_then(|(id, is_tree)| is_tree.then_some(id)))
+        Ok(self
+            .entry(path)?
+            .and_then(|(id, is_tree)| is_tree.then_some(id)))
     }
 
     /// The object at `path` and whether it is a tree.
@@ -214,7 +227,11 @@ impl<'r> Snapshot<'r> {
         let shard = shard(id);
         let mut ids = Vec::new();
         for archived in [false, true] {
-            ids.extend(self.shard_entries(archived, &shard)?.into_iter().map(|e| e.id));
+            ids.extend(
+                self.shard_entries(archived, &shard)?
+                    .into_iter()
+                    .map(|e| e.id),
+            );
         }
         Ok(ids)
     }

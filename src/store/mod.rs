@@ -4,14 +4,15 @@
 mod cas;
 mod error;
 mod git_config;
+pub mod ids;
 pub mod index;
 pub mod ledger;
 pub mod paths;
 
-pub use cas::{Change, NoteAppend};
 pub(crate) use cas::ref_edit as cas_ref_edit;
-pub use error::StoreError;
+pub use cas::{Change, NoteAppend};
 pub(crate) use error::Context;
+pub use error::StoreError;
 
 use std::path::{Path, PathBuf};
 
@@ -29,13 +30,13 @@ impl Store {
     /// `GIT_WORK_TREE` and `git -c` overrides (`GIT_CONFIG_PARAMETERS`).
     pub fn open(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
         let dir = dir.as_ref();
-        let mut repo = gix::discover_with_environment_overrides(dir).map_err(|e| {
-            StoreError::NotARepo {
+        let mut repo =
+            gix::discover_with_environment_overrides(dir).map_err(|e| StoreError::NotARepo {
                 path: dir.display().to_string(),
-                source: e.into(),
-            }
-        })?;
+                source: e,
+            })?;
         apply_config_parameters(&mut repo)?;
+        set_delta_cache(&mut repo);
         Ok(Store {
             repo,
             read_only: false,
@@ -75,7 +76,7 @@ impl Store {
             .map_err(io("writing the scratch alternates"))?;
         let kind = store.repo.object_hash();
         let odb = gix::odb::at(scratch.path(), kind).map_err(io("opening the quarantine"))?;
-        store.repo.objects = gix::odb::memory::Proxy::new(odb.into(), kind);
+        store.repo.objects = gix::odb::memory::Proxy::new(odb, kind);
         store._scratch = Some(scratch);
         Ok(store)
     }
@@ -105,6 +106,15 @@ impl Store {
             .string(key)
             .map(|v| v.to_string())
     }
+}
+
+/// A delta-base cache like git's (`core.deltaBaseCacheLimit`, 96 MiB). gix sets none
+/// without its `max-performance` feature, and reading every spec of a packed ledger then
+/// inflates each delta chain from its base again: ten times slower than `git cat-file`.
+pub(crate) fn set_delta_cache(repo: &mut gix::Repository) {
+    const BYTES: usize = 96 * 1024 * 1024;
+    repo.objects
+        .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(BYTES)));
 }
 
 /// Applies `git -c key=value` overrides, which git passes to subcommands in
@@ -164,6 +174,9 @@ mod tests {
         let parsed = super::parse_config_parameters(
             r#"'user.name'='A B' 'core.x=1' 'user.email'='it'\''s@x'"#,
         );
-        assert_eq!(parsed, vec!["user.name=A B", "core.x=1", "user.email=it's@x"]);
+        assert_eq!(
+            parsed,
+            vec!["user.name=A B", "core.x=1", "user.email=it's@x"]
+        );
     }
 }

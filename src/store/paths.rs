@@ -38,7 +38,13 @@ mod tests {
     fn shard_is_the_first_sha1_byte_of_the_id() {
         // `printf 003-root-cause | sha1sum` starts with 3cf04282…
         assert_eq!(super::shard("003-root-cause"), "3c");
-        assert_eq!(super::spec_path("003-root-cause", false), "specs/3c/003-root-cause.md");
-        assert_eq!(super::spec_path("003-root-cause", true), "archive/3c/003-root-cause.md");
+        assert_eq!(
+            super::spec_path("003-root-cause", false),
+            "specs/3c/003-root-cause.md"
+        );
+        assert_eq!(
+            super::spec_path("003-root-cause", true),
+            "archive/3c/003-root-cause.md"
+        );
     }
 }

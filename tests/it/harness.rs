@@ -46,12 +46,20 @@ impl Repo {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join(if bare { "repo.git" } else { "repo" });
         let mut cmd = Command::new("git");
-        hermetic(&mut cmd, tmp.path()).arg("init").arg("-q").arg("-b").arg("main");
+        hermetic(&mut cmd, tmp.path())
+            .arg("init")
+            .arg("-q")
+            .arg("-b")
+            .arg("main");
         if bare {
             cmd.arg("--bare");
         }
         let out = cmd.arg(&path).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Repo { tmp, path }
     }
 
@@ -62,7 +70,9 @@ impl Repo {
     /// A git command in the repository.
     pub fn git_cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("git");
-        hermetic(&mut cmd, self.home()).current_dir(&self.path).args(args);
+        hermetic(&mut cmd, self.home())
+            .current_dir(&self.path)
+            .args(args);
         cmd
     }
 
@@ -80,7 +90,9 @@ impl Repo {
     /// A git-chant command in the repository.
     pub fn chant_cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_git-chant"));
-        hermetic(&mut cmd, self.home()).current_dir(&self.path).args(args);
+        hermetic(&mut cmd, self.home())
+            .current_dir(&self.path)
+            .args(args);
         cmd
     }
 

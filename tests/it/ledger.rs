@@ -10,25 +10,53 @@ use crate::harness::Repo;
 fn init_then_add_is_visible_to_plain_git() {
     let repo = Repo::new();
     assert!(repo.chant(&["init"]).contains("created"));
-    assert!(repo.chant(&["init"]).contains("already"), "init is idempotent");
-    let id = repo.chant(&["add", "Root cause", "--id", "003-root-cause", "--label", "bug"]);
+    assert!(
+        repo.chant(&["init"]).contains("already"),
+        "init is idempotent"
+    );
+    let id = repo.chant(&[
+        "add",
+        "Root cause",
+        "--id",
+        "003-root-cause",
+        "--label",
+        "bug",
+    ]);
     assert_eq!(id.trim(), "003-root-cause");
 
-    assert_eq!(repo.git(&["cat-file", "-p", "refs/chant/specs:FORMAT"]), "chant-ledger 1\n");
-    let path = format!("refs/chant/specs:specs/{}/003-root-cause.md", shard("003-root-cause"));
+    assert_eq!(
+        repo.git(&["cat-file", "-p", "refs/chant/specs:FORMAT"]),
+        "chant-ledger 1\n"
+    );
+    let path = format!(
+        "refs/chant/specs:specs/{}/003-root-cause.md",
+        shard("003-root-cause")
+    );
     let via_git = repo.git(&["show", &path]);
     assert_eq!(via_git, repo.chant(&["show", "003-root-cause", "--raw"]));
     assert!(via_git.contains("# Root cause\n") && via_git.contains("labels:\n- bug\n"));
 
     crate::harness::assert_fsck_clean(&repo);
-    assert_eq!(repo.git(&["reflog", "show", "--format=%gs", "refs/chant/specs"]).lines().count(), 2);
+    assert_eq!(
+        repo.git(&["reflog", "show", "--format=%gs", "refs/chant/specs"])
+            .lines()
+            .count(),
+        2
+    );
     let message = repo.git(&["log", "-1", "--format=%B", "refs/chant/specs"]);
-    assert_eq!(message, "chant: add 003-root-cause\n\nChant-Spec: 003-root-cause\nChant-Op: add\n\n");
+    assert_eq!(
+        message,
+        "chant: add 003-root-cause\n\nChant-Spec: 003-root-cause\nChant-Op: add\n\n"
+    );
     assert_eq!(
         repo.git(&["config", "--get-all", "notes.rewriteRef"]),
         "refs/notes/chant\nrefs/notes/chant-output\n"
     );
-    assert_eq!(repo.git(&["status", "--porcelain"]), "", "the working tree is untouched");
+    assert_eq!(
+        repo.git(&["status", "--porcelain"]),
+        "",
+        "the working tree is untouched"
+    );
 }
 
 #[test]
@@ -48,7 +76,10 @@ fn generated_ids_follow_the_days_sequence_and_short_ids_resolve() {
     let shown: serde_json::Value =
         serde_json::from_str(&repo.chant(&["show", &second[11..], "--json"])).unwrap();
     assert_eq!(shown["id"], second);
-    assert_eq!(shown["blocked_by"][0], format!("depends on {first} (pending)"));
+    assert_eq!(
+        shown["blocked_by"][0],
+        format!("depends on {first} (pending)")
+    );
     assert_eq!(shown["frontmatter"]["status"], "pending");
 }
 
@@ -61,7 +92,10 @@ fn unknown_and_ambiguous_ids_are_clear_errors() {
     let out = repo.chant_out(&["show", "abc"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ambiguous") && stderr.contains("abc-1, abc-2"), "{stderr}");
+    assert!(
+        stderr.contains("ambiguous") && stderr.contains("abc-1, abc-2"),
+        "{stderr}"
+    );
     let out = repo.chant_out(&["show", "zzz"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("git chant list"));
@@ -77,7 +111,14 @@ fn missing_identity_and_missing_ledger_say_what_to_run() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("git config --global user.name"), "{stderr}");
-    assert!(repo.git_cmd(&["rev-parse", "--verify", "refs/chant/specs"]).output().unwrap().status.code() != Some(0));
+    assert!(
+        repo.git_cmd(&["rev-parse", "--verify", "refs/chant/specs"])
+            .output()
+            .unwrap()
+            .status
+            .code()
+            != Some(0)
+    );
 
     let repo = Repo::new();
     let out = repo.chant_out(&["list"]);
@@ -92,9 +133,17 @@ fn a_bare_repository_lists_and_shows_the_same_specs() {
     repo.chant(&["add", "One", "--id", "one"]);
     repo.chant(&["add", "Two", "--id", "two", "--depends-on", "one"]);
     let bare = Repo::bare();
-    repo.git(&["push", "-q", bare.path.to_str().unwrap(), "refs/chant/specs"]);
+    repo.git(&[
+        "push",
+        "-q",
+        bare.path.to_str().unwrap(),
+        "refs/chant/specs",
+    ]);
     assert_eq!(bare.list_json(&[]), repo.list_json(&[]));
-    assert_eq!(bare.chant(&["show", "two", "--raw"]), repo.chant(&["show", "two", "--raw"]));
+    assert_eq!(
+        bare.chant(&["show", "two", "--raw"]),
+        repo.chant(&["show", "two", "--raw"])
+    );
 }
 
 #[test]
@@ -108,15 +157,26 @@ fn git_dir_and_git_c_are_honoured() {
         .env("GIT_DIR", repo.path.join(".git"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // `git -c user.name=…` reaches git-chant as GIT_CONFIG_PARAMETERS.
     let out = repo
         .chant_cmd(&["add", "Via -c", "--id", "via-c"])
         .env("GIT_CONFIG_PARAMETERS", "'user.name'='Other Person'")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(repo.git(&["log", "-1", "--format=%an", "refs/chant/specs"]), "Other Person\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%an", "refs/chant/specs"]),
+        "Other Person\n"
+    );
 }
 
 #[test]
@@ -129,20 +189,34 @@ fn notes_written_by_git_are_read_and_ours_are_shown_by_git() {
         let line = format!("2026-02-02T14:27:53Z spec-{i} commit");
         repo.git(&["notes", "--ref=chant", "add", "-m", &line, c]);
     }
-    assert!(repo.git(&["ls-tree", "refs/notes/chant"]).contains("tree"), "fanout in use");
+    assert!(
+        repo.git(&["ls-tree", "refs/notes/chant"]).contains("tree"),
+        "fanout in use"
+    );
     let store = Store::open(&repo.path).unwrap();
     for (i, c) in commits.iter().enumerate() {
         let id = gix::ObjectId::from_hex(c.as_bytes()).unwrap();
-        let text = git_chant::notes::read(&store, NOTES_REF, id).unwrap().unwrap();
+        let text = git_chant::notes::read(&store, NOTES_REF, id)
+            .unwrap()
+            .unwrap();
         assert_eq!(text, format!("2026-02-02T14:27:53Z spec-{i} commit\n"));
     }
 
     // Ours, appended to a note git wrote, in the fanout tree: git shows both lines.
-    repo.chant(&["event", &commits[5], "spec-5", "pending->in_progress", "model=sonnet"]);
+    repo.chant(&[
+        "event",
+        &commits[5],
+        "spec-5",
+        "pending->in_progress",
+        "model=sonnet",
+    ]);
     let shown = repo.git(&["notes", "--ref=chant", "show", &commits[5]]);
     let lines: Vec<&str> = shown.lines().collect();
     assert_eq!(lines.len(), 2, "{shown}");
-    assert!(lines[1].ends_with(" spec-5 pending->in_progress model=sonnet"), "{shown}");
+    assert!(
+        lines[1].ends_with(" spec-5 pending->in_progress model=sonnet"),
+        "{shown}"
+    );
     let log = repo.git(&["log", "-1", "--notes=chant", &commits[5]]);
     assert!(log.contains("pending->in_progress"), "{log}");
     crate::harness::assert_fsck_clean(&repo);

@@ -1,0 +1,175 @@
+//! `cargo xtask bench`: release-binary timings on generated ledgers, each printed beside
+//! the git plumbing baseline measured in the same run (ratios, since machines are noisy).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::generate;
+
+const BASELINE: &str =
+    "git ls-tree -r --object-only refs/chant/specs | git cat-file --batch >/dev/null";
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut sizes = vec![1_000, 10_000, 100_000];
+    let mut runs = 7;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--sizes" => {
+                let list = it.next().ok_or("--sizes needs a value")?;
+                sizes = list
+                    .split(',')
+                    .map(|s| s.parse().map_err(|_| format!("bad size {s}")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--runs" => {
+                runs = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or("--runs needs a number")?
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    let binary = build_release()?;
+    println!(
+        "git-chant bench: median of {runs} runs, release binary {}",
+        binary.display()
+    );
+    println!("baseline = `{BASELINE}`\n");
+    println!(
+        "{:>7} | {:>9} | {:>16} | {:>16} | {:>8} | {:>8}",
+        "specs", "baseline", "list cold", "list warm", "show", "add"
+    );
+    println!("{}", "-".repeat(80));
+    for &size in &sizes {
+        let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let repo = tmp.path().join("repo");
+        eprint!("generating {size} specs… ");
+        let started = Instant::now();
+        generate::ledger(&repo, size)?;
+        eprintln!("{:.1}s", started.elapsed().as_secs_f64());
+        let cache = repo.join(".git/chant/index-v1.json");
+        let baseline = median(runs, || time_sh(&repo, BASELINE))?;
+        let cold = median(runs, || {
+            let _ = std::fs::remove_file(&cache);
+            time(&repo, &binary, &["list", "--json"])
+        })?;
+        time(&repo, &binary, &["list", "--json"])?;
+        let warm = median(runs, || time(&repo, &binary, &["list", "--json"]))?;
+        let show = median(runs, || {
+            time(&repo, &binary, &["show", &generate::some_id(size)])
+        })?;
+        let add = median(runs, || time(&repo, &binary, &["add", "bench add"]))?;
+        let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
+        println!(
+            "{size:>7} | {:>9} | {:>8} {:>6.2}x | {:>8} {:>6.2}x | {:>8} | {:>8}",
+            ms(baseline),
+            ms(cold),
+            ratio(cold),
+            ms(warm),
+            ratio(warm),
+            ms(show),
+            ms(add)
+        );
+    }
+    println!("\ntargets at 10k: list warm <= 0.3x, cold <= 1.5x, show < 10 ms, add < 20 ms; add < 30 ms at 100k");
+    race(&binary)
+}
+
+/// 8 processes x 50 concurrent adds on a fresh 1k ledger: lost must be 0.
+fn race(binary: &Path) -> Result<(), String> {
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let repo = tmp.path().join("repo");
+    generate::ledger(&repo, 1_000)?;
+    let (workers, each) = (8, 50);
+    let started = Instant::now();
+    let failures: usize = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let repo = &repo;
+                scope.spawn(move || {
+                    (0..each)
+                        .filter(|n| time(repo, binary, &["add", &format!("race {w} {n}")]).is_err())
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(each)).sum()
+    });
+    let elapsed = started.elapsed();
+    let out = Command::new(binary)
+        .current_dir(&repo)
+        .args(["list", "--json"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let listed = String::from_utf8_lossy(&out.stdout)
+        .matches("\"race ")
+        .count();
+    let expected = workers * each - failures;
+    println!(
+        "\nconcurrent add: {workers} processes x {each}: {listed} landed, {failures} failed, lost = {}, {:.0} adds/s",
+        expected.saturating_sub(listed),
+        listed as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn build_release() -> Result<PathBuf, String> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "--quiet", "-p", "git-chant"])
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("cargo build --release failed".into());
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    Ok(root.join("target/release/git-chant"))
+}
+
+fn time(repo: &Path, binary: &Path, args: &[&str]) -> Result<Duration, String> {
+    let started = Instant::now();
+    let out = Command::new(binary)
+        .current_dir(repo)
+        .args(args)
+        .stdout(Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    if !out.status.success() {
+        return Err(format!(
+            "git-chant {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(elapsed)
+}
+
+fn time_sh(repo: &Path, script: &str) -> Result<Duration, String> {
+    let started = Instant::now();
+    let status = Command::new("sh")
+        .current_dir(repo)
+        .args(["-c", script])
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("`{script}` failed"));
+    }
+    Ok(started.elapsed())
+}
+
+fn median(
+    runs: usize,
+    mut f: impl FnMut() -> Result<Duration, String>,
+) -> Result<Duration, String> {
+    let mut times = (0..runs.max(1))
+        .map(|_| f())
+        .collect::<Result<Vec<_>, _>>()?;
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}

@@ -1,0 +1,145 @@
+//! Realistic ledgers for the bench: specs in the seed spec's format with a mix of types,
+//! statuses, dependencies and bodies around 2 KB, written in one `git fast-import` run.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use git_chant::store::paths::{spec_path, FORMAT};
+
+const TYPES: &[&str] = &[
+    "code",
+    "code",
+    "code",
+    "task",
+    "research",
+    "documentation",
+    "driver",
+];
+const STATUSES: &[&str] = &[
+    "pending",
+    "pending",
+    "in_progress",
+    "completed",
+    "completed",
+    "completed",
+    "failed",
+    "cancelled",
+];
+
+/// A small deterministic generator (xorshift), so every run builds the same ledgers.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn spec_id(n: usize) -> String {
+    format!(
+        "2026-{:02}-{:02}-{:03}-b{:02}",
+        1 + n / 28 % 12,
+        1 + n % 28,
+        n / 336,
+        n % 100
+    )
+}
+
+fn spec_text(n: usize, rng: &mut Rng) -> String {
+    let kind = TYPES[rng.below(TYPES.len())];
+    let status = STATUSES[rng.below(STATUSES.len())];
+    let mut text = format!("---\ntype: {kind}\nstatus: {status}\n");
+    if n > 0 && rng.below(3) > 0 {
+        text.push_str(&format!("depends_on:\n- {}\n", spec_id(rng.below(n))));
+    }
+    text.push_str("labels:\n- bench\n");
+    text.push_str(&format!(
+        "target_files:\n- src/module_{}.rs\n",
+        rng.below(400)
+    ));
+    if status == "completed" {
+        text.push_str("commits:\n- 311326f\ncompleted_at: 2026-02-02T14:27:53Z\nmodel: sonnet\n");
+    }
+    text.push_str(&format!(
+        "---\n# Spec {n}: fix the race in module {}\n\n## Context\n\n",
+        rng.below(400)
+    ));
+    // Bodies vary from about 0.5 KB to 4 KB, median near 2 KB.
+    let paragraphs = 2 + rng.below(14);
+    for p in 0..paragraphs {
+        text.push_str(&format!("Paragraph {p} describes the investigation: the store reads the whole file, changes it in memory and writes it back, so two workers racing lose an update. See `src/storage/store.py:{}`.\n\n", rng.below(500)));
+    }
+    text.push_str("## Acceptance Criteria\n\n");
+    let ticked = status == "completed";
+    for c in 0..(1 + rng.below(5)) {
+        text.push_str(&format!(
+            "- [{}] Criterion {c} holds\n",
+            if ticked { "x" } else { " " }
+        ));
+    }
+    text
+}
+
+/// Creates a repository at `dir` whose `refs/chant/specs` holds `count` specs.
+pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
+    run(Command::new("git").args(["init", "-q"]).arg(dir))?;
+    for (k, v) in [("user.name", "Bench"), ("user.email", "bench@example.com")] {
+        run(Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["config", k, v]))?;
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stdin = std::io::BufWriter::new(child.stdin.take().ok_or("no stdin")?);
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut w = |s: &[u8]| stdin.write_all(s).map_err(|e| e.to_string());
+    w(b"commit refs/chant/specs\ncommitter Bench <bench@example.com> 1770000000 +0000\ndata 12\nchant: init\n")?;
+    let file = |path: &str, bytes: &[u8], w: &mut dyn FnMut(&[u8]) -> Result<(), String>| {
+        w(format!("M 100644 inline {path}\ndata {}\n", bytes.len()).as_bytes())?;
+        w(bytes)?;
+        w(b"\n")
+    };
+    file("FORMAT", FORMAT.as_bytes(), &mut w)?;
+    file(
+        "config.md",
+        git_chant::ops::DEFAULT_CONFIG.as_bytes(),
+        &mut w,
+    )?;
+    for n in 0..count {
+        let text = spec_text(n, &mut rng);
+        file(&spec_path(&spec_id(n), false), text.as_bytes(), &mut w)?;
+    }
+    stdin.flush().map_err(|e| e.to_string())?;
+    drop(stdin);
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("git fast-import failed".into());
+    }
+    Ok(())
+}
+
+/// An id the generator used, for `show`.
+pub fn some_id(count: usize) -> String {
+    spec_id(count / 2)
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
