@@ -21,6 +21,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Lifecycle(#[from] crate::lifecycle::LifecycleError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Store(#[from] crate::store::StoreError),
 
     #[error("a spec with id `{id}` already exists")]
@@ -57,6 +61,7 @@ impl ExitCode for Error {
             Error::Spec(e) => e.exit(),
             Error::Id(e) => e.exit(),
             Error::Store(e) => e.exit(),
+            Error::Lifecycle(e) => e.exit(),
             Error::IdTaken { .. } => Exit::User,
             Error::Read { .. } | Error::Write { .. } => Exit::User,
         }

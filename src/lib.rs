@@ -6,10 +6,12 @@
 //! over it, so tests call the same functions the commands do.
 
 pub mod cli;
+pub mod clock;
 pub mod diag;
 pub mod error;
 pub mod exit;
 pub mod lifecycle;
+pub mod lint;
 pub mod notes;
 pub mod ops;
 pub mod spec;

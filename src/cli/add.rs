@@ -13,7 +13,7 @@ use crate::store::Store;
 /// Add a spec to the ledger and print its id.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -"
+    after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  git chant add \"Split step\" --member-of 2026-01-20-002-drv\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -"
 )]
 pub struct AddArgs {
     /// The title (the body's `# ` line).
@@ -36,6 +36,9 @@ pub struct AddArgs {
     /// The prompt template to work it with.
     #[arg(long)]
     prompt: Option<String>,
+    /// Create the next member `<driver>.N` of this driver spec.
+    #[arg(long, value_name = "DRIVER", conflicts_with = "id")]
+    member_of: Option<String>,
     /// The markdown body from a file, or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     body_file: Option<PathBuf>,
@@ -54,6 +57,7 @@ pub fn run(args: AddArgs) -> Result<Exit, Error> {
         labels: args.labels,
         target_files: args.targets,
         prompt: args.prompt,
+        member_of: args.member_of,
         body,
     };
     let store = Store::open(".")?;

@@ -29,16 +29,7 @@ pub fn run(args: EventArgs) -> Result<Exit, Error> {
         .rev_parse_single(args.commit.as_str())
         .context(|| format!("resolving {}", args.commit))?
         .detach();
-    let now = time::OffsetDateTime::now_utc();
-    let at = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    );
+    let at = crate::clock::now();
     let mut event = Event::new(at, &args.spec, &args.event);
     for attr in &args.attrs {
         let (k, v) = attr.split_once('=').unwrap_or((attr, ""));

@@ -2,16 +2,28 @@
 //! that does nothing but call the library and print.
 
 mod add;
+mod archive;
+mod check;
+mod dag;
+mod diff;
 mod event;
 mod fmt;
 mod init;
+mod lifecycle;
+mod lint;
 mod list;
+mod log;
+mod ready;
+mod search;
+mod set;
 mod show;
+mod status;
 
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::ops::Target;
 
 /// git chant: work specs for coding agents, kept on git refs instead of in the working tree.
 #[derive(Debug, Parser)]
@@ -33,6 +45,22 @@ pub enum Command {
     Add(add::AddArgs),
     List(list::ListArgs),
     Show(show::ShowArgs),
+    Status(status::StatusArgs),
+    Ready(ready::ReadyArgs),
+    Start(lifecycle::LifecycleArgs),
+    Done(lifecycle::LifecycleArgs),
+    Fail(lifecycle::LifecycleArgs),
+    Pause(lifecycle::LifecycleArgs),
+    Cancel(lifecycle::LifecycleArgs),
+    Reopen(lifecycle::LifecycleArgs),
+    Check(check::CheckArgs),
+    Set(set::SetArgs),
+    Archive(archive::ArchiveArgs),
+    Search(search::SearchArgs),
+    Log(log::LogArgs),
+    Diff(diff::DiffArgs),
+    Dag(dag::DagArgs),
+    Lint(lint::LintArgs),
     Fmt(fmt::FmtArgs),
     #[command(hide = true)]
     Event(event::EventArgs),
@@ -45,6 +73,22 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Add(args) => add::run(args),
         Command::List(args) => list::run(args),
         Command::Show(args) => show::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Ready(args) => ready::run(args),
+        Command::Start(args) => lifecycle::run(Target::Start, args),
+        Command::Done(args) => lifecycle::run(Target::Done, args),
+        Command::Fail(args) => lifecycle::run(Target::Fail, args),
+        Command::Pause(args) => lifecycle::run(Target::Pause, args),
+        Command::Cancel(args) => lifecycle::run(Target::Cancel, args),
+        Command::Reopen(args) => lifecycle::run(Target::Reopen, args),
+        Command::Check(args) => check::run(args),
+        Command::Set(args) => set::run(args),
+        Command::Archive(args) => archive::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Log(args) => log::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Dag(args) => dag::run(args),
+        Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Event(args) => event::run(args),
     }
@@ -84,4 +128,14 @@ fn write_or_quit(result: std::io::Result<()>) -> Result<(), Error> {
             source,
         }),
     }
+}
+
+/// Opens the repository and the index of its ledger, for read commands.
+pub(crate) fn open_index() -> Result<(crate::store::Store, crate::store::index::Index), Error> {
+    let store = crate::store::Store::open(".")?;
+    let index = {
+        let snapshot = store.snapshot()?;
+        crate::store::index::Index::load(&store, &snapshot)?
+    };
+    Ok((store, index))
 }

@@ -11,7 +11,6 @@ use crate::lifecycle;
 use crate::notes::{self, Event};
 use crate::spec::{id, Spec};
 use crate::store::index::{Index, Summary};
-use crate::store::ledger::Snapshot;
 use crate::store::{Store, StoreError};
 
 /// Show a spec: its text, whether it is ready (and what blocks it), and the status events
@@ -53,7 +52,7 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
     }
     let spec = Spec::parse(&entry.id, &bytes)?;
     let summary = Summary::of(&entry, &bytes);
-    let deps = dependencies(&snapshot, &summary)?;
+    let deps = crate::ops::lookup::neighbours(&snapshot, &summary)?;
     let blocked_by = lifecycle::blockers(&summary, |d| deps.iter().find(|s| s.id == d));
     let ready = summary.status == "pending" && blocked_by.is_empty();
     let events = commit_events(&store, &spec)?;
@@ -94,21 +93,6 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
         println!("   {} {}", &commit[..commit.len().min(12)], event.to_line());
     }
     Ok(Exit::Ok)
-}
-
-/// Summaries of the specs `summary` depends on (and earlier group siblings), read by path.
-fn dependencies(snapshot: &Snapshot<'_>, summary: &Summary) -> Result<Vec<Summary>, Error> {
-    let mut ids = summary.depends_on.clone();
-    if let (Some(driver), Some(n)) = (id::driver_of(&summary.id), id::member_number(&summary.id)) {
-        ids.extend((1..n).map(|k| format!("{driver}.{k}")));
-    }
-    let mut found = Vec::new();
-    for dep in ids {
-        if let Some(entry) = snapshot.locate(&dep)? {
-            found.push(Summary::of(&entry, &snapshot.blob(entry.blob)?));
-        }
-    }
-    Ok(found)
 }
 
 /// The status events noted on the spec's commits, for this spec.

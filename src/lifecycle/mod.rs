@@ -1,7 +1,46 @@
-//! Statuses and readiness: the one function that decides whether a spec can be worked.
+//! Statuses, the transition table, readiness (the one function that decides whether a
+//! spec can be worked) and dependency cycles.
+
+mod error;
+
+pub use error::LifecycleError;
+
+use std::collections::HashSet;
 
 use crate::spec::id::{driver_of, member_number};
 use crate::store::index::Summary;
+
+/// Which stored status may move to which (DESIGN.md "Statuses and transitions").
+const TRANSITIONS: &[(&str, &[&str])] = &[
+    ("pending", &["in_progress", "cancelled"]),
+    (
+        "in_progress",
+        &[
+            "completed",
+            "failed",
+            "needs_attention",
+            "paused",
+            "cancelled",
+        ],
+    ),
+    ("paused", &["in_progress", "cancelled"]),
+    ("failed", &["pending", "in_progress"]),
+    ("needs_attention", &["pending", "in_progress"]),
+    ("completed", &["pending"]),
+    ("cancelled", &["pending"]),
+];
+
+/// The statuses `from` may move to without `--force` (none for an unknown status).
+pub fn allowed_from(from: &str) -> &'static [&'static str] {
+    TRANSITIONS
+        .iter()
+        .find(|(f, _)| *f == from)
+        .map_or(&[], |(_, to)| to)
+}
+
+pub fn is_allowed(from: &str, to: &str) -> bool {
+    allowed_from(from).contains(&to)
+}
 
 /// Statuses that satisfy a dependency.
 pub fn is_done(status: &str) -> bool {
@@ -40,4 +79,59 @@ pub fn blockers<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>
 /// Ready = pending and nothing blocks it.
 pub fn is_ready<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>) -> bool {
     spec.status == "pending" && blockers(spec, lookup).is_empty()
+}
+
+/// A dependency path from `from` back to `to`, if `from` reaches `to` through `depends_on`
+/// (so adding the edge `to -> from` would close a cycle). `deps` gives a spec's
+/// dependencies; the walk visits each spec once.
+pub fn path_between(
+    from: &str,
+    to: &str,
+    deps: impl Fn(&str) -> Vec<String>,
+) -> Option<Vec<String>> {
+    let mut seen = HashSet::new();
+    let mut stack = vec![vec![from.to_owned()]];
+    while let Some(path) = stack.pop() {
+        let last = path.last()?.clone();
+        if last == to {
+            return Some(path);
+        }
+        if !seen.insert(last.clone()) {
+            continue;
+        }
+        for dep in deps(&last) {
+            let mut next = path.clone();
+            next.push(dep);
+            stack.push(next);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_transition_table_matches_the_design() {
+        assert!(is_allowed("pending", "in_progress"));
+        assert!(!is_allowed("pending", "completed"));
+        assert!(is_allowed("completed", "pending"));
+        assert!(!is_allowed("completed", "cancelled"));
+        assert!(allowed_from("blocked").is_empty());
+    }
+
+    #[test]
+    fn cycles_are_found_with_their_path() {
+        let deps = |id: &str| match id {
+            "a" => vec!["b".to_owned()],
+            "b" => vec!["c".to_owned()],
+            _ => vec![],
+        };
+        assert_eq!(
+            path_between("a", "c", deps),
+            Some(vec!["a".into(), "b".into(), "c".into()])
+        );
+        assert_eq!(path_between("c", "a", deps), None);
+    }
 }

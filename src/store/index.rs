@@ -203,17 +203,30 @@ impl Index {
     }
 }
 
-/// Reads and summarizes specs on every core: each thread opens its own handle on the same
-/// git dir (gix built without its `parallel` feature shares nothing between threads) and
-/// takes an equal slice of the entries.
+/// Reads and summarizes specs on every core.
 fn summarize(snapshot: &Snapshot<'_>, entries: Vec<SpecEntry>) -> Result<Vec<Summary>, StoreError> {
+    read_all(snapshot, &entries, Summary::of)
+}
+
+/// Applies `f` to the bytes of every entry, on every core: each thread opens its own handle
+/// on the same git dir (gix built without its `parallel` feature shares nothing between
+/// threads) and takes an equal slice. Results keep the order of `entries`.
+pub fn read_all<T, F>(
+    snapshot: &Snapshot<'_>,
+    entries: &[SpecEntry],
+    f: F,
+) -> Result<Vec<T>, StoreError>
+where
+    T: Send,
+    F: Fn(&SpecEntry, &[u8]) -> T + Sync,
+{
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if entries.len() < 256 || threads == 1 {
         return entries
             .iter()
-            .map(|e| Ok(Summary::of(e, &snapshot.blob(e.blob)?)))
+            .map(|e| Ok(f(e, &snapshot.blob(e.blob)?)))
             .collect();
     }
     let git_dir = snapshot.repo().git_dir().to_owned();
@@ -222,7 +235,7 @@ fn summarize(snapshot: &Snapshot<'_>, entries: Vec<SpecEntry>) -> Result<Vec<Sum
         let workers: Vec<_> = entries
             .chunks(chunk)
             .map(|slice| {
-                let git_dir = &git_dir;
+                let (git_dir, f) = (&git_dir, &f);
                 scope.spawn(move || {
                     let mut repo = gix::open(git_dir).map_err(|err| StoreError::Corrupt {
                         what: format!("cannot reopen {}: {err}", git_dir.display()),
@@ -235,7 +248,7 @@ fn summarize(snapshot: &Snapshot<'_>, entries: Vec<SpecEntry>) -> Result<Vec<Sum
                                 repo.find_blob(e.blob).map_err(|err| StoreError::Corrupt {
                                     what: format!("blob {} of {} is missing: {err}", e.blob, e.id),
                                 })?;
-                            Ok(Summary::of(e, &blob.data))
+                            Ok(f(e, &blob.data))
                         })
                         .collect::<Result<Vec<_>, StoreError>>()
                 })

@@ -4,6 +4,7 @@
 mod cas;
 mod error;
 mod git_config;
+pub mod history;
 pub mod ids;
 pub mod index;
 pub mod ledger;

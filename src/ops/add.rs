@@ -1,42 +1,11 @@
-//! The ledger operations behind the commands: `init` and `add` so far. Each takes its
-//! inputs explicitly and writes through the compare-and-swap loop.
+//! `add`: a new spec, its id allocated inside the compare-and-swap loop.
 
 use serde_yaml::Value;
 
 use crate::error::Error;
 use crate::spec::{id, Spec};
-use crate::store::paths::{spec_path, CONFIG_PATH, FORMAT, FORMAT_PATH};
+use crate::store::paths::spec_path;
 use crate::store::{Change, Store, StoreError};
-
-/// The `config.md` a new ledger starts with (upstream chant's format).
-pub const DEFAULT_CONFIG: &str = "---\nproject:\n  name: project\ndefaults:\n  prompt: standard\n---\n# Project configuration\n\nSettings for git chant and upstream chant. Edit with `git chant edit` once that exists,\nor replace this file in the ledger.\n";
-
-/// The prompt `git chant work` uses unless a spec names another.
-pub const DEFAULT_PROMPT: &str = "---\nname: standard\n---\n# {{spec.title}}\n\nYou are working on spec {{spec.id}} in {{worktree.path}}.\n\n{{spec.description}}\n\nCommit your work with a message starting `chant({{spec.id}}): `.\n";
-
-/// Creates the ledger if it does not exist. Returns whether it was created.
-pub fn init(store: &Store) -> Result<bool, Error> {
-    let created = store.update(|snapshot| {
-        if snapshot.commit.is_some() {
-            return Ok::<_, Error>((Change::default(), false));
-        }
-        let change = Change {
-            subject: "init".into(),
-            trailers: vec![("Chant-Op".into(), "init".into())],
-            writes: vec![
-                (FORMAT_PATH.into(), Some(FORMAT.as_bytes().to_vec())),
-                (CONFIG_PATH.into(), Some(DEFAULT_CONFIG.as_bytes().to_vec())),
-                (
-                    "prompts/standard.md".into(),
-                    Some(DEFAULT_PROMPT.as_bytes().to_vec()),
-                ),
-            ],
-            notes: Vec::new(),
-        };
-        Ok((change, true))
-    })?;
-    Ok(created)
-}
 
 /// What `add` needs to create a spec.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +17,8 @@ pub struct NewSpec {
     pub labels: Vec<String>,
     pub target_files: Vec<String>,
     pub prompt: Option<String>,
+    /// Make it the next member (`<driver>.N`) of this driver.
+    pub member_of: Option<String>,
     /// A markdown body; without one, a skeleton with the title and one open criterion.
     pub body: Option<String>,
 }
@@ -102,10 +73,14 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
             .iter()
             .map(|d| id::resolve(d, ids.iter().map(String::as_str)).map_err(Error::from))
             .collect::<Result<Vec<_>, _>>()?;
-        let spec_id = match &new.id {
-            Some(given) if ids.contains(given) => return Err(Error::IdTaken { id: given.clone() }),
-            Some(given) => given.clone(),
-            None => id::generate(today, ids.iter().map(String::as_str)),
+        let all = || ids.iter().map(String::as_str);
+        let spec_id = match (&new.id, &new.member_of) {
+            (Some(given), _) if ids.contains(given) => {
+                return Err(Error::IdTaken { id: given.clone() })
+            }
+            (Some(given), _) => given.clone(),
+            (None, Some(driver)) => id::next_member(&id::resolve(driver, all())?, all()),
+            (None, None) => id::generate(today, all()),
         };
         let bytes = new.render(&depends_on);
         // The file must load back; a title with YAML-breaking text never reaches the ledger.
@@ -121,15 +96,4 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
         };
         Ok((change, spec_id))
     })
-}
-
-/// Today's date in UTC, `YYYY-MM-DD`, for new ids.
-pub fn today() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
 }

@@ -1,0 +1,33 @@
+//! `git chant check`: tick acceptance criteria by number.
+
+use clap::Args;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::ops;
+use crate::store::Store;
+
+/// Tick (or with --uncheck, clear) acceptance criteria, numbered from 1 as `show` lists them.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant check 003-root-cause 1 2\n  git chant check 003 3 --uncheck"
+)]
+pub struct CheckArgs {
+    /// The spec id (short forms resolve).
+    id: String,
+    /// Criterion numbers (1-based).
+    #[arg(required = true)]
+    numbers: Vec<usize>,
+    /// Clear the boxes instead of ticking them.
+    #[arg(long)]
+    uncheck: bool,
+}
+
+pub fn run(args: CheckArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let id = ops::check(&store, &args.id, &args.numbers, !args.uncheck)?;
+    let verb = if args.uncheck { "cleared" } else { "ticked" };
+    let list: Vec<String> = args.numbers.iter().map(usize::to_string).collect();
+    println!("{id}: {verb} {}", list.join(", "));
+    Ok(Exit::Ok)
+}

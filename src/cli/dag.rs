@@ -1,0 +1,139 @@
+//! `git chant dag`: the dependency graph as an indented tree or Graphviz dot.
+
+use std::collections::{BTreeMap, HashSet};
+
+use clap::{Args, ValueEnum};
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::store::index::{Index, Summary};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Dot,
+}
+
+/// Print the dependency graph of the live specs: each spec under the specs it depends on.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant dag\n  git chant dag --format dot | dot -Tsvg > specs.svg"
+)]
+pub struct DagArgs {
+    /// `text` (an indented tree) or `dot` (Graphviz).
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+pub fn run(args: DagArgs) -> Result<Exit, Error> {
+    let (_, index) = super::open_index()?;
+    let live: Vec<&Summary> = index.specs.iter().filter(|s| !s.archived).collect();
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for s in &live {
+        for dep in &s.depends_on {
+            dependents
+                .entry(dep.as_str())
+                .or_default()
+                .push(s.id.as_str());
+        }
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let text = match args.format {
+        Format::Dot => dot(&live),
+        Format::Text => {
+            let mut text = String::new();
+            let mut shown = HashSet::new();
+            let roots = live.iter().filter(|s| {
+                s.depends_on
+                    .iter()
+                    .all(|d| index.get(d).is_none_or(|x| x.archived))
+            });
+            for root in roots {
+                tree(
+                    &index,
+                    &dependents,
+                    root.id.as_str(),
+                    "",
+                    "",
+                    &mut shown,
+                    &mut text,
+                );
+            }
+            // Specs only reachable through a cycle have no root: show them too.
+            for s in &live {
+                if !shown.contains(s.id.as_str()) {
+                    tree(
+                        &index,
+                        &dependents,
+                        s.id.as_str(),
+                        "",
+                        "",
+                        &mut shown,
+                        &mut text,
+                    );
+                }
+            }
+            text
+        }
+    };
+    super::print(&mut out, &text)?;
+    super::flush(&mut out)?;
+    Ok(Exit::Ok)
+}
+
+fn tree<'a>(
+    index: &'a Index,
+    dependents: &BTreeMap<&str, Vec<&'a str>>,
+    id: &'a str,
+    lead: &str,
+    branch: &str,
+    shown: &mut HashSet<&'a str>,
+    out: &mut String,
+) {
+    let (status, title) = index
+        .get(id)
+        .map_or(("?", ""), |s| (s.status.as_str(), s.title.as_str()));
+    if !shown.insert(id) {
+        out.push_str(&format!("{lead}{branch}{id} [{status}] (see above)\n"));
+        return;
+    }
+    out.push_str(&format!("{lead}{branch}{id} [{status}] {title}\n"));
+    let children = dependents.get(id).cloned().unwrap_or_default();
+    let next_lead = format!(
+        "{lead}{}",
+        match branch {
+            "" => "",
+            "└── " => "    ",
+            _ => "│   ",
+        }
+    );
+    for (i, child) in children.iter().enumerate() {
+        let last = i + 1 == children.len();
+        tree(
+            index,
+            dependents,
+            child,
+            &next_lead,
+            if last { "└── " } else { "├── " },
+            shown,
+            out,
+        );
+    }
+}
+
+fn dot(live: &[&Summary]) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut out = String::from("digraph chant {\n  rankdir=LR;\n");
+    for s in live {
+        // `\n` inside a dot string is a line break in the label.
+        let label = format!("{}\\n{}", s.id, s.status);
+        out.push_str(&format!("  {} [label=\"{label}\"];\n", quote(&s.id)));
+    }
+    for s in live {
+        for dep in &s.depends_on {
+            out.push_str(&format!("  {} -> {};\n", quote(dep), quote(&s.id)));
+        }
+    }
+    out.push_str("}\n");
+    out
+}

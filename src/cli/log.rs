@@ -1,0 +1,88 @@
+//! `git chant log`: a spec's ledger history and the code commits that advanced it.
+
+use clap::Args;
+use serde_json::json;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::notes;
+use crate::ops;
+use crate::store::history::history;
+use crate::store::Store;
+
+/// The ledger commits that changed a spec (operation, author, date), newest first, then the
+/// code commits listed in its `commits:` with their status events.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  git chant log 003-root-cause\n  git chant log 003 --json")]
+pub struct LogArgs {
+    /// The spec id (short forms resolve).
+    id: String,
+    /// One JSON object: `ledger` (commits) and `commits` (code commits with events).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: LogArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let snapshot = store.snapshot()?;
+    let id = ops::resolve(&store, &snapshot, &args.id)?;
+    let (_, spec) = ops::load(&snapshot, &id)?;
+    let ledger: Vec<_> = history(&store)?
+        .into_iter()
+        .filter(|c| c.trailer("Chant-Spec").any(|s| s == id))
+        .collect();
+    let mut code = Vec::new();
+    for short in spec.commits() {
+        let resolved = store
+            .repo()
+            .rev_parse_single(short)
+            .ok()
+            .map(|c| c.detach());
+        let events = match resolved {
+            Some(commit) => notes::events(&store, commit)?
+                .into_iter()
+                .filter(|e| e.spec == id)
+                .map(|e| e.to_line())
+                .collect(),
+            None => Vec::new(),
+        };
+        code.push((short.to_owned(), resolved.map(|c| c.to_string()), events));
+    }
+    if args.json {
+        let value = json!({
+            "id": id,
+            "ledger": ledger,
+            "commits": code.iter().map(|(s, full, events)| json!({"commit": s, "resolved": full, "events": events})).collect::<Vec<_>>(),
+        });
+        let mut out = std::io::stdout().lock();
+        super::print_json(&mut out, &value)?;
+        return Ok(Exit::Ok);
+    }
+    for c in &ledger {
+        let op = c.trailer("Chant-Op").next().unwrap_or(c.subject.as_str());
+        let forced = if c.trailer("Chant-Forced").next().is_some() {
+            " (forced)"
+        } else {
+            ""
+        };
+        println!("{} {} {:<20} {op}{forced}", &c.id[..12], c.date, c.author);
+        for reason in c.trailer("Chant-Reason") {
+            println!("    reason: {reason}");
+        }
+    }
+    if !code.is_empty() {
+        println!("\ncode commits:");
+        for (short, full, events) in &code {
+            let missing = if full.is_none() {
+                " (not in this repository)"
+            } else {
+                ""
+            };
+            println!("  {short}{missing}");
+            for event in events {
+                println!("    {event}");
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}

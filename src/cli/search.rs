@@ -1,0 +1,74 @@
+//! `git chant search`: find specs whose title or body contains a text.
+
+use clap::Args;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::lifecycle;
+use crate::store::index::{read_all, Index};
+use crate::store::Store;
+
+use super::list::Item;
+
+/// Search titles and bodies, live and archived specs, case-insensitively.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant search \"race condition\"\n  git chant search store.py --json"
+)]
+pub struct SearchArgs {
+    /// The text to look for.
+    text: String,
+    /// A JSON array (the same objects as `list --json`).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: SearchArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let snapshot = store.snapshot()?;
+    let index = Index::load(&store, &snapshot)?;
+    let needle = args.text.to_lowercase();
+    let entries = snapshot.entries()?;
+    let hits = read_all(&snapshot, &entries, |_, bytes| {
+        body_of(&String::from_utf8_lossy(bytes))
+            .to_lowercase()
+            .contains(&needle)
+    })?;
+    let found: Vec<_> = entries
+        .iter()
+        .zip(hits)
+        .filter(|(_, hit)| *hit)
+        .filter_map(|(e, _)| index.get(&e.id))
+        .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let items: Vec<Item> = found
+            .iter()
+            .map(|s| Item::new(s, lifecycle::is_ready(s, |id| index.get(id))))
+            .collect();
+        super::print_json(&mut out, &items)?;
+    } else {
+        for s in found {
+            let archived = if s.archived { " (archived)" } else { "" };
+            super::print(
+                &mut out,
+                &format!("{:<24} {:<15} {}{archived}\n", s.id, s.status, s.title),
+            )?;
+        }
+    }
+    super::flush(&mut out)?;
+    Ok(Exit::Ok)
+}
+
+/// The markdown after the frontmatter (the title is its first heading); the whole text
+/// when there is no closing `---` line.
+fn body_of(text: &str) -> &str {
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        offset += line.len();
+        if n > 0 && line.trim_end_matches(['\n', '\r']) == "---" {
+            return &text[offset..];
+        }
+    }
+    text
+}

@@ -1,0 +1,90 @@
+//! `git chant status`: counts per status and what needs doing.
+
+use std::collections::BTreeMap;
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::lifecycle;
+use crate::store::index::Summary;
+
+/// Counts of live specs per status, and which are ready, in progress or need attention.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  git chant status\n  git chant status --json")]
+pub struct StatusArgs {
+    /// One JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    counts: BTreeMap<&'a str, usize>,
+    ready: Vec<&'a str>,
+    in_progress: Vec<&'a str>,
+    needs_attention: Vec<&'a str>,
+    failed: Vec<&'a str>,
+}
+
+pub fn run(args: StatusArgs) -> Result<Exit, Error> {
+    let (_, index) = super::open_index()?;
+    let live: Vec<&Summary> = index.specs.iter().filter(|s| !s.archived).collect();
+    let mut counts = BTreeMap::new();
+    for s in &live {
+        *counts.entry(s.status.as_str()).or_default() += 1;
+    }
+    let with = |status: &str| {
+        live.iter()
+            .filter(|s| s.status == status)
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>()
+    };
+    let report = Report {
+        ready: live
+            .iter()
+            .filter(|s| lifecycle::is_ready(s, |id| index.get(id)))
+            .map(|s| s.id.as_str())
+            .collect(),
+        in_progress: with("in_progress"),
+        needs_attention: with("needs_attention"),
+        failed: with("failed"),
+        counts,
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        super::print_json(&mut out, &report)?;
+    } else {
+        let counts: Vec<String> = report
+            .counts
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let mut text = format!("{} specs: {}\n", live.len(), counts.join(", "));
+        for (label, ids) in [
+            ("ready", &report.ready),
+            ("in progress", &report.in_progress),
+            ("needs attention", &report.needs_attention),
+            ("failed", &report.failed),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            text.push_str(&format!("\n{label} ({}):\n", ids.len()));
+            for id in ids.iter().take(20) {
+                let title = index.get(id).map_or("", |s| s.title.as_str());
+                text.push_str(&format!("  {id:<24} {title}\n"));
+            }
+            if ids.len() > 20 {
+                text.push_str(&format!(
+                    "  … and {} more (git chant list --status …)\n",
+                    ids.len() - 20
+                ));
+            }
+        }
+        super::print(&mut out, &text)?;
+    }
+    super::flush(&mut out)?;
+    Ok(Exit::Ok)
+}

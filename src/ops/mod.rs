@@ -1,0 +1,49 @@
+//! The ledger operations behind the commands. Each takes its inputs explicitly (the store,
+//! the ids, the time) and writes through the compare-and-swap loop, so tests call exactly
+//! what the commands call.
+
+mod add;
+mod edit;
+pub mod lookup;
+mod transition;
+
+pub use add::{add, NewSpec};
+pub use edit::{archive, check, set, SetAction};
+pub use lookup::{load, resolve};
+pub use transition::{transition, Outcome, Target};
+
+use crate::error::Error;
+use crate::store::paths::{CONFIG_PATH, FORMAT, FORMAT_PATH};
+use crate::store::{Change, Store};
+
+/// The `config.md` a new ledger starts with (upstream chant's format).
+pub const DEFAULT_CONFIG: &str = "---\nproject:\n  name: project\ndefaults:\n  prompt: standard\n---\n# Project configuration\n\nSettings for git chant and upstream chant. Edit with `git chant edit` once that exists,\nor replace this file in the ledger.\n";
+
+/// The prompt `git chant work` uses unless a spec names another.
+pub const DEFAULT_PROMPT: &str = "---\nname: standard\n---\n# {{spec.title}}\n\nYou are working on spec {{spec.id}} in {{worktree.path}}.\n\n{{spec.description}}\n\nCommit your work with a message starting `chant({{spec.id}}): `.\n";
+
+/// Creates the ledger if it does not exist. Returns whether it was created.
+pub fn init(store: &Store) -> Result<bool, Error> {
+    let created = store.update(|snapshot| {
+        if snapshot.commit.is_some() {
+            return Ok::<_, Error>((Change::default(), false));
+        }
+        let change = Change {
+            subject: "init".into(),
+            trailers: vec![("Chant-Op".into(), "init".into())],
+            writes: vec![
+                (FORMAT_PATH.into(), Some(FORMAT.as_bytes().to_vec())),
+                (CONFIG_PATH.into(), Some(DEFAULT_CONFIG.as_bytes().to_vec())),
+                (
+                    "prompts/standard.md".into(),
+                    Some(DEFAULT_PROMPT.as_bytes().to_vec()),
+                ),
+            ],
+            notes: Vec::new(),
+        };
+        Ok((change, true))
+    })?;
+    Ok(created)
+}
+
+pub use crate::clock::{now, today};

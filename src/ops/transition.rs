@@ -1,0 +1,271 @@
+//! Lifecycle transitions (`start`, `done`, `fail`, `pause`, `cancel`, `reopen`): the table,
+//! the preconditions, `--force`, and a group's driver following its members.
+
+use crate::error::Error;
+use crate::lifecycle::{self, LifecycleError};
+use crate::notes::Event;
+use crate::spec::{id, Spec};
+use crate::store::index::Summary;
+use crate::store::ledger::Snapshot;
+use crate::store::paths::{spec_path, NOTES_REF};
+use crate::store::{Change, NoteAppend, Store};
+
+use super::lookup::{load, members, neighbours, resolve, summary};
+
+/// The lifecycle commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Start,
+    Done,
+    Fail,
+    Pause,
+    Cancel,
+    Reopen,
+}
+
+impl Target {
+    pub fn status(self) -> &'static str {
+        match self {
+            Target::Start => "in_progress",
+            Target::Done => "completed",
+            Target::Fail => "failed",
+            Target::Pause => "paused",
+            Target::Cancel => "cancelled",
+            Target::Reopen => "pending",
+        }
+    }
+
+    pub fn verb(self) -> &'static str {
+        match self {
+            Target::Start => "start",
+            Target::Done => "done",
+            Target::Fail => "fail",
+            Target::Pause => "pause",
+            Target::Cancel => "cancel",
+            Target::Reopen => "reopen",
+        }
+    }
+}
+
+/// What a transition did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    /// A rule or precondition was bypassed with `--force`.
+    pub forced: bool,
+    /// Messages for the user: the driver that moved with its member, or why it did not.
+    pub messages: Vec<String>,
+}
+
+/// Moves a spec to `target`'s status as one ledger commit (plus a note event on its last
+/// commit, in the same transaction). Refuses what the table or the preconditions forbid
+/// unless `force`, which is then recorded in the commit trailers and the note.
+pub fn transition(
+    store: &Store,
+    short: &str,
+    target: Target,
+    force: bool,
+    reason: Option<&str>,
+    now: &str,
+) -> Result<Outcome, Error> {
+    store.update(|snapshot| {
+        let id = resolve(store, snapshot, short)?;
+        let (entry, mut spec) = load(snapshot, &id)?;
+        let from = spec.status().to_owned();
+        let to = target.status();
+        if from == to {
+            return Err(LifecycleError::Unchanged { id, status: from }.into());
+        }
+        let mut forced = false;
+        let mut refuse = |err: LifecycleError| {
+            if force {
+                forced = true;
+                Ok(())
+            } else {
+                Err(err)
+            }
+        };
+        if !lifecycle::is_allowed(&from, to) {
+            let allowed = lifecycle::allowed_from(&from).join(", ");
+            refuse(LifecycleError::Illegal {
+                id: id.clone(),
+                from: from.clone(),
+                to: to.into(),
+                allowed: if allowed.is_empty() {
+                    "nothing (unknown status)".into()
+                } else {
+                    allowed
+                },
+            })?;
+        }
+        let me = Summary::of(&entry, &snapshot.blob(entry.blob)?);
+        if target == Target::Start {
+            let deps = neighbours(snapshot, &me)?;
+            let blockers = lifecycle::blockers(&me, |d| deps.iter().find(|s| s.id == d));
+            if !blockers.is_empty() {
+                refuse(LifecycleError::Blocked {
+                    id: id.clone(),
+                    blockers,
+                })?;
+            }
+        }
+        if target == Target::Done {
+            let open: Vec<_> = spec.criteria().into_iter().filter(|c| !c.checked).collect();
+            if !open.is_empty() {
+                refuse(LifecycleError::OpenCriteria {
+                    id: id.clone(),
+                    open: open
+                        .iter()
+                        .map(|c| format!("{}. {}", c.number, c.text))
+                        .collect(),
+                    numbers: open
+                        .iter()
+                        .map(|c| c.number.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                })?;
+            }
+            let open_members = open_members(store, snapshot, &id, None)?;
+            if !open_members.is_empty() {
+                refuse(LifecycleError::OpenMembers {
+                    id: id.clone(),
+                    members: open_members,
+                })?;
+            }
+        }
+
+        set_status(&mut spec, to, now);
+        let mut change = Change {
+            subject: format!("{} {id}", target.verb()),
+            trailers: vec![
+                ("Chant-Spec".into(), id.clone()),
+                ("Chant-Op".into(), format!("status {from} -> {to}")),
+            ],
+            writes: vec![(
+                spec_path(&id, entry.archived),
+                Some(spec.render().into_bytes()),
+            )],
+            notes: Vec::new(),
+        };
+        if forced {
+            change.trailers.push(("Chant-Forced".into(), "true".into()));
+        }
+        if let Some(reason) = reason {
+            change
+                .trailers
+                .push(("Chant-Reason".into(), reason.replace('\n', " ")));
+        }
+        let mut event = Event::new(now, &id, format!("{from}->{to}"));
+        if forced {
+            event = event.with("forced", "true");
+        }
+        if let Some(reason) = reason {
+            event = event.with("reason", reason);
+        }
+        if let Some(commit) = last_commit(store, &spec) {
+            change.notes.push(NoteAppend {
+                notes_ref: NOTES_REF.into(),
+                commit,
+                lines: vec![event.to_line()],
+            });
+        }
+        let messages = follow_driver(store, snapshot, &id, to, now, &mut change)?;
+        let outcome = Outcome {
+            id,
+            from,
+            to: to.into(),
+            forced,
+            messages,
+        };
+        Ok((change, outcome))
+    })
+}
+
+/// Sets the status; completing stamps `completed_at`, reopening removes it.
+fn set_status(spec: &mut Spec, to: &str, now: &str) {
+    spec.set_text("status", to);
+    match to {
+        "completed" => spec.set_text("completed_at", now),
+        "pending" => {
+            spec.remove("completed_at");
+        }
+        _ => {}
+    }
+}
+
+/// The last commit listed in `commits:` that exists here, for the note event.
+fn last_commit(store: &Store, spec: &Spec) -> Option<gix::ObjectId> {
+    spec.commits()
+        .iter()
+        .rev()
+        .find_map(|c| store.repo().rev_parse_single(*c).ok().map(|id| id.detach()))
+}
+
+/// Members of `driver` not completed or cancelled; `changed` overrides one member's status
+/// (the one being moved in this operation).
+fn open_members(
+    store: &Store,
+    snapshot: &Snapshot<'_>,
+    driver: &str,
+    changed: Option<(&str, &str)>,
+) -> Result<Vec<String>, Error> {
+    let mut open = Vec::new();
+    for member in members(store, snapshot, driver)? {
+        let status = match changed {
+            Some((id, status)) if id == member => status.to_owned(),
+            _ => summary(snapshot, &member)?
+                .map(|s| s.status)
+                .unwrap_or_default(),
+        };
+        if !lifecycle::is_done(&status) {
+            open.push(member);
+        }
+    }
+    Ok(open)
+}
+
+/// A driver moves to in_progress when its first member starts, and completes when its last
+/// member is done and its own criteria are ticked; both in the member's commit.
+fn follow_driver(
+    store: &Store,
+    snapshot: &Snapshot<'_>,
+    member: &str,
+    to: &str,
+    now: &str,
+    change: &mut Change,
+) -> Result<Vec<String>, Error> {
+    let Some(driver) = id::driver_of(member) else {
+        return Ok(Vec::new());
+    };
+    let Some(entry) = snapshot.locate(driver)? else {
+        return Ok(Vec::new());
+    };
+    let (_, mut spec) = load(snapshot, driver)?;
+    let from = spec.status().to_owned();
+    let next = match (from.as_str(), to) {
+        ("pending", "in_progress") => "in_progress",
+        ("pending" | "in_progress", "completed" | "cancelled") => {
+            if !open_members(store, snapshot, driver, Some((member, to)))?.is_empty() {
+                return Ok(Vec::new());
+            }
+            if spec.criteria().iter().any(|c| !c.checked) {
+                return Ok(vec![format!(
+                    "every member of {driver} is done; tick its criteria and run `git chant done {driver}`"
+                )]);
+            }
+            "completed"
+        }
+        _ => return Ok(Vec::new()),
+    };
+    set_status(&mut spec, next, now);
+    change.writes.push((
+        spec_path(driver, entry.archived),
+        Some(spec.render().into_bytes()),
+    ));
+    change
+        .trailers
+        .push(("Chant-Driver".into(), format!("{driver} {from} -> {next}")));
+    Ok(vec![format!("{driver}: {from} -> {next}")])
+}
