@@ -5,6 +5,7 @@ mod concurrency;
 mod fmt;
 mod harness;
 mod ledger;
+mod lifecycle;
 mod spec_props;
 
 use std::path::PathBuf;
