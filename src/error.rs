@@ -34,6 +34,13 @@ pub enum Error {
     )]
     IdTaken { id: String },
 
+    #[error("{id} changed while you edited it, and both changed the lines from line {line}")]
+    #[diagnostic(
+        code(chant::edit::conflict),
+        help("{}", match saved { Some(path) => format!("your edit is kept at {}; run `git chant edit {id}` and re-apply it", path.display()), None => format!("run `git chant edit {id}` again") })
+    )]
+    EditConflict { id: String, line: usize, saved: Option<PathBuf> },
+
     #[error("cannot read {}: {source}", path.display())]
     #[diagnostic(
         code(chant::io::read),
@@ -63,6 +70,7 @@ impl ExitCode for Error {
             Error::Store(e) => e.exit(),
             Error::Lifecycle(e) => e.exit(),
             Error::IdTaken { .. } => Exit::User,
+            Error::EditConflict { .. } => Exit::Conflict,
             Error::Read { .. } | Error::Write { .. } => Exit::User,
         }
     }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit;
 pub mod lifecycle;
 pub mod lint;
+pub mod merge;
 pub mod notes;
 pub mod ops;
 pub mod spec;

@@ -6,6 +6,7 @@ mod archive;
 mod check;
 mod dag;
 mod diff;
+mod edit;
 mod event;
 mod fmt;
 mod init;
@@ -55,6 +56,7 @@ pub enum Command {
     Reopen(lifecycle::LifecycleArgs),
     Check(check::CheckArgs),
     Set(set::SetArgs),
+    Edit(edit::EditArgs),
     Archive(archive::ArchiveArgs),
     Search(search::SearchArgs),
     Log(log::LogArgs),
@@ -83,6 +85,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Reopen(args) => lifecycle::run(Target::Reopen, args),
         Command::Check(args) => check::run(args),
         Command::Set(args) => set::run(args),
+        Command::Edit(args) => edit::run(args),
         Command::Archive(args) => archive::run(args),
         Command::Search(args) => search::run(args),
         Command::Log(args) => log::run(args),

@@ -5,11 +5,13 @@
 mod add;
 mod edit;
 pub mod lookup;
+mod save_edit;
 mod transition;
 
 pub use add::{add, NewSpec};
 pub use edit::{archive, check, set, SetAction};
 pub use lookup::{load, resolve};
+pub use save_edit::{save_edit, Saved};
 pub use transition::{transition, Outcome, Target};
 
 use crate::error::Error;

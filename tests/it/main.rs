@@ -2,6 +2,7 @@
 //! of the built `git-chant` binary.
 
 mod concurrency;
+mod edit;
 mod fmt;
 mod harness;
 mod ledger;

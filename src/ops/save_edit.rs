@@ -1,0 +1,95 @@
+//! Saving a spec the user edited by hand: validated like every other write, and when the
+//! spec changed meanwhile, both edits merged three-way, or refused as a conflict, never a
+//! silent overwrite.
+
+use crate::error::Error;
+use crate::lifecycle::{self, LifecycleError};
+use crate::merge::text::{merge3, Prefer};
+use crate::spec::Spec;
+use crate::store::index::Index;
+use crate::store::paths::spec_path;
+use crate::store::{Change, Store};
+
+use super::lookup::load;
+
+/// How the edit landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Unchanged,
+    Written,
+    /// The spec had changed since the editor opened; both changes were merged.
+    Merged,
+}
+
+/// Writes `edited` over spec `id`, whose bytes were `base` when the editor opened.
+pub fn save_edit(store: &Store, id: &str, base: &str, edited: &str, force: bool) -> Result<Saved, Error> {
+    if base == edited {
+        return Ok(Saved::Unchanged);
+    }
+    store.update(|snapshot| {
+        let (entry, current) = load(snapshot, id)?;
+        let current_text = current.render();
+        let (text, saved) = if current_text == base {
+            (edited.to_owned(), Saved::Written)
+        } else {
+            let merged = merge3(base, edited, &current_text, Prefer::Ours);
+            if let Some(conflict) = merged.conflicts.first() {
+                return Err(Error::EditConflict { id: id.to_owned(), line: conflict.line, saved: None });
+            }
+            (merged.text, Saved::Merged)
+        };
+        let spec = Spec::parse(id, text.as_bytes())?;
+        validate(store, snapshot, id, &current, &spec, force)?;
+        let mut change = Change {
+            subject: format!("edit {id}"),
+            trailers: vec![("Chant-Spec".into(), id.to_owned()), ("Chant-Op".into(), "edit".into())],
+            writes: vec![(spec_path(id, entry.archived), Some(text.into_bytes()))],
+            notes: Vec::new(),
+        };
+        if current.status() != spec.status() {
+            change.trailers[1].1 = format!("edit, status {} -> {}", current.status(), spec.status());
+        }
+        Ok((change, saved))
+    })
+}
+
+/// The checks `set` and the lifecycle commands apply, on a whole edited spec.
+fn validate(
+    store: &Store,
+    snapshot: &crate::store::ledger::Snapshot<'_>,
+    id: &str,
+    before: &Spec,
+    after: &Spec,
+    force: bool,
+) -> Result<(), Error> {
+    let (from, to) = (before.status(), after.status());
+    if from != to && !lifecycle::is_allowed(from, to) && !force {
+        return Err(LifecycleError::Illegal {
+            id: id.into(),
+            from: from.into(),
+            to: to.into(),
+            allowed: lifecycle::allowed_from(from).join(", "),
+        }
+        .into());
+    }
+    if before.depends_on() == after.depends_on() {
+        return Ok(());
+    }
+    let index = Index::load(store, snapshot)?;
+    for dep in after.depends_on() {
+        if index.get(dep).is_none() {
+            return Err(LifecycleError::BadField {
+                id: id.into(),
+                why: format!("depends_on names `{dep}`, which does not exist"),
+                help: "`git chant list --all` shows the ids; use full ids in the file".into(),
+            }
+            .into());
+        }
+        let deps_of = |s: &str| index.get(s).map(|x| x.depends_on.clone()).unwrap_or_default();
+        if let Some(mut path) = lifecycle::path_between(dep, id, deps_of) {
+            path.insert(0, id.to_owned());
+            return Err(LifecycleError::Cycle { dep: dep.into(), path }.into());
+        }
+    }
+    Ok(())
+}
