@@ -39,7 +39,11 @@ pub enum Error {
         code(chant::edit::conflict),
         help("{}", match saved { Some(path) => format!("your edit is kept at {}; run `git chant edit {id}` and re-apply it", path.display()), None => format!("run `git chant edit {id}` again") })
     )]
-    EditConflict { id: String, line: usize, saved: Option<PathBuf> },
+    EditConflict {
+        id: String,
+        line: usize,
+        saved: Option<PathBuf>,
+    },
 
     #[error("cannot read {}: {source}", path.display())]
     #[diagnostic(

@@ -16,7 +16,9 @@ use crate::store::Store;
 /// failed check re-opens the editor. If the spec changed while you edited it, both changes
 /// are merged, or the edit is refused as a conflict and kept in a file.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  git chant edit 003-root-cause\n  EDITOR=nano git chant edit 003")]
+#[command(
+    after_help = "Examples:\n  git chant edit 003-root-cause\n  EDITOR=nano git chant edit 003"
+)]
 pub struct EditArgs {
     /// The spec id (short forms resolve).
     id: String,
@@ -34,21 +36,38 @@ pub fn run(args: EditArgs) -> Result<Exit, Error> {
         (id, spec.render())
     };
     let dir = store.cache_dir().join("edit");
-    let io = |source| Error::Write { path: dir.clone(), source };
+    let io = |source| Error::Write {
+        path: dir.clone(),
+        source,
+    };
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let file = tempfile::Builder::new().prefix(&format!("{id}-")).suffix(".md").tempfile_in(&dir).map_err(io)?;
+    let file = tempfile::Builder::new()
+        .prefix(&format!("{id}-"))
+        .suffix(".md")
+        .tempfile_in(&dir)
+        .map_err(io)?;
     std::fs::write(file.path(), &base).map_err(io)?;
     let editor = editor(&store);
     loop {
         run_editor(&editor, file.path())?;
-        let edited = std::fs::read_to_string(file.path()).map_err(|source| Error::Read { path: file.path().into(), source })?;
+        let edited = std::fs::read_to_string(file.path()).map_err(|source| Error::Read {
+            path: file.path().into(),
+            source,
+        })?;
         match ops::save_edit(&store, &id, &base, &edited, args.force) {
             Ok(Saved::Unchanged) => println!("{id}: no changes"),
             Ok(Saved::Written) => println!("{id}: saved"),
             Ok(Saved::Merged) => println!("{id}: saved, merged with changes made while you edited"),
             Err(Error::EditConflict { id, line, .. }) => {
-                let (_, kept) = file.keep().map_err(|e| Error::Write { path: dir.clone(), source: e.error })?;
-                return Err(Error::EditConflict { id, line, saved: Some(kept) });
+                let (_, kept) = file.keep().map_err(|e| Error::Write {
+                    path: dir.clone(),
+                    source: e.error,
+                })?;
+                return Err(Error::EditConflict {
+                    id,
+                    line,
+                    saved: Some(kept),
+                });
             }
             Err(error) => {
                 if std::io::stdin().is_terminal() {
@@ -57,7 +76,10 @@ pub fn run(args: EditArgs) -> Result<Exit, Error> {
                         continue;
                     }
                 }
-                let (_, kept) = file.keep().map_err(|e| Error::Write { path: dir.clone(), source: e.error })?;
+                let (_, kept) = file.keep().map_err(|e| Error::Write {
+                    path: dir.clone(),
+                    source: e.error,
+                })?;
                 eprintln!("your edit is kept at {}", kept.display());
                 return Err(error);
             }
@@ -84,7 +106,10 @@ fn run_editor(editor: &str, file: &Path) -> Result<(), Error> {
         .arg(editor)
         .arg(file)
         .status()
-        .map_err(|source| Error::Read { path: editor.into(), source })?;
+        .map_err(|source| Error::Read {
+            path: editor.into(),
+            source,
+        })?;
     if status.success() {
         Ok(())
     } else {

@@ -40,11 +40,26 @@ fn hunks<'a>(base: &[&'a str], side: &[&'a str]) -> Vec<Hunk<'a>> {
     for op in capture_diff_slices(Algorithm::Myers, base, side) {
         let (start, end, new) = match op {
             DiffOp::Equal { .. } => continue,
-            DiffOp::Delete { old_index, old_len, new_index } => (old_index, old_index + old_len, new_index..new_index),
-            DiffOp::Insert { old_index, new_index, new_len } => (old_index, old_index, new_index..new_index + new_len),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                (old_index, old_index + old_len, new_index..new_index + new_len)
-            }
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index, old_index + old_len, new_index..new_index),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, old_index, new_index..new_index + new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                old_index,
+                old_index + old_len,
+                new_index..new_index + new_len,
+            ),
         };
         match out.last_mut() {
             // A delete followed by an insert at the same place is one replacement.
@@ -52,7 +67,11 @@ fn hunks<'a>(base: &[&'a str], side: &[&'a str]) -> Vec<Hunk<'a>> {
                 last.end = end;
                 last.lines.extend(&side[new]);
             }
-            _ => out.push(Hunk { start, end, lines: side[new].to_vec() }),
+            _ => out.push(Hunk {
+                start,
+                end,
+                lines: side[new].to_vec(),
+            }),
         }
     }
     out
@@ -86,8 +105,15 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, prefer: Prefer) -> Merged {
     let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
     let our_lines: Vec<&str> = ours.split_inclusive('\n').collect();
     let their_lines: Vec<&str> = theirs.split_inclusive('\n').collect();
-    let mut all: Vec<(bool, Hunk)> = hunks(&base_lines, &our_lines).into_iter().map(|h| (true, h)).collect();
-    all.extend(hunks(&base_lines, &their_lines).into_iter().map(|h| (false, h)));
+    let mut all: Vec<(bool, Hunk)> = hunks(&base_lines, &our_lines)
+        .into_iter()
+        .map(|h| (true, h))
+        .collect();
+    all.extend(
+        hunks(&base_lines, &their_lines)
+            .into_iter()
+            .map(|h| (false, h)),
+    );
     all.sort_by_key(|(ours, h)| (h.start, h.end, !ours));
 
     let mut text = String::new();
@@ -106,7 +132,11 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, prefer: Prefer) -> Merged {
         let cluster = &all[i..j];
         text.push_str(&base_lines[pos..start].concat());
         let mine: Vec<&Hunk> = cluster.iter().filter(|(o, _)| *o).map(|(_, h)| h).collect();
-        let other: Vec<&Hunk> = cluster.iter().filter(|(o, _)| !*o).map(|(_, h)| h).collect();
+        let other: Vec<&Hunk> = cluster
+            .iter()
+            .filter(|(o, _)| !*o)
+            .map(|(_, h)| h)
+            .collect();
         let our_text = side_text(&base_lines, start, end, &mine);
         let their_text = side_text(&base_lines, start, end, &other);
         if mine.is_empty() {
@@ -120,7 +150,11 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, prefer: Prefer) -> Merged {
                 ours: our_text.clone(),
                 theirs: their_text.clone(),
             });
-            text.push_str(if prefer == Prefer::Ours { &our_text } else { &their_text });
+            text.push_str(if prefer == Prefer::Ours {
+                &our_text
+            } else {
+                &their_text
+            });
         }
         pos = end;
         i = j;
@@ -165,7 +199,12 @@ mod tests {
         assert_eq!(ours.text, "x\nmine\ny\n");
         assert_eq!(
             ours.conflicts,
-            vec![Conflict { line: 2, base: "middle\n".into(), ours: "mine\n".into(), theirs: "theirs\n".into() }]
+            vec![Conflict {
+                line: 2,
+                base: "middle\n".into(),
+                ours: "mine\n".into(),
+                theirs: "theirs\n".into()
+            }]
         );
         let theirs = merge3(base, "x\nmine\ny\n", "x\ntheirs\ny\n", Prefer::Theirs);
         assert_eq!(theirs.text, "x\ntheirs\ny\n");

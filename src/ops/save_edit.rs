@@ -22,7 +22,13 @@ pub enum Saved {
 }
 
 /// Writes `edited` over spec `id`, whose bytes were `base` when the editor opened.
-pub fn save_edit(store: &Store, id: &str, base: &str, edited: &str, force: bool) -> Result<Saved, Error> {
+pub fn save_edit(
+    store: &Store,
+    id: &str,
+    base: &str,
+    edited: &str,
+    force: bool,
+) -> Result<Saved, Error> {
     if base == edited {
         return Ok(Saved::Unchanged);
     }
@@ -34,7 +40,11 @@ pub fn save_edit(store: &Store, id: &str, base: &str, edited: &str, force: bool)
         } else {
             let merged = merge3(base, edited, &current_text, Prefer::Ours);
             if let Some(conflict) = merged.conflicts.first() {
-                return Err(Error::EditConflict { id: id.to_owned(), line: conflict.line, saved: None });
+                return Err(Error::EditConflict {
+                    id: id.to_owned(),
+                    line: conflict.line,
+                    saved: None,
+                });
             }
             (merged.text, Saved::Merged)
         };
@@ -42,12 +52,16 @@ pub fn save_edit(store: &Store, id: &str, base: &str, edited: &str, force: bool)
         validate(store, snapshot, id, &current, &spec, force)?;
         let mut change = Change {
             subject: format!("edit {id}"),
-            trailers: vec![("Chant-Spec".into(), id.to_owned()), ("Chant-Op".into(), "edit".into())],
+            trailers: vec![
+                ("Chant-Spec".into(), id.to_owned()),
+                ("Chant-Op".into(), "edit".into()),
+            ],
             writes: vec![(spec_path(id, entry.archived), Some(text.into_bytes()))],
             notes: Vec::new(),
         };
         if current.status() != spec.status() {
-            change.trailers[1].1 = format!("edit, status {} -> {}", current.status(), spec.status());
+            change.trailers[1].1 =
+                format!("edit, status {} -> {}", current.status(), spec.status());
         }
         Ok((change, saved))
     })
@@ -85,10 +99,19 @@ fn validate(
             }
             .into());
         }
-        let deps_of = |s: &str| index.get(s).map(|x| x.depends_on.clone()).unwrap_or_default();
+        let deps_of = |s: &str| {
+            index
+                .get(s)
+                .map(|x| x.depends_on.clone())
+                .unwrap_or_default()
+        };
         if let Some(mut path) = lifecycle::path_between(dep, id, deps_of) {
             path.insert(0, id.to_owned());
-            return Err(LifecycleError::Cycle { dep: dep.into(), path }.into());
+            return Err(LifecycleError::Cycle {
+                dep: dep.into(),
+                path,
+            }
+            .into());
         }
     }
     Ok(())

@@ -43,6 +43,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "specs", "baseline", "list cold", "list warm", "show", "add"
     );
     println!("{}", "-".repeat(80));
+    let mut reads = Vec::new();
     for &size in &sizes {
         let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
         let repo = tmp.path().join("repo");
@@ -61,6 +62,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let show = median(runs, || {
             time(&repo, &binary, &["show", &generate::some_id(size)])
         })?;
+        let mut read = Vec::new();
+        for args in [
+            &["ready", "--json"][..],
+            &["status"],
+            &["search", "module 7"],
+            &["lint"],
+        ] {
+            read.push((
+                args.join(" "),
+                median(runs, || time_any(&repo, &binary, args))?,
+            ));
+        }
+        reads.push((size, baseline, read));
         let add = median(runs, || time(&repo, &binary, &["add", "bench add"]))?;
         let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
         println!(
@@ -75,6 +89,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         );
     }
     println!("\ntargets at 10k: list warm <= 0.3x, cold <= 1.5x, show < 10 ms, add < 20 ms; add < 30 ms at 100k");
+    println!("\nread commands (warm index), time and ratio to the baseline:");
+    for (size, baseline, read) in reads {
+        let cells: Vec<String> = read
+            .iter()
+            .map(|(name, d)| {
+                format!(
+                    "{name} {} {:.2}x",
+                    ms(*d),
+                    d.as_secs_f64() / baseline.as_secs_f64()
+                )
+            })
+            .collect();
+        println!("{size:>7} | {}", cells.join(" | "));
+    }
+    println!("targets at 10k: ready, status and search no slower than list; lint under 1 s");
     race(&binary)
 }
 
@@ -144,6 +173,19 @@ fn time(repo: &Path, binary: &Path, args: &[&str]) -> Result<Duration, String> {
         ));
     }
     Ok(elapsed)
+}
+
+/// Like `time`, but a non-zero exit is a result, not a failure (lint exits 1 on findings).
+fn time_any(repo: &Path, binary: &Path, args: &[&str]) -> Result<Duration, String> {
+    let started = Instant::now();
+    Command::new(binary)
+        .current_dir(repo)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| e.to_string())?;
+    Ok(started.elapsed())
 }
 
 fn time_sh(repo: &Path, script: &str) -> Result<Duration, String> {
