@@ -10,6 +10,7 @@ pub mod clock;
 pub mod diag;
 pub mod error;
 pub mod exit;
+pub mod hooks;
 pub mod lifecycle;
 pub mod lint;
 pub mod merge;

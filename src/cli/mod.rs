@@ -9,12 +9,15 @@ mod diff;
 mod edit;
 mod event;
 mod fmt;
+mod hook;
+mod hooks;
 mod init;
 mod lifecycle;
 mod lint;
 mod list;
 mod log;
 mod ready;
+mod reindex;
 mod search;
 mod set;
 mod show;
@@ -64,6 +67,10 @@ pub enum Command {
     Dag(dag::DagArgs),
     Lint(lint::LintArgs),
     Fmt(fmt::FmtArgs),
+    Hooks(hooks::HooksArgs),
+    Reindex(reindex::ReindexArgs),
+    #[command(hide = true)]
+    Hook(hook::HookArgs),
     #[command(hide = true)]
     Event(event::EventArgs),
 }
@@ -93,6 +100,9 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Dag(args) => dag::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Hooks(args) => hooks::run(args),
+        Command::Reindex(args) => reindex::run(args),
+        Command::Hook(args) => hook::run(args),
         Command::Event(args) => event::run(args),
     }
 }

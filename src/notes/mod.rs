@@ -86,11 +86,16 @@ pub(crate) fn append_edit<'a>(
             None => Vec::new(),
         };
         let mut text = String::from_utf8_lossy(&existing).into_owned();
+        // Only lines the note already had are skipped: a retried operation adds nothing
+        // twice, while a multi-line piece (a copied transcript) is kept whole.
+        let present: std::collections::HashSet<&str> = text.lines().collect();
+        let fresh: Vec<&String> = append
+            .lines
+            .iter()
+            .filter(|l| !present.contains(l.as_str()))
+            .collect();
         let mut added = false;
-        for line in &append.lines {
-            if text.lines().any(|l| l == line) {
-                continue;
-            }
+        for line in fresh {
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
             }

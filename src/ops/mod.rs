@@ -5,12 +5,14 @@
 mod add;
 mod edit;
 pub mod lookup;
+pub(crate) mod reindex;
 mod save_edit;
 mod transition;
 
 pub use add::{add, NewSpec};
 pub use edit::{archive, check, set, SetAction};
 pub use lookup::{load, resolve};
+pub use reindex::{reindex, Report};
 pub use save_edit::{save_edit, Saved};
 pub use transition::{transition, Outcome, Target};
 

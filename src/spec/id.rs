@@ -11,7 +11,7 @@ use crate::exit::{Exit, ExitCode};
 /// Longest id allowed, in bytes.
 pub const MAX_LEN: usize = 100;
 
-#[derive(Debug, Error, Diagnostic, PartialEq, Eq)]
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum IdError {
     #[error("invalid spec id `{id}`: {why}")]
     #[diagnostic(

@@ -12,8 +12,17 @@ pub struct Repo {
 
 /// Applies the hermetic environment to a command.
 pub fn hermetic<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
+    // git-chant first on PATH, as after `cargo install`, so installed hooks find it.
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_git-chant"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
     cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PATH", path)
         .env("HOME", home)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("TZ", "UTC")

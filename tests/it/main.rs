@@ -5,6 +5,7 @@ mod concurrency;
 mod edit;
 mod fmt;
 mod harness;
+mod hooks;
 mod ledger;
 mod lifecycle;
 mod spec_props;

@@ -1,0 +1,97 @@
+//! `git chant hooks install | uninstall | status`: the hook shims.
+
+use clap::{Args, Subcommand};
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::hooks::install::{self, Action, CLIENT_HOOKS, SERVER_HOOKS};
+use crate::store::Store;
+
+/// Manage the git hooks that let commits advance specs (commit-msg, post-commit,
+/// post-rewrite), or the server's pre-receive check with --server. Existing hook content is
+/// kept and still runs; core.hooksPath is honoured.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant hooks install\n  git chant hooks status\n  git -C /srv/git/project.git chant hooks install --server"
+)]
+pub struct HooksArgs {
+    #[command(subcommand)]
+    action: HooksAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum HooksAction {
+    /// Add the shims (installing twice changes nothing).
+    Install(Which),
+    /// Remove the shims, leaving the rest of each hook as it was.
+    Uninstall(Which),
+    /// Show what is installed where, and whether the hooks will find git-chant.
+    Status(Which),
+}
+
+#[derive(Debug, Args)]
+struct Which {
+    /// The server-side pre-receive hook instead of the client hooks.
+    #[arg(long)]
+    server: bool,
+}
+
+pub fn run(args: HooksArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let dir = install::hooks_dir(&store);
+    let names = match &args.action {
+        HooksAction::Install(w) | HooksAction::Uninstall(w) | HooksAction::Status(w)
+            if w.server =>
+        {
+            SERVER_HOOKS
+        }
+        _ => CLIENT_HOOKS,
+    };
+    match args.action {
+        HooksAction::Install(_) => {
+            for (name, action) in install::install(&dir, names)? {
+                let what = match action {
+                    Action::Created => "installed",
+                    Action::Added => "added to the existing hook",
+                    _ => "already installed",
+                };
+                println!("{name}: {what} ({})", dir.join(&name).display());
+            }
+            warn_if_not_on_path();
+        }
+        HooksAction::Uninstall(_) => {
+            for (name, action) in install::uninstall(&dir, names)? {
+                let what = if action == Action::Removed {
+                    "removed"
+                } else {
+                    "was not installed"
+                };
+                println!("{name}: {what}");
+            }
+        }
+        HooksAction::Status(_) => {
+            println!("hooks directory: {}", dir.display());
+            for (name, installed, executable) in install::status(&dir, names) {
+                let state = match (installed, executable) {
+                    (true, true) => "installed",
+                    (true, false) => "installed, but not executable (chmod +x it)",
+                    (false, _) => "not installed",
+                };
+                println!("  {name}: {state}");
+            }
+            match install::find_on_path(std::env::var_os("PATH").as_deref()) {
+                Some(path) => println!("git-chant on PATH: {}", path.display()),
+                None => println!(
+                    "git-chant on PATH: not found: the hooks will fail (cargo install --path .)"
+                ),
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn warn_if_not_on_path() {
+    if install::find_on_path(std::env::var_os("PATH").as_deref()).is_none() {
+        eprintln!("warning: git-chant is not on PATH, so the hooks cannot run it; install it with `cargo install --path .`");
+    }
+}

@@ -1,0 +1,60 @@
+//! `git chant reindex`: recover from history what the hooks did not record.
+
+use std::io::IsTerminal;
+
+use clap::Args;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::ops;
+use crate::store::{Context, Store};
+
+/// Scan the commits reachable from the local branches for `chant(<id>): …` subjects and
+/// `Chant-Spec:` trailers, and add the `commits:` entries and note events that are missing
+/// (merges, cherry-picks, commits made where no hook ran). Entries for commits no branch
+/// reaches any more (rewritten or squashed away) are dropped. Running it twice changes
+/// nothing.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant reindex\n  git chant reindex --since v1.0     only commits after a tag"
+)]
+pub struct ReindexArgs {
+    /// Only commits not reachable from this revision (and no dropping).
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
+    /// The report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: ReindexArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let since = match &args.since {
+        Some(rev) => Some(
+            store
+                .repo()
+                .rev_parse_single(rev.as_str())
+                .context(|| format!("resolving {rev}"))?
+                .detach(),
+        ),
+        None => None,
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let report = ops::reindex(&store, since, |n| {
+        if terminal {
+            eprint!("\rscanned {n} commits…");
+        }
+    })?;
+    if terminal && report.scanned >= 1000 {
+        eprintln!();
+    }
+    if args.json {
+        super::print_json(&mut std::io::stdout().lock(), &report)?;
+    } else {
+        println!(
+            "scanned {} commits: {} commits linked, {} dropped, {} specs changed",
+            report.scanned, report.linked, report.dropped, report.specs
+        );
+    }
+    Ok(Exit::Ok)
+}

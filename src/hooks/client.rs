@@ -1,0 +1,272 @@
+//! The client hooks: `commit-msg` checks and expands the ids a message names;
+//! `post-commit` records the commit on its specs; `post-rewrite` follows amend and rebase.
+
+use std::collections::BTreeMap;
+
+use gix::ObjectId;
+
+use super::message::{self, References};
+use crate::error::Error;
+use crate::notes::{self, Event};
+use crate::ops::{lookup, resolve};
+use crate::spec::id::{self, IdError};
+use crate::store::paths::{spec_path, NOTES_REF, OUTPUT_REF};
+use crate::store::{ids, Change, Context, NoteAppend, Store, StoreError};
+
+/// What `commit-msg` decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageCheck {
+    /// The message names no spec (the ledger was not read).
+    NoReference,
+    /// Every id resolved; the message, with short ids expanded.
+    Resolved(String),
+    /// Ids that did not resolve, with why.
+    Unresolved(Vec<IdError>),
+}
+
+/// Checks the ids a commit message names against the ledger, expanding unique short ids.
+pub fn check_message(store: &Store, text: &str) -> Result<MessageCheck, Error> {
+    let refs = message::references(text);
+    if refs.is_empty() {
+        return Ok(MessageCheck::NoReference);
+    }
+    let snapshot = store.snapshot()?;
+    let all = ids::load(store, &snapshot)?;
+    let mut out = text.to_owned();
+    let mut failures = Vec::new();
+    for short in &refs.ids {
+        match id::resolve(short, all.iter().map(String::as_str)) {
+            Ok(full) if full != *short => out = message::expand(&out, short, &full),
+            Ok(_) => {}
+            Err(e) => failures.push(e),
+        }
+    }
+    Ok(if failures.is_empty() {
+        MessageCheck::Resolved(out)
+    } else {
+        MessageCheck::Unresolved(failures)
+    })
+}
+
+/// What `post-commit` (or `reindex`) did to one spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: String,
+    pub transition: Option<(String, String)>,
+    /// Criteria still open when the message asked to complete the spec.
+    pub open: Vec<String>,
+}
+
+/// The commit's time, as note events give it.
+fn commit_time(store: &Store, commit: ObjectId) -> Result<String, StoreError> {
+    let commit = store
+        .repo()
+        .find_commit(commit)
+        .context(|| format!("reading commit {commit}"))?;
+    let seconds = commit.time().map(|t| t.seconds).unwrap_or_default();
+    Ok(crate::clock::from_unix(seconds))
+}
+
+/// Records `commit` on every spec its message names: adds it to `commits:`, moves a
+/// pending spec to in_progress, completes it on `Chant-Status: completed` when its criteria
+/// allow, and writes the events to the commit's note, all in one transaction.
+pub fn record_commit(
+    store: &Store,
+    commit: ObjectId,
+    refs: &References,
+) -> Result<Vec<Recorded>, Error> {
+    if refs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = commit_time(store, commit)?;
+    let full = commit.to_string();
+    store.update(|snapshot| {
+        let mut change = Change {
+            subject: format!("record {}", &full[..12]),
+            ..Change::default()
+        };
+        let mut lines = Vec::new();
+        let mut recorded = Vec::new();
+        for short in &refs.ids {
+            let Ok(id) = resolve(store, snapshot, short) else {
+                continue;
+            };
+            let (entry, mut spec) = lookup::load(snapshot, &id)?;
+            let mut commits: Vec<String> = spec.commits().iter().map(|c| c.to_string()).collect();
+            if !commits
+                .iter()
+                .any(|c| full.starts_with(c.as_str()) && c.len() >= 7)
+            {
+                commits.push(full.clone());
+                spec.set_list("commits", &commits);
+            }
+            lines.push(Event::new(&at, &id, "commit").to_line());
+            let from = spec.status().to_owned();
+            let mut to = from.clone();
+            if from == "pending" {
+                to = "in_progress".into();
+            }
+            let open: Vec<String> = spec
+                .criteria()
+                .iter()
+                .filter(|c| !c.checked)
+                .map(|c| format!("{}. {}", c.number, c.text))
+                .collect();
+            if refs.complete && to == "in_progress" {
+                if open.is_empty() {
+                    to = "completed".into();
+                    spec.set_text("completed_at", &at);
+                }
+            }
+            let transition = (to != from).then(|| (from.clone(), to.clone()));
+            if let Some((from, to)) = &transition {
+                spec.set_text("status", to);
+                lines.push(Event::new(&at, &id, format!("{from}->{to}")).to_line());
+                change
+                    .trailers
+                    .push(("Chant-Op".into(), format!("status {from} -> {to}")));
+            }
+            change.trailers.insert(0, ("Chant-Spec".into(), id.clone()));
+            change.writes.push((
+                spec_path(&id, entry.archived),
+                Some(spec.render().into_bytes()),
+            ));
+            let open = if refs.complete && to != "completed" {
+                open
+            } else {
+                Vec::new()
+            };
+            recorded.push(Recorded {
+                id,
+                transition,
+                open,
+            });
+        }
+        change.trailers.push(("Chant-Commit".into(), full.clone()));
+        if !lines.is_empty() {
+            change.notes.push(NoteAppend {
+                notes_ref: NOTES_REF.into(),
+                commit,
+                lines,
+            });
+        }
+        // Nothing new (a second run): write nothing.
+        let unchanged = change
+            .writes
+            .iter()
+            .all(|(path, bytes)| snapshot.file(path).ok().flatten().as_deref() == bytes.as_deref());
+        if unchanged && recorded.iter().all(|r| r.transition.is_none()) {
+            change.writes.clear();
+        }
+        Ok((change, recorded))
+    })
+}
+
+/// Follows `git commit --amend` and `git rebase`: every spec that listed an old commit now
+/// lists its new one, and notes git did not carry over (no `notes.rewriteRef`) are copied.
+pub fn rewrite(store: &Store, pairs: &[(ObjectId, ObjectId)]) -> Result<Vec<String>, Error> {
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Which specs can be affected: those named in the old commits' notes or the new
+    // commits' messages.
+    let mut named = Vec::new();
+    for (old, new) in pairs {
+        for event in notes::events(store, *old)? {
+            named.push(event.spec);
+        }
+        if let Ok(commit) = store.repo().find_commit(*new) {
+            named.extend(message::references(&commit.message_raw_sloppy().to_string()).ids);
+        }
+    }
+    named.sort();
+    named.dedup();
+    // Notes git did not carry over (no notes.rewriteRef): status events merge line by line
+    // into the new commit's note (post-commit may have written one already); a transcript
+    // is copied whole when the new commit has none.
+    let mut note_copies: BTreeMap<(String, ObjectId), Vec<String>> = BTreeMap::new();
+    for (old, new) in pairs {
+        if let Some(text) = notes::read(store, NOTES_REF, *old)? {
+            let lines = text.lines().filter(|l| !l.is_empty()).map(str::to_owned);
+            note_copies
+                .entry((NOTES_REF.to_owned(), *new))
+                .or_default()
+                .extend(lines);
+        }
+        if notes::read(store, OUTPUT_REF, *new)?.is_none() {
+            if let Some(text) = notes::read(store, OUTPUT_REF, *old)? {
+                note_copies.insert(
+                    (OUTPUT_REF.to_owned(), *new),
+                    vec![text.trim_end_matches('\n').to_owned()],
+                );
+            }
+        }
+    }
+    let tips = crate::ops::reindex::tips(store)?;
+    let new_ids: Vec<String> = pairs.iter().map(|(_, new)| new.to_string()).collect();
+    // A listed commit this repository has but no branch reaches was rewritten away (the
+    // intermediate commits of a squash are not in git's old -> new list).
+    let stale = |listed: &str| {
+        if new_ids.iter().any(|n| n == listed) {
+            return false;
+        }
+        let Ok(id) = store.repo().rev_parse_single(listed) else {
+            return false;
+        };
+        let id = id.detach();
+        !tips.iter().any(|tip| {
+            *tip == id
+                || store
+                    .repo()
+                    .merge_base(id, *tip)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|base| base.detach() == id)
+        })
+    };
+    store.update(|snapshot| {
+        let mut change = Change {
+            subject: "follow rewritten commits".into(),
+            ..Change::default()
+        };
+        let mut touched = Vec::new();
+        for short in &named {
+            let Ok(id) = resolve(store, snapshot, short) else {
+                continue;
+            };
+            let (entry, mut spec) = lookup::load(snapshot, &id)?;
+            let before: Vec<String> = spec.commits().iter().map(|c| c.to_string()).collect();
+            let mut after: Vec<String> = Vec::new();
+            for c in &before {
+                let mapped = pairs
+                    .iter()
+                    .find(|(old, _)| c.len() >= 7 && old.to_string().starts_with(c.as_str()))
+                    .map_or(c.clone(), |(_, new)| new.to_string());
+                if !after.contains(&mapped) && !stale(&mapped) {
+                    after.push(mapped);
+                }
+            }
+            if after != before {
+                spec.set_list("commits", &after);
+                change.writes.push((
+                    spec_path(&id, entry.archived),
+                    Some(spec.render().into_bytes()),
+                ));
+                change.trailers.push(("Chant-Spec".into(), id.clone()));
+                touched.push(id);
+            }
+        }
+        change.trailers.push(("Chant-Op".into(), "rewrite".into()));
+        for ((notes_ref, commit), lines) in &note_copies {
+            change.notes.push(NoteAppend {
+                notes_ref: notes_ref.clone(),
+                commit: *commit,
+                lines: lines.clone(),
+            });
+        }
+        if change.writes.is_empty() {
+            change.subject.clear();
+        }
+        Ok((change, touched.clone()))
+    })
+}
