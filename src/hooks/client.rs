@@ -112,11 +112,9 @@ pub fn record_commit(
                 .filter(|c| !c.checked)
                 .map(|c| format!("{}. {}", c.number, c.text))
                 .collect();
-            if refs.complete && to == "in_progress" {
-                if open.is_empty() {
-                    to = "completed".into();
-                    spec.set_text("completed_at", &at);
-                }
+            if refs.complete && to == "in_progress" && open.is_empty() {
+                to = "completed".into();
+                spec.set_text("completed_at", &at);
             }
             let transition = (to != from).then(|| (from.clone(), to.clone()));
             if let Some((from, to)) = &transition {
