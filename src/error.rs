@@ -45,6 +45,27 @@ pub enum Error {
         saved: Option<PathBuf>,
     },
 
+    #[error("{remote} has ledger changes this clone has not merged: the push was rejected")]
+    #[diagnostic(
+        code(chant::push::moved),
+        help("run `git chant sync {remote}` (fetch, merge, push)")
+    )]
+    PushRejected { remote: String },
+
+    #[error("{remote} refused the push:\n{said}")]
+    #[diagnostic(
+        code(chant::push::refused),
+        help("fix what it names locally (`git chant lint`), then `git chant sync {remote}`")
+    )]
+    PushRefused { remote: String, said: String },
+
+    #[error("{remote} kept moving: gave up after {attempts} fetch-merge-push rounds")]
+    #[diagnostic(
+        code(chant::sync::gave_up),
+        help("nothing is lost locally; run `git chant sync {remote}` again")
+    )]
+    SyncGaveUp { remote: String, attempts: u32 },
+
     #[error("cannot read {}: {source}", path.display())]
     #[diagnostic(
         code(chant::io::read),
@@ -74,7 +95,10 @@ impl ExitCode for Error {
             Error::Store(e) => e.exit(),
             Error::Lifecycle(e) => e.exit(),
             Error::IdTaken { .. } => Exit::User,
-            Error::EditConflict { .. } => Exit::Conflict,
+            Error::EditConflict { .. } | Error::PushRejected { .. } | Error::SyncGaveUp { .. } => {
+                Exit::Conflict
+            }
+            Error::PushRefused { .. } => Exit::Validation,
             Error::Read { .. } | Error::Write { .. } => Exit::User,
         }
     }

@@ -11,6 +11,8 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::hooks::client::{self, MessageCheck};
 use crate::hooks::message;
+use crate::hooks::server;
+use crate::hooks::validate::Policy;
 use crate::store::{Context, Store};
 
 /// Run a git hook's work (called by the shims `git chant hooks install` writes).
@@ -28,6 +30,14 @@ enum Hook {
     PostCommit,
     /// Follow amend and rebase (old/new pairs on stdin).
     PostRewrite { kind: Option<String> },
+    /// Check a push (`<old> <new> <ref>` lines on stdin); exit 1 rejects it.
+    PreReceive,
+    /// Check one ref update of a push; exit 1 rejects that ref.
+    Update {
+        ref_name: String,
+        old: String,
+        new: String,
+    },
 }
 
 pub fn run(args: HookArgs) -> Result<Exit, Error> {
@@ -35,6 +45,40 @@ pub fn run(args: HookArgs) -> Result<Exit, Error> {
         Hook::CommitMsg { file } => commit_msg(&file),
         Hook::PostCommit => Ok(never_fail(post_commit())),
         Hook::PostRewrite { .. } => Ok(never_fail(post_rewrite())),
+        Hook::PreReceive => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .map_err(|source| Error::Read {
+                    path: "<stdin>".into(),
+                    source,
+                })?;
+            Ok(gate(server::parse_updates(&input)))
+        }
+        Hook::Update { ref_name, old, new } => {
+            Ok(gate(vec![server::Update::new(&old, &new, &ref_name)]))
+        }
+    }
+}
+
+/// Runs the server checks in hook mode (pushed objects still in quarantine, refs never
+/// written) and answers git: 0 accepts, 1 rejects. A check that cannot run rejects too.
+fn gate(updates: Vec<server::Update>) -> Exit {
+    let checked = Store::open_for_hook(".").and_then(|store| {
+        let policy = Policy::from_config(&store);
+        server::check_push(&store, &updates, &policy)
+    });
+    match checked {
+        Ok(problems) if problems.is_empty() => Exit::Ok,
+        Ok(problems) => {
+            eprint!("{}", server::render(&problems));
+            Exit::User
+        }
+        Err(e) => {
+            eprint!("{}", diag::render(&e, Style::Ascii));
+            eprintln!("git chant: push rejected: the checks could not run");
+            Exit::User
+        }
     }
 }
 

@@ -22,6 +22,8 @@ mod search;
 mod set;
 mod show;
 mod status;
+mod sync;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -69,6 +71,16 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     Hooks(hooks::HooksArgs),
     Reindex(reindex::ReindexArgs),
+    Validate(validate::ValidateArgs),
+    /// Fetch a remote's ledger and notes into remote-tracking refs.
+    Fetch(sync::RemoteArgs),
+    /// Merge another ledger into ours (three-way, per spec and field).
+    Merge(sync::MergeArgs),
+    /// Push the ledger and notes (never forced).
+    Push(sync::RemoteArgs),
+    /// Fetch, merge and push, again while the remote moves.
+    Sync(sync::RemoteArgs),
+    Conflicts(sync::ConflictsArgs),
     #[command(hide = true)]
     Hook(hook::HookArgs),
     #[command(hide = true)]
@@ -102,6 +114,12 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Fmt(args) => fmt::run(args),
         Command::Hooks(args) => hooks::run(args),
         Command::Reindex(args) => reindex::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Fetch(args) => sync::fetch(args),
+        Command::Merge(args) => sync::merge(args),
+        Command::Push(args) => sync::push(args),
+        Command::Sync(args) => sync::sync(args),
+        Command::Conflicts(args) => sync::conflicts(args),
         Command::Hook(args) => hook::run(args),
         Command::Event(args) => event::run(args),
     }

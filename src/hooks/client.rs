@@ -31,13 +31,20 @@ pub fn check_message(store: &Store, text: &str) -> Result<MessageCheck, Error> {
         return Ok(MessageCheck::NoReference);
     }
     let snapshot = store.snapshot()?;
-    let all = ids::load(store, &snapshot)?;
     let mut out = text.to_owned();
     let mut failures = Vec::new();
+    // Full ids cost one path lookup each; the id list is read only for a short one.
+    let mut all: Option<Vec<String>> = None;
     for short in &refs.ids {
-        match id::resolve(short, all.iter().map(String::as_str)) {
-            Ok(full) if full != *short => out = message::expand(&out, short, &full),
-            Ok(_) => {}
+        if snapshot.contains(short)? {
+            continue;
+        }
+        if all.is_none() {
+            all = Some(ids::load(store, &snapshot)?);
+        }
+        let known = all.iter().flatten().map(String::as_str);
+        match id::resolve(short, known) {
+            Ok(full) => out = message::expand(&out, short, &full),
             Err(e) => failures.push(e),
         }
     }

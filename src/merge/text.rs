@@ -25,6 +25,8 @@ pub struct Merged {
 pub enum Prefer {
     Ours,
     Theirs,
+    /// The text that sorts last: the same answer whichever side runs the merge.
+    Greater,
 }
 
 /// One change from the base: base lines `start..end` become `lines`.
@@ -100,6 +102,28 @@ fn side_text<'a>(base: &[&'a str], start: usize, end: usize, hunks: &[&Hunk<'a>]
     out
 }
 
+/// When both sides kept the region's line count, merges it line by line; `None` when some
+/// line was changed differently on both sides.
+fn line_by_line(base: &[&str], ours: &str, theirs: &str) -> Option<String> {
+    let ours: Vec<&str> = ours.split_inclusive('\n').collect();
+    let theirs: Vec<&str> = theirs.split_inclusive('\n').collect();
+    if ours.len() != base.len() || theirs.len() != base.len() {
+        return None;
+    }
+    let mut out = String::new();
+    for ((b, o), t) in base.iter().zip(&ours).zip(&theirs) {
+        let line = if o == t || t == b {
+            o
+        } else if o == b {
+            t
+        } else {
+            return None;
+        };
+        out.push_str(line);
+    }
+    Some(out)
+}
+
 /// Merges `ours` and `theirs`, both changed from `base`, line by line.
 pub fn merge3(base: &str, ours: &str, theirs: &str, prefer: Prefer) -> Merged {
     let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
@@ -143,6 +167,10 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, prefer: Prefer) -> Merged {
             text.push_str(&their_text);
         } else if other.is_empty() || our_text == their_text {
             text.push_str(&our_text);
+        } else if let Some(merged) = line_by_line(&base_lines[start..end], &our_text, &their_text) {
+            // Both sides edited the same lines in place (ticking different checkboxes of
+            // one list, say): each line takes the side that changed it.
+            text.push_str(&merged);
         } else {
             conflicts.push(Conflict {
                 line: start + 1,
@@ -182,6 +210,16 @@ mod tests {
         let theirs = "- [ ] one\n- [x] two\n- [ ] three\n";
         let merged = merge3(base, ours, theirs, Prefer::Ours);
         assert_eq!(merged.text, "- [x] one\n- [x] two\n- [ ] three\n");
+        assert!(merged.conflicts.is_empty());
+    }
+
+    #[test]
+    fn ticks_of_overlapping_regions_merge_line_by_line() {
+        let base = "- [ ] one\n- [ ] two\n- [ ] three\n";
+        let ours = "- [x] one\n- [x] two\n- [x] three\n";
+        let theirs = "- [ ] one\n- [ ] two\n- [x] three\n";
+        let merged = merge3(base, ours, theirs, Prefer::Greater);
+        assert_eq!(merged.text, ours);
         assert!(merged.conflicts.is_empty());
     }
 

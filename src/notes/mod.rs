@@ -2,6 +2,7 @@
 //! commit's note whatever the fanout, and appending lines the way `git notes` writes them.
 
 mod event;
+pub mod merge;
 
 pub use event::{Event, NoteError};
 

@@ -92,7 +92,7 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
                 ("Chant-Op".into(), "add".into()),
             ],
             writes: vec![(spec_path(&spec_id, false), Some(bytes.into_bytes()))],
-            notes: Vec::new(),
+            ..Change::default()
         };
         Ok((change, spec_id))
     })

@@ -20,7 +20,7 @@ fn one_spec_change(op: &str, id: &str, path: String, bytes: String) -> Change {
             ("Chant-Op".into(), op.to_owned()),
         ],
         writes: vec![(path, Some(bytes.into_bytes()))],
-        notes: Vec::new(),
+        ..Change::default()
     }
 }
 

@@ -3,10 +3,12 @@
 //! what the commands call.
 
 mod add;
+pub mod conflicts;
 mod edit;
 pub mod lookup;
 pub(crate) mod reindex;
 mod save_edit;
+pub mod sync;
 mod transition;
 
 pub use add::{add, NewSpec};
@@ -43,7 +45,7 @@ pub fn init(store: &Store) -> Result<bool, Error> {
                     Some(DEFAULT_PROMPT.as_bytes().to_vec()),
                 ),
             ],
-            notes: Vec::new(),
+            ..Change::default()
         };
         Ok((change, true))
     })?;

@@ -57,7 +57,7 @@ pub fn save_edit(
                 ("Chant-Op".into(), "edit".into()),
             ],
             writes: vec![(spec_path(id, entry.archived), Some(text.into_bytes()))],
-            notes: Vec::new(),
+            ..Change::default()
         };
         if current.status() != spec.status() {
             change.trailers[1].1 =

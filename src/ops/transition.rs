@@ -147,7 +147,7 @@ pub fn transition(
                 spec_path(&id, entry.archived),
                 Some(spec.render().into_bytes()),
             )],
-            notes: Vec::new(),
+            ..Change::default()
         };
         if forced {
             change.trailers.push(("Chant-Forced".into(), "true".into()));

@@ -29,6 +29,13 @@ pub struct Change {
     pub writes: Vec<(String, Option<Vec<u8>>)>,
     /// Lines to append to notes, in the same transaction as the ledger commit.
     pub notes: Vec<NoteAppend>,
+    /// More parents of the ledger commit: a merge (written even without `writes`).
+    pub merge_parents: Vec<ObjectId>,
+    /// Move the ledger to this descendant of its tip instead of writing a commit.
+    pub fast_forward: Option<ObjectId>,
+    /// Other ref edits the operation prepared from the current state (a notes merge),
+    /// published in the same transaction.
+    pub ref_edits: Vec<RefEdit>,
 }
 
 /// Lines appended to the note of one commit on one notes ref; lines already present are
@@ -42,7 +49,11 @@ pub struct NoteAppend {
 
 impl Change {
     pub fn is_empty(&self) -> bool {
-        self.writes.is_empty() && self.notes.is_empty()
+        self.writes.is_empty()
+            && self.notes.is_empty()
+            && self.merge_parents.is_empty()
+            && self.fast_forward.is_none()
+            && self.ref_edits.is_empty()
     }
 
     fn message(&self) -> String {
@@ -107,7 +118,14 @@ impl Store {
     ) -> Result<Vec<RefEdit>, StoreError> {
         self.check_identity()?;
         let mut edits = Vec::new();
-        if !change.writes.is_empty() {
+        if let Some(target) = change.fast_forward {
+            edits.push(ref_edit(
+                LEDGER_REF,
+                snapshot.commit,
+                target,
+                &change.subject,
+            )?);
+        } else if !change.writes.is_empty() || !change.merge_parents.is_empty() {
             let mut editor = self
                 .repo
                 .edit_tree(snapshot.tree)
@@ -135,7 +153,14 @@ impl Store {
                 .context(|| "writing the ledger tree".to_owned())?;
             let commit = self
                 .repo
-                .new_commit(change.message(), tree, snapshot.commit)
+                .new_commit(
+                    change.message(),
+                    tree,
+                    snapshot
+                        .commit
+                        .into_iter()
+                        .chain(change.merge_parents.iter().copied()),
+                )
                 .context(|| "writing the ledger commit".to_owned())?;
             edits.push(ref_edit(
                 LEDGER_REF,
@@ -144,6 +169,7 @@ impl Store {
                 &change.subject,
             )?);
         }
+        edits.extend(change.ref_edits.iter().cloned());
         let mut refs: Vec<&str> = change.notes.iter().map(|n| n.notes_ref.as_str()).collect();
         refs.sort();
         refs.dedup();

@@ -18,22 +18,52 @@ impl Store {
     /// `notes.rewriteRef` for both notes refs (so amend and rebase carry notes), adding
     /// only the values that are missing. Returns whether the config changed.
     pub fn ensure_notes_config(&self) -> Result<bool, StoreError> {
+        self.ensure_config_values(
+            "notes",
+            None,
+            &[
+                ("displayRef", NOTES_REF),
+                ("rewriteRef", NOTES_REF),
+                ("rewriteRef", OUTPUT_REF),
+            ],
+        )
+    }
+
+    /// Adds `remote.<name>.fetch` refspecs that bring the remote's ledger and notes into
+    /// remote-tracking refs, so a plain `git fetch` keeps them current and never overwrites
+    /// local notes.
+    pub fn ensure_remote_fetch(&self, remote: &str) -> Result<bool, StoreError> {
+        let specs = super::git_cli::fetch_refspecs(remote);
+        self.ensure_config_values(
+            "remote",
+            Some(remote),
+            &[("fetch", &specs[0]), ("fetch", &specs[1])],
+        )
+    }
+
+    /// Adds each `key = value` to `[section "subsection"]` of the repository's config unless
+    /// that exact value is already there. Returns whether the file changed.
+    fn ensure_config_values(
+        &self,
+        section: &str,
+        subsection: Option<&str>,
+        wanted: &[(&str, &str)],
+    ) -> Result<bool, StoreError> {
         let path = self.repo.common_dir().join("config");
         let mut file =
             gix::config::File::from_path_no_includes(path.clone(), gix::config::Source::Local)
                 .map_err(|e| StoreError::Corrupt {
                     what: format!("{} does not parse: {e}", path.display()),
                 })?;
-        let wanted = [
-            ("displayRef", NOTES_REF),
-            ("rewriteRef", NOTES_REF),
-            ("rewriteRef", OUTPUT_REF),
-        ];
+        let prefix = match subsection {
+            Some(sub) => format!("{section}.{sub}"),
+            None => section.to_owned(),
+        };
         let missing: Vec<_> = wanted
-            .into_iter()
+            .iter()
             .filter(|(key, value)| {
                 let present = file
-                    .strings(format!("notes.{key}").as_str())
+                    .strings(format!("{prefix}.{key}").as_str())
                     .unwrap_or_default();
                 !present.iter().any(|v| v == value.as_bytes())
             })
@@ -42,16 +72,16 @@ impl Store {
             return Ok(false);
         }
         {
-            let mut section =
-                file.section_mut_or_create_new("notes", None)
-                    .map_err(|e| StoreError::Corrupt {
-                        what: format!("cannot add [notes] to the git config: {e}"),
-                    })?;
+            let mut entries = file
+                .section_mut_or_create_new(section, subsection.map(Into::into))
+                .map_err(|e| StoreError::Corrupt {
+                    what: format!("cannot add [{prefix}] to the git config: {e}"),
+                })?;
             for (key, value) in missing {
-                section
-                    .push(key, Some(value.into()))
+                entries
+                    .push(*key, Some((*value).into()))
                     .map_err(|e| StoreError::Corrupt {
-                        what: format!("cannot set notes.{key}: {e}"),
+                        what: format!("cannot set {prefix}.{key}: {e}"),
                     })?;
             }
         }

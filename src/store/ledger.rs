@@ -46,6 +46,17 @@ impl Store {
         Ok(Some(id.detach()))
     }
 
+    /// Is `ancestor` reachable from `descendant` (or the same commit)?
+    pub fn is_ancestor(&self, ancestor: ObjectId, descendant: ObjectId) -> bool {
+        ancestor == descendant
+            || self
+                .repo
+                .merge_base(ancestor, descendant)
+                .ok()
+                .flatten()
+                .is_some_and(|base| base.detach() == ancestor)
+    }
+
     /// The ledger at its tip, or `NoLedger` when there is none yet.
     pub fn snapshot(&self) -> Result<Snapshot<'_>, StoreError> {
         match self.ledger_tip()? {
@@ -96,6 +107,24 @@ impl Store {
     }
 }
 
+/// The entries `(name, id, is_tree)` of a tree object.
+pub fn tree_entries(
+    repo: &gix::Repository,
+    tree_id: ObjectId,
+) -> Result<Vec<(String, ObjectId, bool)>, StoreError> {
+    let tree = repo
+        .find_tree(tree_id)
+        .map_err(|e| corrupt(format!("tree {tree_id} is missing: {e}")))?;
+    let decoded = tree
+        .decode()
+        .map_err(|e| corrupt(format!("tree {tree_id} does not parse: {e}")))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| (e.filename.to_string(), e.oid.to_owned(), e.mode.is_tree()))
+        .collect())
+}
+
 impl<'r> Snapshot<'r> {
     /// The repository this snapshot reads from.
     pub fn repo(&self) -> &'r gix::Repository {
@@ -104,21 +133,10 @@ impl<'r> Snapshot<'r> {
 
     /// Entries `(name, id, is_tree)` of the tree at `path` ("" for the root); empty when absent.
     fn list(&self, path: &str) -> Result<Vec<(String, ObjectId, bool)>, StoreError> {
-        let Some(tree_id) = self.tree_at(path)? else {
-            return Ok(Vec::new());
-        };
-        let tree = self
-            .repo
-            .find_tree(tree_id)
-            .map_err(|e| corrupt(format!("tree {path} ({tree_id}) is missing: {e}")))?;
-        let decoded = tree
-            .decode()
-            .map_err(|e| corrupt(format!("tree {path} ({tree_id}) does not parse: {e}")))?;
-        Ok(decoded
-            .entries
-            .iter()
-            .map(|e| (e.filename.to_string(), e.oid.to_owned(), e.mode.is_tree()))
-            .collect())
+        match self.tree_at(path)? {
+            Some(tree_id) => tree_entries(self.repo, tree_id),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The id of the tree at `path`, `None` when absent or not a tree.

@@ -2,7 +2,9 @@
 //! bare or not, pre-receive quarantine), with the ledger, its index and its writes below.
 
 mod cas;
+pub mod diff;
 mod error;
+pub mod git_cli;
 mod git_config;
 pub mod history;
 pub mod ids;

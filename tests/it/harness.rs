@@ -178,6 +178,27 @@ impl Repo {
         let _ = std::fs::remove_file(index);
     }
 
+    /// Writes a blob; returns its id.
+    pub fn put_blob(&self, content: &str) -> String {
+        use std::io::Write;
+        let mut child = self
+            .git_cmd(&["hash-object", "-w", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(content.as_bytes())
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
     /// `list --json` parsed.
     pub fn list_json(&self, extra: &[&str]) -> Vec<serde_json::Value> {
         let mut args = vec!["list", "--json"];

@@ -8,7 +8,9 @@ mod harness;
 mod hooks;
 mod ledger;
 mod lifecycle;
+mod server;
 mod spec_props;
+mod sync;
 
 use std::path::PathBuf;
 

@@ -86,6 +86,12 @@ fn spec_text(n: usize, rng: &mut Rng) -> String {
     text
 }
 
+/// Every generated spec as `(path, text)`, the same on every run.
+fn specs(count: usize) -> impl Iterator<Item = (String, String)> {
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    (0..count).map(move |n| (spec_path(&spec_id(n), false), spec_text(n, &mut rng)))
+}
+
 /// Creates a repository at `dir` whose `refs/chant/specs` holds `count` specs.
 pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
     run(Command::new("git").args(["init", "-q"]).arg(dir))?;
@@ -95,6 +101,36 @@ pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
             .arg(dir)
             .args(["config", k, v]))?;
     }
+    let fixed = [
+        ("FORMAT".to_owned(), FORMAT.to_owned()),
+        (
+            "config.md".to_owned(),
+            git_chant::ops::DEFAULT_CONFIG.to_owned(),
+        ),
+    ];
+    fast_import(
+        dir,
+        "chant: init",
+        false,
+        fixed.into_iter().chain(specs(count)),
+    )
+}
+
+/// Adds a ledger commit that edits the body of the first `changed` of `count` specs.
+pub fn edit(dir: &Path, count: usize, changed: usize) -> Result<(), String> {
+    let edited = specs(count)
+        .take(changed)
+        .map(|(path, text)| (path, text + "\nEdited by the bench.\n"));
+    fast_import(dir, "chant: bench edit", true, edited)
+}
+
+/// One commit on `refs/chant/specs` (on top of it when `on_top`) writing `files`.
+fn fast_import(
+    dir: &Path,
+    message: &str,
+    on_top: bool,
+    files: impl Iterator<Item = (String, String)>,
+) -> Result<(), String> {
     let mut child = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -103,23 +139,19 @@ pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
         .spawn()
         .map_err(|e| e.to_string())?;
     let mut stdin = std::io::BufWriter::new(child.stdin.take().ok_or("no stdin")?);
-    let mut rng = Rng(0x9e3779b97f4a7c15);
-    let mut w = |s: &[u8]| stdin.write_all(s).map_err(|e| e.to_string());
-    w(b"commit refs/chant/specs\ncommitter Bench <bench@example.com> 1770000000 +0000\ndata 12\nchant: init\n")?;
-    let file = |path: &str, bytes: &[u8], w: &mut dyn FnMut(&[u8]) -> Result<(), String>| {
-        w(format!("M 100644 inline {path}\ndata {}\n", bytes.len()).as_bytes())?;
-        w(bytes)?;
-        w(b"\n")
-    };
-    file("FORMAT", FORMAT.as_bytes(), &mut w)?;
-    file(
-        "config.md",
-        git_chant::ops::DEFAULT_CONFIG.as_bytes(),
-        &mut w,
-    )?;
-    for n in 0..count {
-        let text = spec_text(n, &mut rng);
-        file(&spec_path(&spec_id(n), false), text.as_bytes(), &mut w)?;
+    let mut header = format!(
+        "commit refs/chant/specs\ncommitter Bench <bench@example.com> 1770000000 +0000\ndata {}\n{message}\n",
+        message.len() + 1
+    );
+    if on_top {
+        header.push_str("from refs/chant/specs^0\n");
+    }
+    let mut write = |s: &[u8]| stdin.write_all(s).map_err(|e| e.to_string());
+    write(header.as_bytes())?;
+    for (path, text) in files {
+        write(format!("M 100644 inline {path}\ndata {}\n", text.len()).as_bytes())?;
+        write(text.as_bytes())?;
+        write(b"\n")?;
     }
     stdin.flush().map_err(|e| e.to_string())?;
     drop(stdin);

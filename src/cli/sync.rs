@@ -1,0 +1,129 @@
+//! `git chant fetch | merge | push | sync | conflicts`: sharing the ledger and its notes.
+
+use clap::Args;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::ops::conflicts;
+use crate::ops::sync::{self, Merge};
+use crate::store::git_cli::{self, Pushed};
+use crate::store::{Context, Store};
+
+/// A remote name (default: origin).
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    /// The remote.
+    #[arg(default_value = "origin")]
+    remote: String,
+}
+
+/// The revision to merge.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant merge origin/chant/specs      what `git chant fetch` brought\n  git chant merge refs/remotes/alice/chant/specs"
+)]
+pub struct MergeArgs {
+    /// A ledger commit (a remote-tracking ledger ref, usually).
+    rev: String,
+}
+
+/// List merge conflicts not resolved yet.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant conflicts\n  git chant conflicts --json\n\nResolve one with `git chant set` or `git chant edit`; it then no longer lists."
+)]
+pub struct ConflictsArgs {
+    /// A JSON array (`spec`, `field`, `kept`, `lost`, `commit`, `date`).
+    #[arg(long)]
+    json: bool,
+}
+
+fn say(merge: &Merge) {
+    match merge {
+        Merge::UpToDate => println!("ledger: up to date"),
+        Merge::FastForward => println!("ledger: fast-forwarded"),
+        Merge::Merged { changed, conflicts } => {
+            println!("ledger: merged ({changed} specs or files changed)");
+            for c in conflicts {
+                println!(
+                    "  conflict: {} {}: kept {:?}, the other side had {:?} (git chant conflicts)",
+                    c.spec, c.field, c.kept, c.lost
+                );
+            }
+        }
+    }
+}
+
+/// `fetch`: the remote's ledger into refs/remotes/<remote>/chant/specs and its notes into
+/// refs/notes/remotes/<remote>/…; nothing local changes.
+pub fn fetch(args: RemoteArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    git_cli::fetch(&store, &args.remote)?;
+    println!(
+        "fetched {} into {}",
+        args.remote,
+        git_cli::remote_ledger(&args.remote)
+    );
+    Ok(Exit::Ok)
+}
+
+/// `merge <rev>`: three-way merge of another ledger into ours.
+pub fn merge(args: MergeArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let theirs = store
+        .repo()
+        .rev_parse_single(args.rev.as_str())
+        .context(|| format!("resolving {}", args.rev))?
+        .detach();
+    say(&sync::merge_ledger(&store, theirs, &args.rev)?);
+    Ok(Exit::Ok)
+}
+
+/// `push`: the ledger and notes, never forced.
+pub fn push(args: RemoteArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    match git_cli::push(&store, &args.remote)? {
+        Pushed::Done => {
+            println!("pushed to {}", args.remote);
+            Ok(Exit::Ok)
+        }
+        Pushed::Moved => Err(Error::PushRejected {
+            remote: args.remote,
+        }),
+        Pushed::Refused(said) => Err(Error::PushRefused {
+            remote: args.remote,
+            said,
+        }),
+    }
+}
+
+/// `sync`: fetch, merge, push; again while the remote moves.
+pub fn sync(args: RemoteArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    sync::sync(&store, &args.remote, say)?;
+    println!("in sync with {}", args.remote);
+    Ok(Exit::Ok)
+}
+
+pub fn conflicts(args: ConflictsArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let found = conflicts::unresolved(&store)?;
+    if args.json {
+        super::print_json(&mut std::io::stdout().lock(), &found)?;
+    } else if found.is_empty() {
+        println!("no unresolved conflicts");
+    } else {
+        for c in &found {
+            println!(
+                "{} {}: kept {:?}; lost {:?} (merge {} on {})",
+                c.spec,
+                c.field,
+                c.kept,
+                c.lost,
+                &c.commit[..12],
+                c.date
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,59 @@
+//! The optional branch policy (`chant.requireKnownSpecs`): pushed commits whose messages
+//! name a spec must name one that exists.
+
+use gix::ObjectId;
+
+use super::message;
+use super::validate::Add;
+use crate::spec::id;
+use crate::store::paths::LEDGER_REF;
+use crate::store::{Context, Store, StoreError};
+
+pub(crate) fn check_branch(
+    store: &Store,
+    add: &mut Add<'_>,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    ledger: Option<ObjectId>,
+) -> Result<(), StoreError> {
+    let repo = store.repo();
+    let walk = repo
+        .rev_walk([new])
+        .with_hidden(old)
+        .all()
+        .context(|| "walking the pushed commits".to_owned())?;
+    let mut ids: Option<Vec<String>> = None;
+    for info in walk {
+        let info = info.context(|| "walking the pushed commits".to_owned())?;
+        let commit = info.object().context(|| format!("reading {}", info.id))?;
+        let refs = message::references(&commit.message_raw_sloppy().to_string());
+        if refs.is_empty() {
+            continue;
+        }
+        if ids.is_none() {
+            let known = match ledger.or(store.ref_tip(LEDGER_REF)?) {
+                Some(tip) => store
+                    .snapshot_at(tip)?
+                    .entries()?
+                    .into_iter()
+                    .map(|e| e.id)
+                    .collect(),
+                None => Vec::new(),
+            };
+            ids = Some(known);
+        }
+        let known = ids.as_deref().unwrap_or_default();
+        for short in refs.ids {
+            if let Err(e) = id::resolve(&short, known.iter().map(String::as_str)) {
+                let short_commit = info.id.to_hex_with_len(12).to_string();
+                add(
+                    Some(&short),
+                    None,
+                    "known-spec",
+                    format!("commit {short_commit}: {e}"),
+                );
+            }
+        }
+    }
+    Ok(())
+}

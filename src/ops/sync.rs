@@ -1,0 +1,157 @@
+//! Sharing the ledger: merging another ledger and another clone's notes into ours, and
+//! `sync` = fetch, merge, push without force, again while the remote keeps moving.
+
+use gix::ObjectId;
+
+use crate::error::Error;
+use crate::merge::ledger::{conflict_trailers, merge_trees};
+use crate::merge::spec::FieldConflict;
+use crate::notes::merge::merge_edit;
+use crate::store::git_cli::{self, Pushed};
+use crate::store::paths::{NOTES_REF, OUTPUT_REF};
+use crate::store::{Change, Context, Store, StoreError};
+
+/// What merging another ledger did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Merge {
+    /// Theirs was already contained in ours.
+    UpToDate,
+    /// Ours moved forward to theirs.
+    FastForward,
+    /// A merge commit with both parents, and the both-sided differences it decided.
+    Merged {
+        changed: usize,
+        conflicts: Vec<FieldConflict>,
+    },
+}
+
+fn tree_of(store: &Store, commit: ObjectId) -> Result<ObjectId, Error> {
+    Ok(store
+        .repo()
+        .find_commit(commit)
+        .context(|| format!("reading {commit}"))?
+        .tree_id()
+        .context(|| format!("reading the tree of {commit}"))?
+        .detach())
+}
+
+/// Merges ledger commit `theirs` into `refs/chant/specs` (a merge commit written by
+/// compare-and-swap; re-merged if the ledger moved meanwhile).
+pub fn merge_ledger(store: &Store, theirs: ObjectId, label: &str) -> Result<Merge, Error> {
+    // Theirs must be a ledger this code reads.
+    store.snapshot_at(theirs)?;
+    store.update(|snapshot| {
+        let Some(ours) = snapshot.commit else {
+            let change = Change {
+                subject: format!("fast-forward to {label}"),
+                fast_forward: Some(theirs),
+                ..Change::default()
+            };
+            return Ok::<_, Error>((change, Merge::FastForward));
+        };
+        if store.is_ancestor(theirs, ours) {
+            return Ok((Change::default(), Merge::UpToDate));
+        }
+        if store.is_ancestor(ours, theirs) {
+            let change = Change {
+                subject: format!("fast-forward to {label}"),
+                fast_forward: Some(theirs),
+                ..Change::default()
+            };
+            return Ok((change, Merge::FastForward));
+        }
+        let base = store
+            .repo()
+            .merge_base(ours, theirs)
+            .ok()
+            .flatten()
+            .map(|b| b.detach());
+        let base_tree = match base {
+            Some(b) => Some(tree_of(store, b)?),
+            None => None,
+        };
+        let merged = merge_trees(
+            store.repo(),
+            base_tree,
+            snapshot.tree,
+            tree_of(store, theirs)?,
+        )?;
+        let mut trailers: Vec<(String, String)> = merged
+            .changed
+            .iter()
+            .map(|id| ("Chant-Spec".to_owned(), id.clone()))
+            .collect();
+        trailers.push(("Chant-Op".into(), "merge".into()));
+        trailers.extend(conflict_trailers(&merged.conflicts));
+        let outcome = Merge::Merged {
+            changed: merged.changed.len(),
+            conflicts: merged.conflicts.clone(),
+        };
+        let change = Change {
+            subject: format!("merge {label}"),
+            trailers,
+            writes: merged.writes,
+            merge_parents: vec![theirs],
+            ..Change::default()
+        };
+        Ok((change, outcome))
+    })
+}
+
+/// Merges the remote-tracking notes of `remote` into the local notes refs.
+pub fn merge_notes(store: &Store, remote: &str) -> Result<(), Error> {
+    for notes_ref in [NOTES_REF, OUTPUT_REF] {
+        let Some(theirs) = store.ref_tip(&git_cli::remote_notes(remote, notes_ref))? else {
+            continue;
+        };
+        store.update(|_| {
+            let edits = merge_edit(store, notes_ref, theirs)?;
+            Ok::<_, Error>((
+                Change {
+                    ref_edits: edits.into_iter().collect(),
+                    ..Change::default()
+                },
+                (),
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Fetches `remote` and merges its ledger and notes into ours.
+pub fn fetch_and_merge(store: &Store, remote: &str) -> Result<Merge, Error> {
+    git_cli::fetch(store, remote)?;
+    merge_notes(store, remote)?;
+    match store.ref_tip(&git_cli::remote_ledger(remote))? {
+        Some(theirs) => merge_ledger(store, theirs, &format!("{remote}/chant/specs")),
+        None => Ok(Merge::UpToDate),
+    }
+}
+
+/// How many fetch-merge-push rounds `sync` tries while the remote keeps moving.
+pub const SYNC_ATTEMPTS: u32 = 5;
+
+/// fetch → merge → push, until the push lands (or the remote refuses it).
+pub fn sync(store: &Store, remote: &str, mut report: impl FnMut(&Merge)) -> Result<(), Error> {
+    for _ in 0..SYNC_ATTEMPTS {
+        let merge = fetch_and_merge(store, remote)?;
+        report(&merge);
+        if store.ledger_tip()?.is_none() {
+            return Err(StoreError::NoLedger.into());
+        }
+        match git_cli::push(store, remote)? {
+            Pushed::Done => return Ok(()),
+            Pushed::Moved => continue,
+            Pushed::Refused(said) => {
+                return Err(Error::PushRefused {
+                    remote: remote.into(),
+                    said,
+                })
+            }
+        }
+    }
+    Err(Error::SyncGaveUp {
+        remote: remote.into(),
+        attempts: SYNC_ATTEMPTS,
+    })
+}

@@ -1,0 +1,109 @@
+//! The only module that runs `git`: network transfer (fetch and push), which gix cannot do
+//! for pushes. Progress goes to the terminal when there is one.
+
+use std::io::IsTerminal;
+use std::process::{Command, Stdio};
+
+use super::paths::{LEDGER_REF, NOTES_REF, OUTPUT_REF};
+use super::{Store, StoreError};
+
+/// How a push ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pushed {
+    /// Every ref was accepted or already up to date.
+    Done,
+    /// The remote moved since the last fetch (non-fast-forward): fetch, merge, try again.
+    Moved,
+    /// The remote refused the push (its pre-receive checks); what it said.
+    Refused(String),
+}
+
+fn git(store: &Store, args: &[String]) -> Result<std::process::Output, StoreError> {
+    let mut cmd = Command::new("git");
+    cmd.arg("--git-dir")
+        .arg(store.repo().git_dir())
+        .args(args)
+        .stdin(Stdio::null());
+    if std::io::stderr().is_terminal() && !args.iter().any(|a| a == "--porcelain") {
+        cmd.stderr(Stdio::inherit());
+    }
+    cmd.output().map_err(|source| StoreError::Io {
+        context: "running git".into(),
+        source,
+    })
+}
+
+fn failed(what: &str, out: &std::process::Output) -> StoreError {
+    StoreError::Io {
+        context: what.to_owned(),
+        source: std::io::Error::other(String::from_utf8_lossy(&out.stderr).trim().to_owned()),
+    }
+}
+
+/// The remote-tracking ref of the remote's ledger.
+pub fn remote_ledger(remote: &str) -> String {
+    format!("refs/remotes/{remote}/chant/specs")
+}
+
+/// The remote-tracking ref of one of the remote's notes refs (under `refs/notes/` so the
+/// notes CLI accepts it).
+pub fn remote_notes(remote: &str, notes_ref: &str) -> String {
+    let name = notes_ref.trim_start_matches("refs/notes/");
+    format!("refs/notes/remotes/{remote}/{name}")
+}
+
+/// The refspecs that fetch a remote's ledger and notes into remote-tracking refs only.
+pub fn fetch_refspecs(remote: &str) -> [String; 2] {
+    [
+        format!("+refs/chant/*:refs/remotes/{remote}/chant/*"),
+        format!("+refs/notes/chant*:refs/notes/remotes/{remote}/chant*"),
+    ]
+}
+
+/// Fetches the remote's ledger and notes (forced, into remote-tracking refs only).
+pub fn fetch(store: &Store, remote: &str) -> Result<(), StoreError> {
+    let mut args = vec!["fetch".to_owned(), "--no-write-fetch-head".to_owned()];
+    if !std::io::stderr().is_terminal() {
+        args.push("--quiet".into());
+    }
+    args.push(remote.to_owned());
+    args.extend(fetch_refspecs(remote));
+    let out = git(store, &args)?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(&format!("git fetch {remote}"), &out))
+    }
+}
+
+/// Pushes the local ledger and notes refs that exist, without force.
+pub fn push(store: &Store, remote: &str) -> Result<Pushed, StoreError> {
+    let mut args = vec![
+        "push".to_owned(),
+        "--porcelain".to_owned(),
+        remote.to_owned(),
+    ];
+    for name in [LEDGER_REF, NOTES_REF, OUTPUT_REF] {
+        if store.ref_tip(name)?.is_some() {
+            args.push(format!("{name}:{name}"));
+        }
+    }
+    let out = git(store, &args)?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        return Ok(Pushed::Done);
+    }
+    let rejected: Vec<&str> = stdout.lines().filter(|l| l.starts_with('!')).collect();
+    if rejected.is_empty() {
+        return Err(failed(&format!("git push {remote}"), &out));
+    }
+    if rejected.iter().all(|l| l.contains("[rejected]")) {
+        return Ok(Pushed::Moved);
+    }
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("remote:"))
+        .collect();
+    Ok(Pushed::Refused(said.join("\n")))
+}
