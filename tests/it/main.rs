@@ -8,6 +8,7 @@ mod harness;
 mod hooks;
 mod ledger;
 mod lifecycle;
+mod merge_props;
 mod server;
 mod spec_props;
 mod sync;
