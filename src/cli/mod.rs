@@ -11,6 +11,7 @@ mod event;
 mod fmt;
 mod hook;
 mod hooks;
+mod import;
 mod init;
 mod lifecycle;
 mod lint;
@@ -81,6 +82,8 @@ pub enum Command {
     /// Fetch, merge and push, again while the remote moves.
     Sync(sync::RemoteArgs),
     Conflicts(sync::ConflictsArgs),
+    Import(import::ImportArgs),
+    Export(import::ExportArgs),
     #[command(hide = true)]
     Hook(hook::HookArgs),
     #[command(hide = true)]
@@ -120,6 +123,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Push(args) => sync::push(args),
         Command::Sync(args) => sync::sync(args),
         Command::Conflicts(args) => sync::conflicts(args),
+        Command::Import(args) => import::import(args),
+        Command::Export(args) => import::export(args),
         Command::Hook(args) => hook::run(args),
         Command::Event(args) => event::run(args),
     }

@@ -40,7 +40,7 @@ pub fn run(args: ReindexArgs) -> Result<Exit, Error> {
         None => None,
     };
     let terminal = std::io::stderr().is_terminal();
-    let report = ops::reindex(&store, since, |n| {
+    let report = ops::reindex(&store, since, ops::Scope::Everything, |n| {
         if terminal {
             eprint!("\rscanned {n} commits…");
         }

@@ -5,6 +5,7 @@
 mod add;
 pub mod conflicts;
 mod edit;
+pub mod import;
 pub mod lookup;
 pub(crate) mod reindex;
 mod save_edit;
@@ -14,7 +15,7 @@ mod transition;
 pub use add::{add, NewSpec};
 pub use edit::{archive, check, set, SetAction};
 pub use lookup::{load, resolve};
-pub use reindex::{reindex, Report};
+pub use reindex::{reindex, Report, Scope};
 pub use save_edit::{save_edit, Saved};
 pub use transition::{transition, Outcome, Target};
 

@@ -53,11 +53,21 @@ pub(crate) fn tips(store: &Store) -> Result<Vec<ObjectId>, Error> {
     Ok(tips)
 }
 
+/// What `reindex` may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Notes and `commits:` lists.
+    Everything,
+    /// Notes only: specs keep their bytes (after an import).
+    NotesOnly,
+}
+
 /// Scans history and brings `commits:` lists and notes in line with it. `progress` is
 /// called with the number of commits scanned so far, every 1000 commits.
 pub fn reindex(
     store: &Store,
     since: Option<ObjectId>,
+    scope: Scope,
     mut progress: impl FnMut(usize),
 ) -> Result<Report, Error> {
     let repo = store.repo();
@@ -91,6 +101,7 @@ pub fn reindex(
         }
     }
     let full_scan = since.is_none();
+    let count_links = scope == Scope::Everything;
     store.update(|snapshot| {
         let mut change = Change {
             subject: "reindex".into(),
@@ -121,7 +132,9 @@ pub fn reindex(
                 })
                 .cloned()
                 .collect();
-            report.dropped += before.len() - after.len();
+            if count_links {
+                report.dropped += before.len() - after.len();
+            }
             for (commit, at) in commits.iter().rev() {
                 let full = commit.to_string();
                 if !after
@@ -129,7 +142,7 @@ pub fn reindex(
                     .any(|c| c.len() >= 7 && full.starts_with(c.as_str()))
                 {
                     after.push(full);
-                    report.linked += 1;
+                    report.linked += usize::from(count_links);
                 }
                 let line = Event::new(at, id, "commit").to_line();
                 change.notes.push(NoteAppend {
@@ -138,7 +151,7 @@ pub fn reindex(
                     lines: vec![line],
                 });
             }
-            if after != before {
+            if after != before && scope == Scope::Everything {
                 spec.set_list("commits", &after);
                 change.writes.push((
                     spec_path(id, entry.archived),

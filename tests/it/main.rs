@@ -6,6 +6,7 @@ mod edit;
 mod fmt;
 mod harness;
 mod hooks;
+mod import;
 mod ledger;
 mod lifecycle;
 mod merge_props;

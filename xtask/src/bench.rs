@@ -197,6 +197,41 @@ fn server(binary: &Path, size: usize, changed: usize, runs: usize) -> Result<(),
     Ok(())
 }
 
+/// Importing 10k upstream spec files, beside committing the same files with git.
+fn import(binary: &Path) -> Result<(), String> {
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut timed = Vec::new();
+    for name in ["git", "chant"] {
+        let repo = tmp.path().join(name);
+        generate::ledger(&repo, 0)?;
+        generate::upstream_files(&repo, 10_000)?;
+        let started = Instant::now();
+        let ok = if name == "git" {
+            Command::new("sh")
+                .current_dir(&repo)
+                .args(["-c", "git add -A && git commit -q -m import"])
+                .status()
+        } else {
+            Command::new(binary)
+                .current_dir(&repo)
+                .args(["import"])
+                .stdout(Stdio::null())
+                .status()
+        }
+        .map_err(|e| e.to_string())?;
+        if !ok.success() {
+            return Err(format!("{name} import failed"));
+        }
+        timed.push(started.elapsed());
+    }
+    println!(
+        "\nimport of 10k upstream spec files: git chant import {}, git add -A && git commit {}",
+        ms(timed[1]),
+        ms(timed[0])
+    );
+    Ok(())
+}
+
 /// PATH with the release binary's directory first, as after `cargo install`.
 fn path_with(binary: &Path) -> Result<std::ffi::OsString, String> {
     let dir = binary.parent().ok_or("no binary dir")?.to_owned();

@@ -116,6 +116,17 @@ pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
     )
 }
 
+/// Writes `count` specs as upstream chant keeps them: `<dir>/.chant/specs/<id>.md`.
+pub fn upstream_files(dir: &Path, count: usize) -> Result<(), String> {
+    let specs_dir = dir.join(".chant/specs");
+    std::fs::create_dir_all(&specs_dir).map_err(|e| e.to_string())?;
+    for (n, (_, text)) in specs(count).enumerate() {
+        std::fs::write(specs_dir.join(format!("{}.md", spec_id(n))), text)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// Adds a ledger commit that edits the body of the first `changed` of `count` specs.
 pub fn edit(dir: &Path, count: usize, changed: usize) -> Result<(), String> {
     let edited = specs(count)
