@@ -106,6 +106,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     println!("targets at 10k: ready, status and search no slower than list; lint under 1 s");
     race(&binary)?;
     hooks(&binary, runs.max(15))?;
+    import(&binary)?;
     for (size, changed) in [
         (10_000, 1_000),
         (sizes.iter().copied().max().unwrap_or(10_000), 1),
