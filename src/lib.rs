@@ -19,3 +19,4 @@ pub mod ops;
 pub mod spec;
 pub mod store;
 pub mod unified;
+pub mod work;

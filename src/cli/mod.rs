@@ -25,6 +25,7 @@ mod show;
 mod status;
 mod sync;
 mod validate;
+mod work;
 
 use clap::{Parser, Subcommand};
 
@@ -82,6 +83,9 @@ pub enum Command {
     /// Fetch, merge and push, again while the remote moves.
     Sync(sync::RemoteArgs),
     Conflicts(sync::ConflictsArgs),
+    Work(work::WorkArgs),
+    Output(work::OutputArgs),
+    Worktrees(work::WorktreesArgs),
     Import(import::ImportArgs),
     Export(import::ExportArgs),
     #[command(hide = true)]
@@ -123,6 +127,9 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Push(args) => sync::push(args),
         Command::Sync(args) => sync::sync(args),
         Command::Conflicts(args) => sync::conflicts(args),
+        Command::Work(args) => work::run(args),
+        Command::Output(args) => work::output(args),
+        Command::Worktrees(args) => work::worktrees(args),
         Command::Import(args) => import::import(args),
         Command::Export(args) => import::export(args),
         Command::Hook(args) => hook::run(args),

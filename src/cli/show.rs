@@ -56,6 +56,7 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
     let blocked_by = lifecycle::blockers(&summary, |d| deps.iter().find(|s| s.id == d));
     let ready = summary.status == "pending" && blocked_by.is_empty();
     let events = commit_events(&store, &spec)?;
+    let transcripts = crate::work::transcripts(&store, &spec)?;
     if args.json {
         let frontmatter = serde_json::to_value(spec.frontmatter().to_mapping()).unwrap_or_default();
         let value = json!({
@@ -70,6 +71,7 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
             "blocked_by": blocked_by,
             "criteria": {"checked": summary.checked, "total": summary.total},
             "notes": events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
+            "transcripts": transcripts.iter().map(|(c, t)| json!({"commit": c, "text": t})).collect::<Vec<_>>(),
         });
         println!(
             "{}",
@@ -78,6 +80,9 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
         return Ok(Exit::Ok);
     }
     print!("{}", spec.render());
+    if !transcripts.is_empty() {
+        print!("{}", agent_output(&transcripts));
+    }
     println!();
     let archived = if entry.archived { " (archived)" } else { "" };
     match (ready, blocked_by.is_empty()) {
@@ -107,4 +112,20 @@ fn commit_events(store: &Store, spec: &Spec) -> Result<Vec<(String, Event)>, Err
         }
     }
     Ok(all)
+}
+
+/// Transcripts rendered the way upstream kept them in the body: `## Agent Output`, then
+/// each transcript in a fence longer than any backtick run inside it.
+fn agent_output(transcripts: &[(String, String)]) -> String {
+    let mut out = String::from("\n## Agent Output\n");
+    for (commit, text) in transcripts {
+        let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        out.push_str(&format!(
+            "\n{}\n\n{fence}\n{}\n{fence}\n",
+            &commit[..commit.len().min(12)],
+            text.trim_end_matches('\n')
+        ));
+    }
+    out
 }

@@ -147,6 +147,11 @@ pub fn record_commit(
                 open,
             });
         }
+        if !change.trailers.iter().any(|(k, _)| k == "Chant-Op") {
+            change
+                .trailers
+                .push(("Chant-Op".into(), "record commit".into()));
+        }
         change.trailers.push(("Chant-Commit".into(), full.clone()));
         if !lines.is_empty() {
             change.notes.push(NoteAppend {

@@ -126,3 +126,47 @@ pub(crate) fn append_edit<'a>(
         .context(|| format!("writing the {notes_ref} commit"))?;
     crate::store::cas_ref_edit(notes_ref, tip, commit.id, "notes").map(Some)
 }
+
+/// The edit that attaches `text` as the note of `commit` on `notes_ref` (a transcript):
+/// written whole, byte for byte; a different note already there is kept beside it.
+pub fn attach_edit(
+    store: &Store,
+    notes_ref: &str,
+    commit: ObjectId,
+    text: &str,
+) -> Result<gix::refs::transaction::RefEdit, StoreError> {
+    let repo = store.repo();
+    let tip = store.ref_tip(notes_ref)?;
+    let tree = match tip {
+        Some(tip) => notes_tree(repo, notes_ref, tip)?,
+        None => ObjectId::empty_tree(repo.object_hash()),
+    };
+    let mut state = State::new(tree, &repo.objects).context(|| format!("reading {notes_ref}"))?;
+    let existing = match state
+        .get(&commit, &repo.objects)
+        .context(|| format!("reading the note of {commit}"))?
+    {
+        Some(blob) => Some(
+            String::from_utf8_lossy(
+                &repo
+                    .find_blob(blob)
+                    .context(|| format!("reading note {blob}"))?
+                    .data,
+            )
+            .into_owned(),
+        ),
+        None => None,
+    };
+    let note = merge::merge_note(false, existing.as_deref(), text);
+    let blob = repo
+        .write_blob(note.as_bytes())
+        .context(|| "writing a note".to_owned())?;
+    let tree = state
+        .replace(commit, blob.detach(), &repo.objects)
+        .context(|| format!("attaching the note of {commit}"))?
+        .tree;
+    let new = repo
+        .new_commit("Notes added by 'git chant'", tree, tip)
+        .context(|| format!("writing the {notes_ref} commit"))?;
+    crate::store::cas_ref_edit(notes_ref, tip, new.id, "notes")
+}

@@ -21,6 +21,8 @@ pub enum Target {
     Pause,
     Cancel,
     Reopen,
+    /// An agent run that ended well but left criteria open (no command of its own).
+    NeedsAttention,
 }
 
 impl Target {
@@ -32,6 +34,7 @@ impl Target {
             Target::Pause => "paused",
             Target::Cancel => "cancelled",
             Target::Reopen => "pending",
+            Target::NeedsAttention => "needs_attention",
         }
     }
 
@@ -43,6 +46,7 @@ impl Target {
             Target::Pause => "pause",
             Target::Cancel => "cancel",
             Target::Reopen => "reopen",
+            Target::NeedsAttention => "needs-attention",
         }
     }
 }

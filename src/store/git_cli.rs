@@ -1,5 +1,6 @@
 //! The only module that runs `git`: network transfer (fetch and push), which gix cannot do
-//! for pushes. Progress goes to the terminal when there is one.
+//! for pushes, and linked worktrees for agent runs, which gix cannot create. Progress goes
+//! to the terminal when there is one.
 
 use std::io::IsTerminal;
 use std::process::{Command, Stdio};
@@ -106,4 +107,54 @@ pub fn push(store: &Store, remote: &str) -> Result<Pushed, StoreError> {
         .filter(|l| l.starts_with("remote:"))
         .collect();
     Ok(Pushed::Refused(said.join("\n")))
+}
+
+/// Creates a linked worktree at `path` on `branch`: a new branch from `start`, or the
+/// existing branch of an earlier run.
+pub fn worktree_add(
+    store: &Store,
+    path: &std::path::Path,
+    branch: &str,
+    start: &str,
+) -> Result<(), StoreError> {
+    let exists = store.ref_tip(&format!("refs/heads/{branch}"))?.is_some();
+    let mut args = vec!["worktree".to_owned(), "add".into(), "--quiet".into()];
+    if exists {
+        args.extend([path.display().to_string(), branch.to_owned()]);
+    } else {
+        args.extend([
+            "-b".into(),
+            branch.to_owned(),
+            path.display().to_string(),
+            start.to_owned(),
+        ]);
+    }
+    let out = git(store, &args)?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(
+            &format!("git worktree add {}", path.display()),
+            &out,
+        ))
+    }
+}
+
+/// Removes a linked worktree (its branch stays).
+pub fn worktree_remove(store: &Store, path: &std::path::Path) -> Result<(), StoreError> {
+    let args = vec![
+        "worktree".to_owned(),
+        "remove".into(),
+        "--force".into(),
+        path.display().to_string(),
+    ];
+    let out = git(store, &args)?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(
+            &format!("git worktree remove {}", path.display()),
+            &out,
+        ))
+    }
 }

@@ -91,7 +91,9 @@ impl Store {
 
     /// `.git/chant/`, where git chant keeps its caches.
     pub fn cache_dir(&self) -> PathBuf {
-        self.repo.common_dir().join("chant")
+        let dir = self.repo.common_dir().join("chant");
+        // Absolute, because agents run in other directories (their worktrees).
+        std::path::absolute(&dir).unwrap_or(dir)
     }
 
     pub(crate) fn ensure_writable(&self) -> Result<(), StoreError> {

@@ -13,6 +13,7 @@ mod merge_props;
 mod server;
 mod spec_props;
 mod sync;
+mod work;
 
 use std::path::PathBuf;
 

@@ -29,9 +29,15 @@ pub fn run() -> Result<(), String> {
     let repo = root.join("target/demo");
     let _ = std::fs::remove_dir_all(&repo);
     std::fs::create_dir_all(&repo).map_err(|e| e.to_string())?;
+    // The hooks call `git-chant` from PATH, as after `cargo install`.
+    let path = std::env::join_paths(std::iter::once(root.join("target/debug")).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .map_err(|e| e.to_string())?;
     let tour = Tour {
         repo: repo.clone(),
         binary,
+        path,
     };
 
     tour.git(&["init", "-q", "-b", "main"])?;
@@ -72,11 +78,20 @@ pub fn run() -> Result<(), String> {
     tour.chant(&["done", "001-comprehension"], false)?;
     tour.chant(&["check", "001-comprehension", "1", "2"], true)?;
     tour.chant(&["done", "001-comprehension"], true)?;
-    tour.chant(&["list"], true)?;
-    tour.chant(&["show", "002"], true)?;
     tour.chant(&["status"], true)?;
     tour.chant(&["dag"], true)?;
-    tour.chant(&["log", "001"], true)?;
+    println!("# An agent works the remaining phases, each in its own worktree; its commits");
+    println!("# advance the specs through the hooks (a scripted, deterministic fake agent):");
+    tour.chant(&["hooks", "install"], true)?;
+    let agent = format!(
+        "sh {}",
+        root.join("fixtures/agents/fake-agent.sh").display()
+    );
+    tour.chant(&["work", "--chain", "--agent", &agent], true)?;
+    tour.chant(&["list"], true)?;
+    tour.chant(&["show", "003"], true)?;
+    tour.chant(&["log", "003"], true)?;
+    tour.show(&["log", "--notes=chant", "-2", "chant/006-upstream-pr"])?;
     println!("# The ledger is plain git; the working tree and index were never touched:");
     tour.show(&["log", "--format=%h %s", "-4", "refs/chant/specs"])?;
     tour.show(&["status", "--short"])?;
@@ -91,6 +106,7 @@ pub fn run() -> Result<(), String> {
 struct Tour {
     repo: PathBuf,
     binary: PathBuf,
+    path: std::ffi::OsString,
 }
 
 impl Tour {
@@ -98,6 +114,7 @@ impl Tour {
         let out = Command::new("git")
             .args(args)
             .current_dir(&self.repo)
+            .env("PATH", &self.path)
             .output()
             .map_err(|e| e.to_string())?;
         if !out.status.success() {
@@ -124,6 +141,7 @@ impl Tour {
         let out = Command::new(&self.binary)
             .args(args)
             .current_dir(&self.repo)
+            .env("PATH", &self.path)
             .output()
             .map_err(|e| e.to_string())?;
         print!(

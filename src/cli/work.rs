@@ -1,0 +1,227 @@
+//! `git chant work`, `git chant output`, `git chant worktrees`: running agents on specs.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use clap::Args;
+
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::ops;
+use crate::store::paths::OUTPUT_REF;
+use crate::store::{Change, Context, Store};
+use crate::work::{self, Options, Outcome};
+
+/// Run an agent on specs, each in its own worktree (.git/chant/worktrees/<id>, branch
+/// chant/<id>, from the current HEAD; your checkout is never touched). The agent gets the
+/// prompt on stdin and in $CHANT_PROMPT_FILE, with CHANT_SPEC_ID, CHANT_WORKTREE and
+/// CHANT_BRANCH set; its commits advance the spec through the hooks. Afterwards the spec
+/// is completed (exit 0, every criterion ticked), needs_attention (exit 0, criteria open)
+/// or failed (non-zero exit); Ctrl-C pauses it and keeps the worktree. The whole transcript
+/// is a note on the run's last commit (refs/notes/chant-output).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant work 003-root-cause --agent 'claude -p'\n  git config chant.agent 'claude -p' && git chant work 003\n  git chant work --parallel 4          every ready spec, four at a time\n  git chant work --chain               one after another until none is ready or one fails"
+)]
+pub struct WorkArgs {
+    /// Specs to work (short ids resolve); without any, the ready specs.
+    ids: Vec<String>,
+    /// The agent command, split into words (no shell); else git config chant.agent, else config.md `agent`.
+    #[arg(long)]
+    agent: Option<String>,
+    /// The prompt template (prompts/<name>.md in the ledger).
+    #[arg(long)]
+    prompt: Option<String>,
+    /// Run up to N specs at once.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    parallel: usize,
+    /// Keep taking the next ready spec until none is left or one fails.
+    #[arg(long)]
+    chain: bool,
+    /// Work a spec that is not ready.
+    #[arg(long)]
+    force: bool,
+    /// The outcomes as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: WorkArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let mut queue: VecDeque<String> = VecDeque::new();
+    for short in &args.ids {
+        queue.push_back(ops::resolve(&store, &store.snapshot()?, short)?);
+    }
+    if args.ids.is_empty() && !args.chain {
+        let (_, index) = super::open_index()?;
+        for s in index
+            .specs
+            .iter()
+            .filter(|s| !s.archived && crate::lifecycle::is_ready(s, |id| index.get(id)))
+        {
+            queue.push_back(s.id.clone());
+        }
+    }
+    let opts = Options {
+        agent: args.agent.clone(),
+        prompt: args.prompt.clone(),
+        force: args.force,
+        prefix: args.parallel > 1,
+    };
+    let queue = Mutex::new(queue);
+    let taken = Mutex::new(Vec::<String>::new());
+    let results = Mutex::new(Vec::<Result<Outcome, String>>::new());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..args.parallel.max(1) {
+            scope.spawn(|| loop {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                let next = {
+                    let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut taken = taken.lock().unwrap_or_else(|p| p.into_inner());
+                    let next = q.pop_front().or_else(|| {
+                        if !args.chain { return None; }
+                        Store::open(".").ok().and_then(|s| work::next_ready(&s, &taken).ok().flatten())
+                    });
+                    if let Some(id) = &next { taken.push(id.clone()); }
+                    next
+                };
+                let Some(id) = next else { return };
+                let outcome = Store::open(".").map_err(Error::from).and_then(|s| work::work(&s, &id, &opts));
+                let failed = !matches!(&outcome, Ok(o) if o.status == "completed" || o.status == "needs_attention");
+                if failed && args.chain {
+                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                let shown = outcome.map_err(|e| format!("{id}: {}", crate::diag::render(&e, crate::diag::Style::for_stderr())));
+                results.lock().unwrap_or_else(|p| p.into_inner()).push(shown);
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut all_ok = true;
+    let mut outcomes = Vec::new();
+    for result in results {
+        match result {
+            Ok(o) => {
+                all_ok &= o.status == "completed" || o.status == "needs_attention";
+                if !args.json {
+                    println!(
+                        "{}: {} ({} commits; transcript on {})",
+                        o.id,
+                        o.status,
+                        o.commits.len(),
+                        &o.transcript_on[..12]
+                    );
+                }
+                outcomes.push(o);
+            }
+            Err(message) => {
+                all_ok = false;
+                eprint!("{message}");
+            }
+        }
+    }
+    if args.json {
+        super::print_json(&mut std::io::stdout().lock(), &outcomes)?;
+    } else if outcomes.is_empty() && all_ok {
+        println!("no spec is ready");
+    }
+    Ok(if all_ok { Exit::Ok } else { Exit::User })
+}
+
+/// Attach a transcript produced by another agent runner to a spec's commit.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant output 003 --file run.log\n  my-runner | git chant output 003 --commit HEAD --file -"
+)]
+pub struct OutputArgs {
+    /// The spec id (short forms resolve).
+    id: String,
+    /// The commit to attach it to; default: the last of the spec's `commits:`.
+    #[arg(long)]
+    commit: Option<String>,
+    /// The transcript file, or `-` for stdin.
+    #[arg(long)]
+    file: PathBuf,
+}
+
+pub fn output(args: OutputArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let snapshot = store.snapshot()?;
+    let id = ops::resolve(&store, &snapshot, &args.id)?;
+    let (_, spec) = ops::load(&snapshot, &id)?;
+    let commit = match args.commit.as_deref().or(spec.commits().last().copied()) {
+        Some(rev) => store
+            .repo()
+            .rev_parse_single(rev)
+            .context(|| format!("resolving {rev}"))?
+            .detach(),
+        None => {
+            return Err(crate::lifecycle::LifecycleError::BadField {
+                id,
+                why: "no commit to attach the transcript to".into(),
+                help: "name one with `--commit <rev>`".into(),
+            }
+            .into())
+        }
+    };
+    let mut text = String::new();
+    let read_err = |source| Error::Read {
+        path: args.file.clone(),
+        source,
+    };
+    if args.file.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(read_err)?;
+    } else {
+        text = std::fs::read_to_string(&args.file).map_err(read_err)?;
+    }
+    let note = format!("---\nspec: {id}\nattached: {}\n---\n{text}", ops::now());
+    store.update(|_| {
+        let edit = crate::notes::attach_edit(&store, OUTPUT_REF, commit, &note)?;
+        Ok::<_, Error>((
+            Change {
+                ref_edits: vec![edit],
+                ..Change::default()
+            },
+            (),
+        ))
+    })?;
+    println!("{id}: transcript attached to {}", &commit.to_string()[..12]);
+    Ok(Exit::Ok)
+}
+
+/// List the agent worktrees, or remove those of finished specs.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  git chant worktrees\n  git chant worktrees --prune")]
+pub struct WorktreesArgs {
+    /// Remove the worktrees of completed and cancelled specs (their branches stay).
+    #[arg(long)]
+    prune: bool,
+}
+
+pub fn worktrees(args: WorktreesArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    if args.prune {
+        let removed = work::prune(&store)?;
+        println!(
+            "removed {} worktrees{}{}",
+            removed.len(),
+            if removed.is_empty() { "" } else { ": " },
+            removed.join(", ")
+        );
+        return Ok(Exit::Ok);
+    }
+    let snapshot = store.snapshot()?;
+    for (id, path) in work::worktrees(&store)? {
+        let status =
+            ops::lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
+        println!("{id:<24} {status:<15} {}", path.display());
+    }
+    Ok(Exit::Ok)
+}

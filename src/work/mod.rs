@@ -1,0 +1,295 @@
+//! Working a spec: a worktree of its own on branch `chant/<id>`, the prompt, the agent run,
+//! and the outcome recorded (status, events, and the whole transcript as a note on the last
+//! commit the run made, or on the ledger commit recording a run that made none).
+
+pub mod prompt;
+mod run;
+
+use std::path::PathBuf;
+
+use gix::ObjectId;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::lifecycle::LifecycleError;
+use crate::ops::{self, lookup, Target};
+use crate::store::paths::OUTPUT_REF;
+use crate::store::{git_cli, Change, Context, Store};
+
+/// How to run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The agent command (`--agent`), else `chant.agent`, else config.md's `agent`.
+    pub agent: Option<String>,
+    /// The prompt template name, else the spec's `prompt`, else `standard`.
+    pub prompt: Option<String>,
+    pub force: bool,
+    /// Prefix every output line (parallel runs).
+    pub prefix: bool,
+}
+
+/// What one run did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub id: String,
+    pub status: String,
+    pub exit_code: Option<i32>,
+    pub commits: Vec<String>,
+    /// The commit that carries the transcript.
+    pub transcript_on: String,
+    pub worktree: PathBuf,
+}
+
+/// `.git/chant/worktrees/<id>`.
+pub fn worktree_path(store: &Store, id: &str) -> PathBuf {
+    store.cache_dir().join("worktrees").join(id)
+}
+
+fn agent_command(store: &Store, opts: &Options) -> Result<String, Error> {
+    if let Some(agent) = opts
+        .agent
+        .clone()
+        .or_else(|| store.config_string("chant.agent"))
+    {
+        return Ok(agent);
+    }
+    let snapshot = store.snapshot()?;
+    let config = snapshot
+        .file(crate::store::paths::CONFIG_PATH)?
+        .unwrap_or_default();
+    let from_config = crate::spec::Spec::parse("config.md", &config)
+        .ok()
+        .and_then(|c| c.text("agent").map(str::to_owned));
+    from_config.ok_or_else(|| {
+        LifecycleError::BadField {
+            id: "config".into(),
+            why: "no agent command configured".into(),
+            help: "pass `--agent <command>`, or `git config chant.agent <command>`".into(),
+        }
+        .into()
+    })
+}
+
+/// Works one spec to an outcome.
+pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error> {
+    let snapshot = store.snapshot()?;
+    let id = ops::resolve(store, &snapshot, short)?;
+    let (_, spec) = ops::load(&snapshot, &id)?;
+    let argv = prompt::split_command(&agent_command(store, opts)?);
+    let template_name = opts
+        .prompt
+        .clone()
+        .or_else(|| spec.prompt().map(str::to_owned))
+        .unwrap_or_else(|| "standard".into());
+    let template = snapshot
+        .file(&format!("prompts/{template_name}.md"))?
+        .ok_or_else(|| LifecycleError::BadField {
+            id: id.clone(),
+            why: format!("no prompt template `{template_name}` in the ledger"),
+            help:
+                "use `--prompt <name>` with one of the ledger's prompts/ (see `git chant export`)"
+                    .into(),
+        })?;
+    let project = snapshot
+        .file(crate::store::paths::CONFIG_PATH)?
+        .and_then(|c| crate::spec::Spec::parse("config.md", &c).ok())
+        .and_then(|c| {
+            c.frontmatter()
+                .get("project")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str().map(str::to_owned))
+        })
+        .unwrap_or_else(|| "project".into());
+
+    // Starting refuses a spec that is not ready (unless forced) before anything is created.
+    if spec.status() != "in_progress" {
+        ops::transition(store, &id, Target::Start, opts.force, None, &ops::now())?;
+    }
+    let path = worktree_path(store, &id);
+    let branch = format!("chant/{id}");
+    if !path.exists() {
+        let head = store
+            .repo()
+            .head_id()
+            .context(|| "reading HEAD".to_owned())?
+            .to_string();
+        git_cli::worktree_add(store, &path, &branch, &head)?;
+    }
+    let start_tip = store.ref_tip(&format!("refs/heads/{branch}"))?;
+    let (_, spec) = ops::load(&store.snapshot()?, &id)?;
+    let text = prompt::render(
+        &String::from_utf8_lossy(&template),
+        &prompt::Context {
+            id: &id,
+            spec: &spec,
+            project: &project,
+            worktree: &path,
+            branch: &branch,
+        },
+    );
+    let prompt_file = store.cache_dir().join("prompts").join(format!("{id}.md"));
+    let io = |source| Error::Write {
+        path: prompt_file.clone(),
+        source,
+    };
+    std::fs::create_dir_all(prompt_file.parent().unwrap_or(&path)).map_err(io)?;
+    std::fs::write(&prompt_file, &text).map_err(io)?;
+
+    let started = ops::now();
+    let env = [
+        ("CHANT_SPEC_ID", id.clone()),
+        ("CHANT_WORKTREE", path.display().to_string()),
+        ("CHANT_BRANCH", branch.clone()),
+        ("CHANT_PROMPT_FILE", prompt_file.display().to_string()),
+    ];
+    let prefix = if opts.prefix {
+        format!("[{id}] ")
+    } else {
+        String::new()
+    };
+    let finished = run::run(&argv, &path, &env, &text, &prefix).map_err(|source| Error::Read {
+        path: argv.first().map(PathBuf::from).unwrap_or_default(),
+        source,
+    })?;
+    let ended = ops::now();
+
+    let end_tip = store.ref_tip(&format!("refs/heads/{branch}"))?;
+    let commits = commits_between(store, start_tip, end_tip)?;
+    let (_, after) = ops::load(&store.snapshot()?, &id)?;
+    let target = if finished.interrupted {
+        Target::Pause
+    } else if finished.code != Some(0) {
+        Target::Fail
+    } else if after.criteria().iter().all(|c| c.checked) {
+        Target::Done
+    } else {
+        Target::NeedsAttention
+    };
+    let reason = match finished.code {
+        Some(code) => format!("agent exited {code}"),
+        None => "agent interrupted".into(),
+    };
+    match ops::transition(store, &id, target, false, Some(&reason), &ended) {
+        Ok(_) | Err(Error::Lifecycle(LifecycleError::Unchanged { .. })) => {}
+        Err(e) => return Err(e),
+    }
+    let header = format!(
+        "---\nspec: {id}\nstart: {started}\nend: {ended}\ncommand: {}\nexit_code: {}\n{}---\n",
+        serde_yaml::to_string(&argv.join(" "))
+            .unwrap_or_default()
+            .trim_end(),
+        finished.code.map_or("null".into(), |c| c.to_string()),
+        after
+            .model()
+            .map(|m| format!("model: {m}\n"))
+            .unwrap_or_default(),
+    );
+    let transcript = format!("{header}{}", String::from_utf8_lossy(&finished.transcript));
+    let on = match commits.last() {
+        Some(c) => *c,
+        None => store
+            .ledger_tip()?
+            .ok_or(crate::store::StoreError::NoLedger)?,
+    };
+    store.update(|_| {
+        let edit = crate::notes::attach_edit(store, OUTPUT_REF, on, &transcript)?;
+        Ok::<_, Error>((
+            Change {
+                ref_edits: vec![edit],
+                ..Change::default()
+            },
+            (),
+        ))
+    })?;
+    let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
+    Ok(Outcome {
+        id,
+        status,
+        exit_code: finished.code,
+        commits: commits.iter().map(|c| c.to_string()).collect(),
+        transcript_on: on.to_string(),
+        worktree: path,
+    })
+}
+
+/// Commits on the run's branch after `start`, oldest first.
+fn commits_between(
+    store: &Store,
+    start: Option<ObjectId>,
+    end: Option<ObjectId>,
+) -> Result<Vec<ObjectId>, Error> {
+    let Some(end) = end else {
+        return Ok(Vec::new());
+    };
+    if Some(end) == start {
+        return Ok(Vec::new());
+    }
+    let walk = store
+        .repo()
+        .rev_walk([end])
+        .with_hidden(start)
+        .all()
+        .context(|| "walking the run's commits".to_owned())?;
+    let mut found: Vec<ObjectId> = walk.filter_map(|info| info.ok().map(|i| i.id)).collect();
+    found.reverse();
+    Ok(found)
+}
+
+/// Ready specs in the order `ready` shows them.
+pub fn next_ready(store: &Store, skip: &[String]) -> Result<Option<String>, Error> {
+    let snapshot = store.snapshot()?;
+    let index = crate::store::index::Index::load(store, &snapshot)?;
+    Ok(index
+        .specs
+        .iter()
+        .filter(|s| !s.archived && !skip.contains(&s.id))
+        .find(|s| crate::lifecycle::is_ready(s, |id| index.get(id)))
+        .map(|s| s.id.clone()))
+}
+
+/// Transcripts attached to a spec's commits, for `show`.
+pub fn transcripts(
+    store: &Store,
+    spec: &crate::spec::Spec,
+) -> Result<Vec<(String, String)>, Error> {
+    let mut found = Vec::new();
+    for commit in spec.commits() {
+        let Ok(id) = store.repo().rev_parse_single(commit) else {
+            continue;
+        };
+        if let Some(text) = crate::notes::read(store, OUTPUT_REF, id.detach())? {
+            found.push((id.to_string(), text));
+        }
+    }
+    Ok(found)
+}
+
+/// Removes the worktrees of specs that are finished (completed or cancelled).
+pub fn prune(store: &Store) -> Result<Vec<String>, Error> {
+    let mut removed = Vec::new();
+    for (id, path) in worktrees(store)? {
+        let snapshot = store.snapshot()?;
+        let done =
+            lookup::summary(&snapshot, &id)?.is_none_or(|s| crate::lifecycle::is_done(&s.status));
+        if done {
+            git_cli::worktree_remove(store, &path)?;
+            removed.push(id);
+        }
+    }
+    Ok(removed)
+}
+
+/// The agent worktrees: `(spec id, path)`.
+pub fn worktrees(store: &Store) -> Result<Vec<(String, PathBuf)>, Error> {
+    let dir = store.cache_dir().join("worktrees");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut found: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    found.sort();
+    Ok(found)
+}

@@ -1,0 +1,230 @@
+//! `git chant work` with the fake agent (fixtures/agents/fake-agent.sh): every outcome,
+//! the transcript byte for byte on the right commit, parallel runs, and the user's
+//! checkout untouched.
+
+use crate::fixtures;
+use crate::harness::Repo;
+
+fn agent() -> String {
+    format!("sh {}", fixtures().join("agents/fake-agent.sh").display())
+}
+
+/// A repository with a commit, hooks installed, and specs `s1`…`sN`.
+fn setup(n: usize) -> Repo {
+    let repo = Repo::new();
+    repo.commit("initial");
+    repo.chant(&["init"]);
+    repo.chant(&["hooks", "install"]);
+    for i in 1..=n {
+        repo.chant(&["add", &format!("Spec {i}"), "--id", &format!("s{i}")]);
+    }
+    repo
+}
+
+fn work(repo: &Repo, mode: &str, args: &[&str]) -> std::process::Output {
+    let agent = agent();
+    let mut all = vec!["work", "--agent", agent.as_str()];
+    all.extend_from_slice(args);
+    repo.chant_cmd(&all)
+        .env("FAKE_AGENT_MODE", mode)
+        .output()
+        .unwrap()
+}
+
+fn show(repo: &Repo, id: &str) -> serde_json::Value {
+    serde_json::from_str(&repo.chant(&["show", id, "--json"])).unwrap()
+}
+
+fn transcript(repo: &Repo, commit: &str) -> String {
+    repo.git(&["notes", "--ref=chant-output", "show", commit])
+}
+
+#[test]
+fn a_completed_run_records_status_commits_and_the_transcript() {
+    let repo = setup(1);
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let out = work(&repo, "complete", &["s1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("fake agent: working on s1 in branch chant/s1"),
+        "output streams live: {stdout}"
+    );
+    let s1 = show(&repo, "s1");
+    assert_eq!(s1["status"], "completed");
+    let branch_tip = repo.git(&["rev-parse", "chant/s1"]).trim().to_owned();
+    assert_eq!(
+        s1["frontmatter"]["commits"],
+        serde_json::json!([branch_tip.clone()])
+    );
+    let note = transcript(&repo, &branch_tip);
+    assert!(note.starts_with("---\nspec: s1\nstart: "), "{note}");
+    assert!(
+        note.contains("\nexit_code: 0\n")
+            && note.contains("prompt file has")
+            && note.contains("ticked 1 criteria"),
+        "{note}"
+    );
+    assert!(repo.chant(&["show", "s1"]).contains("## Agent Output"));
+    assert_eq!(
+        repo.git(&["rev-parse", "HEAD"]),
+        head,
+        "the user's checkout is untouched"
+    );
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+    assert!(repo
+        .path
+        .join(".git/chant/worktrees/s1/work-s1.txt")
+        .exists());
+}
+
+#[test]
+fn partial_failed_and_commitless_runs() {
+    let repo = setup(3);
+    assert!(work(&repo, "partial", &["s1"]).status.success());
+    assert_eq!(show(&repo, "s1")["status"], "needs_attention");
+
+    let out = work(&repo, "fail", &["s2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(show(&repo, "s2")["status"], "failed");
+    let tip = repo.git(&["rev-parse", "chant/s2"]).trim().to_owned();
+    assert!(transcript(&repo, &tip).contains("\nexit_code: 1\n"));
+
+    let out = work(&repo, "nocommit-fail", &["s3"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(show(&repo, "s3")["status"], "failed");
+    // No commit: the transcript is on the ledger commit that recorded the failure.
+    let ledger = repo.git(&["log", "-1", "--format=%H %s", "refs/chant/specs"]);
+    let (commit, subject) = ledger.trim().split_once(' ').unwrap();
+    assert_eq!(subject, "chant: fail s3");
+    assert!(transcript(&repo, commit).contains("fake agent: could not start"));
+}
+
+#[test]
+fn a_spec_that_is_not_ready_is_refused() {
+    let repo = setup(1);
+    repo.chant(&["add", "Later", "--id", "later", "--depends-on", "s1"]);
+    let out = work(&repo, "complete", &["later"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("depends on s1 (pending)"));
+    assert!(
+        !repo.path.join(".git/chant/worktrees/later").exists(),
+        "nothing was created"
+    );
+}
+
+#[test]
+fn an_interrupted_run_is_paused_and_keeps_its_worktree() {
+    let repo = setup(1);
+    let agent = agent();
+    let child = repo
+        .chant_cmd(&["work", "s1", "--agent", &agent])
+        .env("FAKE_AGENT_MODE", "slow")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the agent runs, then Ctrl-C the whole process group's leader and agent.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("pkill")
+        .args(["-INT", "-P", &pid])
+        .status();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("s1: paused"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(show(&repo, "s1")["status"], "paused");
+    assert!(repo.path.join(".git/chant/worktrees/s1").exists());
+    assert!(repo.chant(&["worktrees"]).contains("s1"));
+}
+
+#[test]
+fn four_specs_in_parallel_and_a_chain() {
+    let repo = setup(4);
+    let out = work(&repo, "complete", &["--parallel", "4"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for i in 1..=4 {
+        let id = format!("s{i}");
+        assert_eq!(show(&repo, &id)["status"], "completed", "{stdout}");
+        let tip = repo
+            .git(&["rev-parse", &format!("chant/{id}")])
+            .trim()
+            .to_owned();
+        assert!(transcript(&repo, &tip).contains(&format!("working on {id} ")));
+        assert!(
+            stdout.contains(&format!("[{id}] fake agent: done")),
+            "parallel output is prefixed: {stdout}"
+        );
+    }
+    assert_eq!(
+        repo.chant(&["worktrees", "--prune"]),
+        "removed 4 worktrees: s1, s2, s3, s4\n"
+    );
+
+    let chained = setup(0);
+    chained.chant(&["add", "A", "--id", "a"]);
+    chained.chant(&["add", "B", "--id", "b", "--depends-on", "a"]);
+    chained.chant(&["add", "C", "--id", "c", "--depends-on", "b"]);
+    let out = work(&chained, "complete", &["--chain"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in ["a", "b", "c"] {
+        assert_eq!(show(&chained, id)["status"], "completed");
+    }
+}
+
+#[test]
+fn a_five_megabyte_multibyte_transcript_is_kept_whole() {
+    let repo = setup(1);
+    let out = work(&repo, "big", &["s1"]);
+    assert!(out.status.success());
+    let tip = repo.git(&["rev-parse", "chant/s1"]).trim().to_owned();
+    let note = transcript(&repo, &tip);
+    let body = note.split_once("\n---\n").unwrap().1;
+    assert!(body.len() > 5_000_000, "{} bytes", body.len());
+    // The note holds exactly what the agent printed.
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let start = printed.find("fake agent: working").unwrap();
+    let end = printed.find("fake agent: done\n").unwrap() + "fake agent: done\n".len();
+    let agent_stdout: String = printed[start..end]
+        .lines()
+        .filter(|l| !l.starts_with("git chant:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let note_stdout: String = body
+        .lines()
+        .filter(|l| !l.starts_with("git chant:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(note_stdout, agent_stdout);
+    assert!(repo
+        .chant(&["show", "s1"])
+        .contains("línea 41999: 日本語のテキスト"));
+}
+
+#[test]
+fn output_attaches_a_transcript_from_another_runner() {
+    let repo = setup(1);
+    let commit = repo.commit("chant(s1): by hand");
+    let file = repo.home().join("run.log");
+    std::fs::write(&file, "external runner said hello\n").unwrap();
+    repo.chant(&["output", "s1", "--file", file.to_str().unwrap()]);
+    assert!(transcript(&repo, &commit).ends_with("external runner said hello\n"));
+}
