@@ -183,19 +183,12 @@ fn both_sided(
             &text(&tb),
             Prefer::Greater,
         );
-        for c in result.conflicts {
-            let (kept, lost) = if c.ours >= c.theirs {
-                (c.ours, c.theirs)
-            } else {
-                (c.theirs, c.ours)
-            };
-            conflicts.push(FieldConflict {
-                spec: name.into(),
-                field: format!("line {}", c.line),
-                kept,
-                lost,
-            });
-        }
+        conflicts.extend(super::spec::text_conflicts(
+            name,
+            "line",
+            "",
+            result.conflicts,
+        ));
         result.text.into_bytes()
     };
     let blob = repo

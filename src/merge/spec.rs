@@ -168,6 +168,31 @@ fn merge_mapping(
     out
 }
 
+/// Text regions both sides rewrote, as recorded conflicts (`label_start <line> label_end`).
+pub(crate) fn text_conflicts(
+    id: &str,
+    label_start: &str,
+    label_end: &str,
+    found: Vec<super::text::Conflict>,
+) -> Vec<FieldConflict> {
+    found
+        .into_iter()
+        .map(|c| {
+            let (kept, lost) = if c.ours >= c.theirs {
+                (c.ours, c.theirs)
+            } else {
+                (c.theirs, c.ours)
+            };
+            FieldConflict {
+                spec: id.into(),
+                field: format!("{label_start} {}{label_end}", c.line),
+                kept,
+                lost,
+            }
+        })
+        .collect()
+}
+
 /// Merges spec `id` changed on both sides (`base` is `None` when both sides added it).
 pub fn merge_spec(
     id: &str,
@@ -186,19 +211,7 @@ pub fn merge_spec(
     );
     let base_body = base.map_or("", |b| b.body());
     let merged = merge3(base_body, ours.body(), theirs.body(), Prefer::Greater);
-    for c in merged.conflicts {
-        let (kept, lost) = if c.ours >= c.theirs {
-            (c.ours, c.theirs)
-        } else {
-            (c.theirs, c.ours)
-        };
-        conflicts.push(FieldConflict {
-            spec: id.into(),
-            field: format!("body (line {})", c.line),
-            kept,
-            lost,
-        });
-    }
+    conflicts.extend(text_conflicts(id, "body (line", ")", merged.conflicts));
     // Keep the exact bytes of whichever side already has the merged frontmatter.
     let mut spec = if ours.frontmatter().to_mapping() == frontmatter {
         ours.clone()

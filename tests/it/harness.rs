@@ -130,20 +130,7 @@ impl Repo {
     /// Writes a file straight into the ledger with git plumbing (as another tool or a
     /// careless push would), bypassing git chant's checks.
     pub fn put_ledger_file(&self, path: &str, content: &str) {
-        use std::io::Write;
-        let mut child = self
-            .git_cmd(&["hash-object", "-w", "--stdin"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(content.as_bytes())
-            .unwrap();
-        let blob = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+        let blob = self.put_blob(content);
         let index = self.home().join("ledger-index");
         let with_index = |args: &[&str]| {
             let out = self
