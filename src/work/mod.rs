@@ -29,7 +29,7 @@ pub struct Options {
 }
 
 /// What one run did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     pub id: String,
     pub status: String,
@@ -38,6 +38,8 @@ pub struct Outcome {
     /// The commit that carries the transcript.
     pub transcript_on: String,
     pub worktree: PathBuf,
+    /// How long the agent ran.
+    pub seconds: f64,
 }
 
 /// `.git/chant/worktrees/<id>`.
@@ -136,6 +138,10 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     std::fs::write(&prompt_file, &text).map_err(io)?;
 
     let started = ops::now();
+    let clock = std::time::Instant::now();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("{id}: agent started in {}", path.display());
+    }
     let env = [
         ("CHANT_SPEC_ID", id.clone()),
         ("CHANT_WORKTREE", path.display().to_string()),
@@ -209,6 +215,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
         commits: commits.iter().map(|c| c.to_string()).collect(),
         transcript_on: on.to_string(),
         worktree: path,
+        seconds: clock.elapsed().as_secs_f64(),
     })
 }
 

@@ -354,3 +354,25 @@ fn validate_runs_the_same_checks_outside_a_hook() {
         .chant_out(&["validate", &old, &old, "refs/chant/specs"]);
     assert_eq!(ok.status.code(), Some(0));
 }
+
+#[test]
+fn the_update_hook_checks_one_ref() {
+    let server = Repo::bare();
+    let hook = server.path.join("hooks/update");
+    std::fs::write(&hook, "#!/bin/sh\nexec git-chant hook update \"$@\"\n").unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let client = Repo::new();
+    client.chant(&["init"]);
+    client.chant(&["add", "A", "--id", "a"]);
+    client.git(&["remote", "add", "origin", server.path.to_str().unwrap()]);
+    assert!(push(&client, &["refs/chant/specs"]).0);
+    client.put_ledger_file(&spec_path("b", false), "---\nstatus: bogus\n---\n# B\n");
+    let (ok, stderr) = push(&client, &["refs/chant/specs"]);
+    assert!(
+        !ok && stderr.contains("unknown status `bogus` [status]"),
+        "{stderr}"
+    );
+}
