@@ -49,7 +49,7 @@ pub enum StoreError {
     #[error("refs/chant/specs kept moving: gave up after {attempts} attempts")]
     #[diagnostic(
         code(chant::store::lost_race),
-        help("another writer is updating the ledger; nothing was written; run the same command again")
+        help("nothing was written; run the same command again. If no other git or git chant is running, a crashed writer may have left `.git/refs/chant/specs.lock` behind: remove it")
     )]
     LostRace { attempts: u32 },
 

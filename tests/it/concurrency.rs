@@ -100,3 +100,32 @@ fn a_writer_killed_at_any_point_leaves_a_consistent_ledger() {
     // And the ledger still takes writes: no stale lock was left behind.
     repo.chant(&["add", "after the kills"]);
 }
+
+#[test]
+fn a_ledger_that_stays_locked_is_a_clear_conflict_and_writes_nothing() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    let tip = repo.git(&["rev-parse", "refs/chant/specs"]);
+    // A lock left by a crashed writer (or held by a very slow one).
+    let lock = repo.path.join(".git/refs/chant/specs.lock");
+    std::fs::write(&lock, "").unwrap();
+    let out = repo
+        .chant_cmd(&["add", "Blocked"])
+        .env("GIT_CONFIG_PARAMETERS", "'core.filesRefLockTimeout'='0'")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("gave up after") && stderr.contains("specs.lock"),
+        "{stderr}"
+    );
+    assert_eq!(repo.git(&["rev-parse", "refs/chant/specs"]), tip);
+    std::fs::remove_file(lock).unwrap();
+    repo.chant(&["add", "Now it lands"]);
+}
