@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
 use crate::store::history::history;
-use crate::store::{Context, Store};
+use crate::store::Store;
 use crate::unified::unified_diff;
 
 /// A unified diff of a spec from a ledger revision to now. Without a revision: its last
@@ -28,13 +28,7 @@ pub fn run(args: DiffArgs) -> Result<Exit, Error> {
     let id = ops::resolve(&store, &snapshot, &args.id)?;
     let (_, now) = ops::load(&snapshot, &id)?;
     let base = match &args.rev {
-        Some(rev) => Some(
-            store
-                .repo()
-                .rev_parse_single(rev.as_str())
-                .context(|| format!("resolving {rev}"))?
-                .detach(),
-        ),
+        Some(rev) => Some(store.resolve_rev(rev)?),
         None => {
             let last = history(&store)?
                 .into_iter()

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::notes::Event;
 use crate::store::paths::NOTES_REF;
-use crate::store::{Change, Context, NoteAppend, Store};
+use crate::store::{Change, NoteAppend, Store};
 
 /// Append one status event line to the note of a commit.
 #[derive(Debug, Args)]
@@ -24,11 +24,7 @@ pub struct EventArgs {
 
 pub fn run(args: EventArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
-    let commit = store
-        .repo()
-        .rev_parse_single(args.commit.as_str())
-        .context(|| format!("resolving {}", args.commit))?
-        .detach();
+    let commit = store.resolve_rev(&args.commit)?;
     let at = crate::clock::now();
     let mut event = Event::new(at, &args.spec, &args.event);
     for attr in &args.attrs {

@@ -7,7 +7,7 @@ use clap::Args;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
-use crate::store::{Context, Store};
+use crate::store::Store;
 
 /// Scan the commits reachable from the local branches for `chant(<id>): …` subjects and
 /// `Chant-Spec:` trailers, and add the `commits:` entries and note events that are missing
@@ -30,13 +30,7 @@ pub struct ReindexArgs {
 pub fn run(args: ReindexArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
     let since = match &args.since {
-        Some(rev) => Some(
-            store
-                .repo()
-                .rev_parse_single(rev.as_str())
-                .context(|| format!("resolving {rev}"))?
-                .detach(),
-        ),
+        Some(rev) => Some(store.resolve_rev(rev)?),
         None => None,
     };
     let terminal = std::io::stderr().is_terminal();

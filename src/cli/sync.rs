@@ -7,7 +7,7 @@ use crate::exit::Exit;
 use crate::ops::conflicts;
 use crate::ops::sync::{self, Merge};
 use crate::store::git_cli::{self, Pushed};
-use crate::store::{Context, Store};
+use crate::store::Store;
 
 /// A remote name (default: origin).
 #[derive(Debug, Args)]
@@ -70,11 +70,7 @@ pub fn fetch(args: RemoteArgs) -> Result<Exit, Error> {
 /// `merge <rev>`: three-way merge of another ledger into ours.
 pub fn merge(args: MergeArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
-    let theirs = store
-        .repo()
-        .rev_parse_single(args.rev.as_str())
-        .context(|| format!("resolving {}", args.rev))?
-        .detach();
+    let theirs = store.resolve_rev(&args.rev)?;
     say(&sync::merge_ledger(&store, theirs, &args.rev)?);
     Ok(Exit::Ok)
 }

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::hooks::server::{self, Update};
 use crate::hooks::validate::Policy;
-use crate::store::{Context, Store};
+use crate::store::Store;
 
 /// Run the pre-receive checks on one ref update (as a CI job after
 /// `git fetch origin 'refs/chant/*:refs/chant/*' 'refs/notes/chant*:refs/notes/chant*'`).
@@ -34,11 +34,7 @@ pub fn run(args: ValidateArgs) -> Result<Exit, Error> {
         if rev.len() == 40 && rev.bytes().all(|b| b == b'0') {
             return Ok(rev.to_owned());
         }
-        Ok(store
-            .repo()
-            .rev_parse_single(rev)
-            .context(|| format!("resolving {rev}"))?
-            .to_string())
+        Ok(store.resolve_rev(rev)?.to_string())
     };
     let update = Update::new(&resolve(&args.old)?, &resolve(&args.new)?, &args.ref_name);
     let problems = server::check_push(&store, &[update], &Policy::from_config(&store))?;

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
 use crate::store::paths::OUTPUT_REF;
-use crate::store::{Change, Context, Store};
+use crate::store::{Change, Store};
 use crate::work::{self, Options, Outcome};
 
 /// Run an agent on specs, each in its own worktree (.git/chant/worktrees/<id>, branch
@@ -155,11 +155,7 @@ pub fn output(args: OutputArgs) -> Result<Exit, Error> {
     let id = ops::resolve(&store, &snapshot, &args.id)?;
     let (_, spec) = ops::load(&snapshot, &id)?;
     let commit = match args.commit.as_deref().or(spec.commits().last().copied()) {
-        Some(rev) => store
-            .repo()
-            .rev_parse_single(rev)
-            .context(|| format!("resolving {rev}"))?
-            .detach(),
+        Some(rev) => store.resolve_rev(rev)?,
         None => {
             return Err(crate::lifecycle::LifecycleError::BadField {
                 id,

@@ -58,6 +58,18 @@ fn notes_tree(
         .detach())
 }
 
+/// The tip of a notes ref (`None` before its first note) and its tree, ready to edit.
+fn open_state(store: &Store, notes_ref: &str) -> Result<(Option<ObjectId>, State), StoreError> {
+    let repo = store.repo();
+    let tip = store.ref_tip(notes_ref)?;
+    let tree = match tip {
+        Some(tip) => notes_tree(repo, notes_ref, tip)?,
+        None => ObjectId::empty_tree(repo.object_hash()),
+    };
+    let state = State::new(tree, &repo.objects).context(|| format!("reading {notes_ref}"))?;
+    Ok((tip, state))
+}
+
 /// Builds the notes commit for `appends` (all on `notes_ref`) on top of the ref's current
 /// tip and returns the compare-and-swap edit that publishes it; `None` when every line is
 /// already there.
@@ -67,12 +79,7 @@ pub(crate) fn append_edit<'a>(
     appends: impl Iterator<Item = &'a NoteAppend>,
 ) -> Result<Option<gix::refs::transaction::RefEdit>, StoreError> {
     let repo = store.repo();
-    let tip = store.ref_tip(notes_ref)?;
-    let tree = match tip {
-        Some(tip) => notes_tree(repo, notes_ref, tip)?,
-        None => ObjectId::empty_tree(repo.object_hash()),
-    };
-    let mut state = State::new(tree, &repo.objects).context(|| format!("reading {notes_ref}"))?;
+    let (tip, mut state) = open_state(store, notes_ref)?;
     let mut changed = false;
     for append in appends {
         let existing = match state
@@ -136,12 +143,7 @@ pub fn attach_edit(
     text: &str,
 ) -> Result<gix::refs::transaction::RefEdit, StoreError> {
     let repo = store.repo();
-    let tip = store.ref_tip(notes_ref)?;
-    let tree = match tip {
-        Some(tip) => notes_tree(repo, notes_ref, tip)?,
-        None => ObjectId::empty_tree(repo.object_hash()),
-    };
-    let mut state = State::new(tree, &repo.objects).context(|| format!("reading {notes_ref}"))?;
+    let (tip, mut state) = open_state(store, notes_ref)?;
     let existing = match state
         .get(&commit, &repo.objects)
         .context(|| format!("reading the note of {commit}"))?

@@ -104,6 +104,14 @@ impl Store {
         }
     }
 
+    /// The object a revision names (`HEAD~2`, a short id, `origin/chant/specs`, …).
+    pub fn resolve_rev(&self, rev: &str) -> Result<gix::ObjectId, StoreError> {
+        self.repo
+            .rev_parse_single(rev)
+            .map(|id| id.detach())
+            .context(|| format!("resolving `{rev}`"))
+    }
+
     /// A git config string (after `git -c` overrides), e.g. `chant.agent`.
     pub fn config_string(&self, key: &str) -> Option<String> {
         self.repo
