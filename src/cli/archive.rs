@@ -7,6 +7,8 @@ use crate::exit::Exit;
 use crate::ops;
 use crate::store::Store;
 
+/// Move finished specs to the archive.
+///
 /// Move specs to archive/ in the ledger. Archived specs no longer list by default but still
 /// resolve, show and satisfy dependencies (`list --archived` shows them).
 #[derive(Debug, Args)]

@@ -9,6 +9,8 @@ use crate::store::history::history;
 use crate::store::Store;
 use crate::unified::unified_diff;
 
+/// A unified diff of a spec between ledger revisions.
+///
 /// A unified diff of a spec from a ledger revision to now. Without a revision: its last
 /// change (the ledger commit before the newest one that touched it).
 #[derive(Debug, Args)]

@@ -11,6 +11,8 @@ use crate::exit::Exit;
 use crate::ops::{self, Saved};
 use crate::store::Store;
 
+/// Edit a spec in your editor; validated and merged, never overwritten.
+///
 /// Open a spec in your editor ($GIT_EDITOR, core.editor, $VISUAL, $EDITOR, vi). The result
 /// must parse and pass the same checks as `set` and the lifecycle commands; on a terminal a
 /// failed check re-opens the editor. If the spec changed while you edited it, both changes

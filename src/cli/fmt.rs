@@ -11,6 +11,8 @@ use crate::exit::{Exit, ExitCode};
 use crate::spec::Spec;
 use crate::unified::unified_diff;
 
+/// Parse spec files and rewrite them in canonical form.
+///
 /// Parse spec files and rewrite them in canonical form (the frontmatter as upstream chant
 /// writes it: block lists at column 0, plain scalars; the body untouched).
 #[derive(Debug, Args)]

@@ -7,6 +7,8 @@ use crate::exit::Exit;
 use crate::hooks::install::{self, Action, CLIENT_HOOKS, SERVER_HOOKS};
 use crate::store::Store;
 
+/// Install, remove or inspect the git hooks.
+///
 /// Manage the git hooks that let commits advance specs (commit-msg, post-commit,
 /// post-rewrite), or the server's pre-receive check with --server. Existing hook content is
 /// kept and still runs; core.hooksPath is honoured.

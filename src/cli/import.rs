@@ -11,7 +11,9 @@ use crate::exit::Exit;
 use crate::ops::{self, import};
 use crate::store::Store;
 
-/// Read an upstream chant directory (specs/, archive/ flat or dated, config.md, prompts/)
+/// Import an upstream chant `.chant/` directory into the ledger.
+///
+/// Reads specs/, archive/ (flat or dated), config.md and prompts/
 /// into the ledger as one commit, byte for byte, then link history: commits whose subject
 /// is `chant(<id>): …` get their note events (as `git chant reindex` does). The working
 /// tree is never touched. Running it again changes nothing.
@@ -37,7 +39,9 @@ pub struct ImportArgs {
     json: bool,
 }
 
-/// Write the ledger out in upstream chant's layout: live specs to specs/, archived ones to
+/// Export the ledger in upstream chant's `.chant/` layout.
+///
+/// Live specs go to specs/, archived ones to
 /// archive/<YYYY-MM-DD>/ (undated ids directly to archive/), config.md and prompts/, byte
 /// for byte.
 #[derive(Debug, Args)]

@@ -6,6 +6,8 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::store::Store;
 
+/// Create the ledger and set the notes config; safe to run again.
+///
 /// Create the ledger (refs/chant/specs with FORMAT, config.md and the default prompt) and
 /// set notes.displayRef / notes.rewriteRef. Running it again changes nothing.
 #[derive(Debug, Args)]

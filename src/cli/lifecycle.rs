@@ -7,9 +7,11 @@ use crate::exit::Exit;
 use crate::ops::{self, Target};
 use crate::store::Store;
 
+/// Move a spec through its lifecycle.
+///
 /// Move a spec through its lifecycle:
-///   pending -> in_progress (start) -> completed (done) | failed (fail) | paused (pause);
-///   cancel from pending, in_progress or paused; reopen a completed, cancelled or failed spec.
+/// pending -> in_progress (start) -> completed (done) | failed (fail) | paused (pause);
+/// cancel from pending, in_progress or paused; reopen a completed, cancelled or failed spec.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  git chant start 003-root-cause\n  git chant done 003            refused while a criterion is unticked\n  git chant fail 003 --reason \"tests flake\"\n  git chant start 004 --force   start although a dependency is open (recorded as forced)"

@@ -12,6 +12,8 @@ use crate::spec::Spec;
 use crate::store::index::read_all;
 use crate::store::Store;
 
+/// Check specs against the quality rules.
+///
 /// Check specs against the quality rules: errors (title, unknown dependency, cycle, unknown
 /// status, approval fields, parse failure) make it exit 1; warnings (unknown type, duplicate
 /// title, dependency on a cancelled or failed spec, complexity, coupling, type-specific

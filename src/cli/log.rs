@@ -10,6 +10,8 @@ use crate::ops;
 use crate::store::history::history;
 use crate::store::Store;
 
+/// A spec's ledger history and the code commits that advanced it.
+///
 /// The ledger commits that changed a spec (operation, author, date), newest first, then the
 /// code commits listed in its `commits:` with their status events.
 #[derive(Debug, Args)]

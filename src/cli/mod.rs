@@ -55,11 +55,41 @@ pub enum Command {
     Show(show::ShowArgs),
     Status(status::StatusArgs),
     Ready(ready::ReadyArgs),
+    /// Start a spec (pending -> in_progress); its dependencies must be done.
+    ///
+    /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
+    /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
+    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
     Start(lifecycle::LifecycleArgs),
+    /// Complete a spec (in_progress -> completed); every criterion must be ticked.
+    ///
+    /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
+    /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
+    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
     Done(lifecycle::LifecycleArgs),
+    /// Mark a spec failed (in_progress -> failed).
+    ///
+    /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
+    /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
+    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
     Fail(lifecycle::LifecycleArgs),
+    /// Pause a spec (in_progress -> paused).
+    ///
+    /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
+    /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
+    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
     Pause(lifecycle::LifecycleArgs),
+    /// Cancel a spec (pending, in_progress or paused -> cancelled).
+    ///
+    /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
+    /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
+    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
     Cancel(lifecycle::LifecycleArgs),
+    /// Reopen a completed, cancelled or failed spec (-> pending).
+    ///
+    /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
+    /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
+    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
     Reopen(lifecycle::LifecycleArgs),
     Check(check::CheckArgs),
     Set(set::SetArgs),

@@ -11,6 +11,8 @@ use crate::store::index::Index;
 
 use super::list::Item;
 
+/// List the specs ready to be worked, in dependency order.
+///
 /// List the specs ready to be worked: pending, dependencies done, no pending approval.
 /// Ordered by depth in the dependency graph, then id.
 #[derive(Debug, Args)]

@@ -9,6 +9,8 @@ use crate::exit::Exit;
 use crate::ops;
 use crate::store::Store;
 
+/// Recover commits: entries and note events from history.
+///
 /// Scan the commits reachable from the local branches for `chant(<id>): …` subjects and
 /// `Chant-Spec:` trailers, and add the `commits:` entries and note events that are missing
 /// (merges, cherry-picks, commits made where no hook ran). Entries for commits no branch

@@ -7,6 +7,8 @@ use crate::exit::Exit;
 use crate::ops::{self, SetAction};
 use crate::store::Store;
 
+/// Set one frontmatter field, or add to / remove from a list field.
+///
 /// Set one frontmatter field, or add to / remove from a list field. Validated: known types,
 /// dependencies that exist and make no cycle; status changes go through the lifecycle commands.
 #[derive(Debug, Args)]

@@ -13,6 +13,8 @@ use crate::spec::{id, Spec};
 use crate::store::index::{Index, Summary};
 use crate::store::{Store, StoreError};
 
+/// Show a spec, its readiness and the status events of its commits.
+///
 /// Show a spec: its text, whether it is ready (and what blocks it), and the status events
 /// noted on its commits.
 #[derive(Debug, Args)]

@@ -10,6 +10,8 @@ use crate::exit::Exit;
 use crate::lifecycle;
 use crate::store::index::Summary;
 
+/// Counts per status and what needs doing.
+///
 /// Counts of live specs per status, and which are ready, in progress or need attention.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  git chant status\n  git chant status --json")]

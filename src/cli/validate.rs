@@ -9,6 +9,8 @@ use crate::hooks::server::{self, Update};
 use crate::hooks::validate::Policy;
 use crate::store::Store;
 
+/// The server's push checks for one ref update, for CI.
+///
 /// Run the pre-receive checks on one ref update (as a CI job after
 /// `git fetch origin 'refs/chant/*:refs/chant/*' 'refs/notes/chant*:refs/notes/chant*'`).
 /// Revisions may be names or ids; 0000000000000000000000000000000000000000 means "none".

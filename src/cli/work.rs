@@ -14,8 +14,10 @@ use crate::store::paths::OUTPUT_REF;
 use crate::store::{Change, Store};
 use crate::work::{self, Options, Outcome};
 
-/// Run an agent on specs, each in its own worktree (.git/chant/worktrees/<id>, branch
-/// chant/<id>, from the current HEAD; your checkout is never touched). The agent gets the
+/// Run an agent on specs, each in its own worktree.
+///
+/// Each spec gets .git/chant/worktrees/<id>, on branch
+/// chant/<id>, from the current HEAD; your checkout is never touched. The agent gets the
 /// prompt on stdin and in $CHANT_PROMPT_FILE, with CHANT_SPEC_ID, CHANT_WORKTREE and
 /// CHANT_BRANCH set; its commits advance the spec through the hooks. Afterwards the spec
 /// is completed (exit 0, every criterion ticked), needs_attention (exit 0, criteria open)
