@@ -8,6 +8,7 @@ mod harness;
 mod hooks;
 mod import;
 mod ledger;
+mod ledger_merge_props;
 mod lifecycle;
 mod merge_props;
 mod server;
