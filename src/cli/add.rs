@@ -1,6 +1,5 @@
 //! `git chant add`: create a spec and print its id.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -47,7 +46,7 @@ pub struct AddArgs {
 pub fn run(args: AddArgs) -> Result<Exit, Error> {
     let body = match &args.body_file {
         None => None,
-        Some(path) => Some(read_body(path)?),
+        Some(path) => Some(super::read_text_arg(path)?),
     };
     let new = NewSpec {
         title: args.title,
@@ -64,18 +63,4 @@ pub fn run(args: AddArgs) -> Result<Exit, Error> {
     let id = ops::add(&store, &new, &ops::today())?;
     println!("{id}");
     Ok(Exit::Ok)
-}
-
-fn read_body(path: &PathBuf) -> Result<String, Error> {
-    let err = |source| Error::Read {
-        path: path.clone(),
-        source,
-    };
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(err)?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(path).map_err(err)
-    }
 }

@@ -1,7 +1,6 @@
 //! `git chant hook <name>`: the entry point the hook shims call. Output is plain ASCII;
 //! post-* hooks never fail the user's command.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -46,13 +45,7 @@ pub fn run(args: HookArgs) -> Result<Exit, Error> {
         Hook::PostCommit => Ok(never_fail(post_commit())),
         Hook::PostRewrite { .. } => Ok(never_fail(post_rewrite())),
         Hook::PreReceive => {
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .map_err(|source| Error::Read {
-                    path: "<stdin>".into(),
-                    source,
-                })?;
+            let input = super::read_stdin()?;
             Ok(gate(server::parse_updates(&input)))
         }
         Hook::Update { ref_name, old, new } => {
@@ -149,13 +142,7 @@ fn post_commit() -> Result<(), Error> {
 }
 
 fn post_rewrite() -> Result<(), Error> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(|source| Error::Read {
-            path: "<stdin>".into(),
-            source,
-        })?;
+    let input = super::read_stdin()?;
     let pairs: Vec<_> = input
         .lines()
         .filter_map(|l| {

@@ -212,3 +212,26 @@ pub(crate) fn open_index() -> Result<(crate::store::Store, crate::store::index::
     };
     Ok((store, index))
 }
+
+/// The text of a file argument; `-` reads standard input.
+pub(crate) fn read_text_arg(path: &std::path::Path) -> Result<String, Error> {
+    if path.as_os_str() == "-" {
+        return read_stdin();
+    }
+    std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// All of standard input, as text.
+pub(crate) fn read_stdin() -> Result<String, Error> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+        Error::Read {
+            path: "<stdin>".into(),
+            source,
+        }
+    })?;
+    Ok(text)
+}

@@ -1,7 +1,6 @@
 //! `git chant work`, `git chant output`, `git chant worktrees`: running agents on specs.
 
 use std::collections::VecDeque;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -167,18 +166,7 @@ pub fn output(args: OutputArgs) -> Result<Exit, Error> {
             .into())
         }
     };
-    let mut text = String::new();
-    let read_err = |source| Error::Read {
-        path: args.file.clone(),
-        source,
-    };
-    if args.file.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(read_err)?;
-    } else {
-        text = std::fs::read_to_string(&args.file).map_err(read_err)?;
-    }
+    let text = super::read_text_arg(&args.file)?;
     let note = format!("---\nspec: {id}\nattached: {}\n---\n{text}", ops::now());
     store.update(|_| {
         let edit = crate::notes::attach_edit(&store, OUTPUT_REF, commit, &note)?;
