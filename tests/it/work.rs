@@ -117,6 +117,36 @@ fn a_spec_that_is_not_ready_is_refused() {
     );
 }
 
+/// SIGINT to a process and all its descendants (found through /proc, sent with the
+/// shell's builtin `kill`, so no procps is needed).
+fn interrupt(pid: u32) {
+    let mut pids = vec![pid];
+    let mut i = 0;
+    while i < pids.len() {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", pids[i]))
+            .into_iter()
+            .flatten()
+            .flatten();
+        for task in tasks {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            pids.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+        i += 1;
+    }
+    let list: Vec<String> = pids.iter().map(u32::to_string).collect();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -INT {}", list.join(" ")))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 #[test]
 fn an_interrupted_run_is_paused_and_keeps_its_worktree() {
     let repo = setup(1);
@@ -127,15 +157,9 @@ fn an_interrupted_run_is_paused_and_keeps_its_worktree() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the agent runs, then Ctrl-C the whole process group's leader and agent.
+    // Wait until the agent runs, then Ctrl-C as a terminal sends it: to every process.
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    let pid = child.id().to_string();
-    let _ = std::process::Command::new("pkill")
-        .args(["-INT", "-P", &pid])
-        .status();
-    let _ = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status();
+    interrupt(child.id());
     let out = child.wait_with_output().unwrap();
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("s1: paused"),
