@@ -9,9 +9,9 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::lifecycle;
 use crate::notes::{self, Event};
-use crate::spec::{id, Spec};
-use crate::store::index::{Index, Summary};
-use crate::store::{Store, StoreError};
+use crate::spec::Spec;
+use crate::store::index::Summary;
+use crate::store::Store;
 
 /// Show a spec, its readiness and the status events of its commits.
 ///
@@ -35,17 +35,10 @@ pub struct ShowArgs {
 pub fn run(args: ShowArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
     let snapshot = store.snapshot()?;
-    // An exact id is one path lookup; only a short id needs the index.
-    let entry = match snapshot.locate(&args.id)? {
-        Some(entry) => entry,
-        None => {
-            let index = Index::load(&store, &snapshot)?;
-            let full = id::resolve(&args.id, index.ids())?;
-            snapshot.locate(&full)?.ok_or(StoreError::Corrupt {
-                what: format!("{full} is in the index but not in the ledger"),
-            })?
-        }
-    };
+    let id = crate::ops::resolve(&store, &snapshot, &args.id)?;
+    let entry = snapshot
+        .locate(&id)?
+        .ok_or(crate::spec::id::IdError::Unknown { id })?;
     let bytes = snapshot.blob(entry.blob)?;
     if args.raw {
         let mut out = std::io::stdout().lock();
@@ -53,7 +46,7 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
         return Ok(Exit::Ok);
     }
     let spec = Spec::parse(&entry.id, &bytes)?;
-    let summary = Summary::of(&entry, &bytes);
+    let summary = Summary::from_spec(&entry, &spec);
     let deps = crate::ops::lookup::neighbours(&snapshot, &summary)?;
     let blocked_by = lifecycle::blockers(&summary, |d| deps.iter().find(|s| s.id == d));
     let ready = summary.status == "pending" && blocked_by.is_empty();

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::lifecycle;
 use crate::notes::Event;
 use crate::spec::{id, is_known_status, Spec};
-use crate::store::diff::{classify, diff_trees, FileChange, LedgerPath};
+use crate::store::diff::{diff_trees, FileChange};
 use crate::store::history::trailers;
 use crate::store::paths::{FORMAT, FORMAT_PATH, LEDGER_REF};
 use crate::store::{Context, Store, StoreError};
@@ -401,9 +401,4 @@ pub(crate) fn check_format(
         }
     }
     Ok(())
-}
-
-/// Classifies a changed path, for the ledger check.
-pub(crate) fn path_kind(path: &str) -> LedgerPath {
-    classify(path)
 }

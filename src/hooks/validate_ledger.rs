@@ -2,16 +2,16 @@
 //! its shard, known status, one copy, dependencies that exist, no cycle), each status
 //! change commit by commit, sizes, and who may write.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use gix::ObjectId;
 
 use super::validate::{
-    check_format, check_spec_file, load_spec, path_kind, spec_exists, transition_ok, Add, Policy,
+    check_format, check_spec_file, load_spec, spec_exists, transition_ok, Add, Policy,
 };
 use crate::lifecycle;
 use crate::spec::Spec;
-use crate::store::diff::{diff_trees, FileChange, LedgerPath};
+use crate::store::diff::{classify, diff_trees, FileChange, LedgerPath};
 use crate::store::paths::spec_path;
 use crate::store::{Context, Store, StoreError};
 
@@ -42,7 +42,7 @@ pub(crate) fn check_ledger(
             );
             continue;
         }
-        match path_kind(&change.path) {
+        match classify(&change.path) {
             LedgerPath::Format | LedgerPath::Config | LedgerPath::Prompt => {}
             LedgerPath::Other => add(
                 None,
@@ -129,34 +129,17 @@ fn check_cycles(
         cache.insert(id.to_owned(), deps.clone());
         deps
     };
-    let mut reported = HashSet::new();
     for (id, _) in changed {
-        // Depth-first from the spec's dependencies, looking for the spec itself.
-        let mut stack: Vec<Vec<String>> = deps_of(id)
-            .into_iter()
-            .map(|d| vec![id.clone(), d])
-            .collect();
-        let mut seen = HashSet::new();
-        while let Some(path) = stack.pop() {
-            let last = path.last().cloned().unwrap_or_default();
-            if last == *id {
-                if reported.insert(id.clone()) {
-                    add(
-                        Some(id),
-                        Some("depends_on"),
-                        "cycle",
-                        format!("dependency cycle: {}", path.join(" -> ")),
-                    );
-                }
+        for dep in deps_of(id) {
+            if let Some(path) = lifecycle::path_between(&dep, id, &mut deps_of) {
+                let cycle = format!("{id} -> {}", path.join(" -> "));
+                add(
+                    Some(id),
+                    Some("depends_on"),
+                    "cycle",
+                    format!("dependency cycle: {cycle}"),
+                );
                 break;
-            }
-            if !seen.insert(last.clone()) {
-                continue;
-            }
-            for dep in deps_of(&last) {
-                let mut next = path.clone();
-                next.push(dep);
-                stack.push(next);
             }
         }
     }
@@ -248,7 +231,7 @@ fn status_changes(
 ) -> Result<Vec<(String, String, String)>, StoreError> {
     let mut by_id: BTreeMap<String, (Option<ObjectId>, Option<ObjectId>)> = BTreeMap::new();
     for change in diff_trees(repo, Some(before), Some(after))? {
-        if let LedgerPath::Spec { id, .. } = path_kind(&change.path) {
+        if let LedgerPath::Spec { id, .. } = classify(&change.path) {
             let entry = by_id.entry(id).or_default();
             entry.0 = entry.0.or(change.old);
             entry.1 = entry.1.or(change.new);

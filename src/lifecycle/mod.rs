@@ -87,7 +87,7 @@ pub fn is_ready<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>
 pub fn path_between(
     from: &str,
     to: &str,
-    deps: impl Fn(&str) -> Vec<String>,
+    mut deps: impl FnMut(&str) -> Vec<String>,
 ) -> Option<Vec<String>> {
     let mut seen = HashSet::new();
     let mut stack = vec![vec![from.to_owned()]];

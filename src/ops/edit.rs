@@ -114,7 +114,7 @@ pub fn set(
                     SetAction::Remove(_) => items.retain(|i| *i != value),
                 }
                 if field == "depends_on" {
-                    check_no_cycle(store, snapshot, &id, &items)?;
+                    check_dependencies(store, snapshot, &id, &items)?;
                 }
                 spec.set_list(field, &items);
             }
@@ -142,8 +142,9 @@ pub fn set(
     })
 }
 
-/// Refuses `depends_on: deps` for `id` when one of them already depends on `id`.
-fn check_no_cycle(
+/// Refuses `depends_on: deps` for `id` when one of them does not exist or already depends
+/// on `id` (the checks `set` and `edit` share).
+pub(super) fn check_dependencies(
     store: &Store,
     snapshot: &crate::store::ledger::Snapshot<'_>,
     id: &str,
@@ -157,6 +158,14 @@ fn check_no_cycle(
             .unwrap_or_default()
     };
     for dep in deps {
+        if index.get(dep).is_none() {
+            return Err(LifecycleError::BadField {
+                id: id.into(),
+                why: format!("depends_on names `{dep}`, which does not exist"),
+                help: "`git chant list --all` shows the ids; use full ids in the file".into(),
+            }
+            .into());
+        }
         if let Some(mut path) = lifecycle::path_between(dep, id, deps_of) {
             path.insert(0, id.to_owned());
             return Err(LifecycleError::Cycle {

@@ -6,7 +6,6 @@ use crate::error::Error;
 use crate::lifecycle::{self, LifecycleError};
 use crate::merge::text::{merge3, Prefer};
 use crate::spec::Spec;
-use crate::store::index::Index;
 use crate::store::paths::spec_path;
 use crate::store::{Change, Store};
 
@@ -89,30 +88,6 @@ fn validate(
     if before.depends_on() == after.depends_on() {
         return Ok(());
     }
-    let index = Index::load(store, snapshot)?;
-    for dep in after.depends_on() {
-        if index.get(dep).is_none() {
-            return Err(LifecycleError::BadField {
-                id: id.into(),
-                why: format!("depends_on names `{dep}`, which does not exist"),
-                help: "`git chant list --all` shows the ids; use full ids in the file".into(),
-            }
-            .into());
-        }
-        let deps_of = |s: &str| {
-            index
-                .get(s)
-                .map(|x| x.depends_on.clone())
-                .unwrap_or_default()
-        };
-        if let Some(mut path) = lifecycle::path_between(dep, id, deps_of) {
-            path.insert(0, id.to_owned());
-            return Err(LifecycleError::Cycle {
-                dep: dep.into(),
-                path,
-            }
-            .into());
-        }
-    }
-    Ok(())
+    let deps: Vec<String> = after.depends_on().into_iter().map(str::to_owned).collect();
+    super::edit::check_dependencies(store, snapshot, id, &deps)
 }

@@ -104,7 +104,7 @@ pub fn transition(
                 },
             })?;
         }
-        let me = Summary::of(&entry, &snapshot.blob(entry.blob)?);
+        let me = Summary::from_spec(&entry, &spec);
         if target == Target::Start {
             let deps = neighbours(snapshot, &me)?;
             let blockers = lifecycle::blockers(&me, |d| deps.iter().find(|s| s.id == d));

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use gix::ObjectId;
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{Snapshot, SpecEntry};
@@ -38,41 +37,41 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of a spec file, which may not parse (it then lists, flagged).
     pub fn of(entry: &SpecEntry, bytes: &[u8]) -> Summary {
-        let mut summary = Summary {
+        match Spec::parse(&entry.id, bytes) {
+            Ok(spec) => Summary::from_spec(entry, &spec),
+            // No status or type: a spec that does not parse is never ready.
+            Err(e) => Summary {
+                status: String::new(),
+                kind: String::new(),
+                error: Some(e.to_string()),
+                ..Summary::from_spec(entry, &Spec::new(Vec::new(), String::new()))
+            },
+        }
+    }
+
+    /// The summary of a parsed spec.
+    pub fn from_spec(entry: &SpecEntry, spec: &Spec) -> Summary {
+        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
+        let (checked, total) = criteria_counts(spec.body());
+        let approval = spec.approval();
+        let field = |k: &str| approval.and_then(|a| a.get(k));
+        Summary {
             id: entry.id.clone(),
             archived: entry.archived,
             blob: entry.blob.to_string(),
-            title: String::new(),
-            status: String::new(),
-            kind: String::new(),
-            labels: Vec::new(),
-            depends_on: Vec::new(),
-            checked: 0,
-            total: 0,
-            approval_pending: false,
+            title: spec.title().unwrap_or_default().to_owned(),
+            status: spec.status().to_owned(),
+            kind: spec.kind().to_owned(),
+            labels: owned(spec.labels()),
+            depends_on: owned(spec.depends_on()),
+            checked,
+            total,
+            approval_pending: field("required").and_then(|v| v.as_bool()) == Some(true)
+                && field("status").and_then(|v| v.as_str()) != Some("approved"),
             error: None,
-        };
-        match Spec::parse(&entry.id, bytes) {
-            Ok(spec) => {
-                let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
-                let (checked, total) = criteria_counts(spec.body());
-                let approval = spec.approval();
-                let field = |k: &str| approval.and_then(|a| a.get(k));
-                summary.approval_pending = field("required").and_then(|v| v.as_bool())
-                    == Some(true)
-                    && field("status").and_then(|v| v.as_str()) != Some("approved");
-                summary.title = spec.title().unwrap_or_default().to_owned();
-                summary.status = spec.status().to_owned();
-                summary.kind = spec.kind().to_owned();
-                summary.labels = owned(spec.labels());
-                summary.depends_on = owned(spec.depends_on());
-                summary.checked = checked;
-                summary.total = total;
-            }
-            Err(e) => summary.error = Some(e.to_string()),
         }
-        summary
     }
 }
 
@@ -186,11 +185,6 @@ impl Index {
                 let _ = file.persist(path);
             }
         }
-    }
-
-    /// The ledger tree this index describes.
-    pub fn tree(&self) -> Option<ObjectId> {
-        ObjectId::from_hex(self.tree.as_bytes()).ok()
     }
 
     /// Every id, live and archived.

@@ -2,7 +2,7 @@
 
 use gix::ObjectId;
 
-use super::paths::{shard, ARCHIVE_DIR, FORMAT, FORMAT_PATH, LEDGER_REF, LIVE_DIR};
+use super::paths::{ARCHIVE_DIR, FORMAT, FORMAT_PATH, LEDGER_REF, LIVE_DIR};
 use super::{Context, Store, StoreError};
 
 /// The ledger at one commit. `commit` is `None` before `init` (the tree is then empty).
@@ -238,19 +238,5 @@ impl<'r> Snapshot<'r> {
     /// Does a spec with this id exist, live or archived? Reads one shard per folder.
     pub fn contains(&self, id: &str) -> Result<bool, StoreError> {
         Ok(self.locate(id)?.is_some())
-    }
-
-    /// The ids in one shard (live and archived) — enough to check a new id is unused.
-    pub fn ids_in_shard_of(&self, id: &str) -> Result<Vec<String>, StoreError> {
-        let shard = shard(id);
-        let mut ids = Vec::new();
-        for archived in [false, true] {
-            ids.extend(
-                self.shard_entries(archived, &shard)?
-                    .into_iter()
-                    .map(|e| e.id),
-            );
-        }
-        Ok(ids)
     }
 }
