@@ -16,11 +16,7 @@ fn eight_processes_adding_25_specs_each_lose_nothing() {
                 for n in 0..25 {
                     let title = format!("worker {worker} spec {n}");
                     let out = repo.chant_out(&["add", &title]);
-                    assert!(
-                        out.status.success(),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
+                    crate::harness::assert_success(&out);
                 }
             });
         }
@@ -48,11 +44,7 @@ fn eight_processes_appending_events_to_one_commit_lose_nothing() {
                 for n in 0..10 {
                     let event = format!("event-{worker}-{n}");
                     let out = repo.chant_out(&["event", commit, "spec-a", &event]);
-                    assert!(
-                        out.status.success(),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
+                    crate::harness::assert_success(&out);
                 }
             });
         }

@@ -43,11 +43,7 @@ fn raw(repo: &Repo) -> String {
 fn an_edit_is_validated_and_written() {
     let (repo, editor) = setup("sed -i 's/Reviewed/Peer reviewed/' \"$1\"");
     let out = edit(&repo, &editor);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     assert!(raw(&repo).contains("- [ ] Peer reviewed\n"));
     assert_eq!(
         repo.git(&["log", "-1", "--format=%s", "refs/chant/specs"]),
@@ -60,11 +56,7 @@ fn a_change_made_while_editing_is_merged() {
     let (repo, editor) =
         setup("CHANT check p1 1 >/dev/null\nsed -i 's/^# Phase 1$/# Phase 1, renamed/' \"$1\"");
     let out = edit(&repo, &editor);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains("merged"));
     let text = raw(&repo);
     assert!(

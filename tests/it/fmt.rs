@@ -133,20 +133,9 @@ fn fmt_rewrites_in_place_and_check_reports_a_diff() {
 
 #[test]
 fn fmt_reads_stdin_and_writes_stdout() {
-    use std::io::Write;
-    let mut child = chant()
-        .args(["fmt", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"---\ndepends_on: [x]\n---\n# T\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = chant();
+    cmd.args(["fmt", "-"]);
+    let out = crate::harness::with_stdin(cmd, b"---\ndepends_on: [x]\n---\n# T\n");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),

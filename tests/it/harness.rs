@@ -167,23 +167,12 @@ impl Repo {
 
     /// Writes a blob; returns its id.
     pub fn put_blob(&self, content: &str) -> String {
-        use std::io::Write;
-        let mut child = self
-            .git_cmd(&["hash-object", "-w", "--stdin"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(content.as_bytes())
-            .unwrap();
-        String::from_utf8(child.wait_with_output().unwrap().stdout)
-            .unwrap()
-            .trim()
-            .to_owned()
+        let out = with_stdin(
+            self.git_cmd(&["hash-object", "-w", "--stdin"]),
+            content.as_bytes(),
+        );
+        assert_success(&out);
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
     }
 
     /// `list --json` parsed.
@@ -201,5 +190,27 @@ pub fn assert_fsck_clean(repo: &Repo) {
     assert!(
         out.status.success() && !stderr.contains("error") && !stderr.contains("warning"),
         "git fsck --strict: {stderr}"
+    );
+}
+
+/// Runs `cmd` with `input` on its standard input; returns what it printed.
+pub fn with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The command succeeded; its stderr otherwise.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

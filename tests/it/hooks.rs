@@ -157,11 +157,7 @@ fn amend_and_rebase_squash_leave_exactly_the_reachable_commits() {
         .env("GIT_EDITOR", "true")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     let squashed = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
     assert_eq!(
         commits(&repo),

@@ -157,22 +157,14 @@ fn git_dir_and_git_c_are_honoured() {
         .env("GIT_DIR", repo.path.join(".git"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     // `git -c user.name=…` reaches git-chant as GIT_CONFIG_PARAMETERS.
     let out = repo
         .chant_cmd(&["add", "Via -c", "--id", "via-c"])
         .env("GIT_CONFIG_PARAMETERS", "'user.name'='Other Person'")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     assert_eq!(
         repo.git(&["log", "-1", "--format=%an", "refs/chant/specs"]),
         "Other Person\n"

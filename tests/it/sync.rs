@@ -241,11 +241,7 @@ fn four_clones_with_random_operations_lose_nothing() {
             }
             _ => {
                 let out = clone.chant_out(&["sync"]);
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                crate::harness::assert_success(&out);
             }
         }
     }

@@ -44,11 +44,7 @@ fn a_completed_run_records_status_commits_and_the_transcript() {
     let repo = setup(1);
     let head = repo.git(&["rev-parse", "HEAD"]);
     let out = work(&repo, "complete", &["s1"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("fake agent: working on s1 in branch chant/s1"),
@@ -175,11 +171,7 @@ fn an_interrupted_run_is_paused_and_keeps_its_worktree() {
 fn four_specs_in_parallel_and_a_chain() {
     let repo = setup(4);
     let out = work(&repo, "complete", &["--parallel", "4"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     for i in 1..=4 {
         let id = format!("s{i}");
@@ -204,11 +196,7 @@ fn four_specs_in_parallel_and_a_chain() {
     chained.chant(&["add", "B", "--id", "b", "--depends-on", "a"]);
     chained.chant(&["add", "C", "--id", "c", "--depends-on", "b"]);
     let out = work(&chained, "complete", &["--chain"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     for id in ["a", "b", "c"] {
         assert_eq!(show(&chained, id)["status"], "completed");
     }
