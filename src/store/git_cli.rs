@@ -109,6 +109,37 @@ pub fn push(store: &Store, remote: &str) -> Result<Pushed, StoreError> {
     Ok(Pushed::Refused(said.join("\n")))
 }
 
+/// Runs `f` holding `.git/chant/worktrees.lock`. `git worktree add` reads every other
+/// worktree's admin files while a concurrent `add` is still writing its own, and fails
+/// ("failed to read .git/worktrees/<x>/commondir"): parallel runs, in one process or
+/// several, must take turns.
+fn with_worktree_lock<T>(
+    store: &Store,
+    f: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    use gix::lock::{acquire::Fail, Marker};
+    let dir = store.cache_dir();
+    let resource = dir.join("worktrees");
+    std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+        context: format!("creating {}", dir.display()),
+        source,
+    })?;
+    let _held = Marker::acquire_to_hold_resource(
+        &resource,
+        Fail::AfterDurationWithBackoff(std::time::Duration::from_secs(30)),
+        None,
+        0,
+    )
+    .map_err(|e| StoreError::Io {
+        context: format!(
+            "waiting for {}.lock (if no git chant work is running, remove it)",
+            resource.display()
+        ),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    f()
+}
+
 /// Creates a linked worktree at `path` on `branch`: a new branch from `start`, or the
 /// existing branch of an earlier run.
 pub fn worktree_add(
@@ -129,7 +160,7 @@ pub fn worktree_add(
             start.to_owned(),
         ]);
     }
-    let out = git(store, &args)?;
+    let out = with_worktree_lock(store, || git(store, &args))?;
     if out.status.success() {
         Ok(())
     } else {
@@ -148,7 +179,7 @@ pub fn worktree_remove(store: &Store, path: &std::path::Path) -> Result<(), Stor
         "--force".into(),
         path.display().to_string(),
     ];
-    let out = git(store, &args)?;
+    let out = with_worktree_lock(store, || git(store, &args))?;
     if out.status.success() {
         Ok(())
     } else {

@@ -202,6 +202,43 @@ fn four_specs_in_parallel_and_a_chain() {
     }
 }
 
+/// Separate `work` processes started together: git's own `worktree add` is not safe to run
+/// concurrently (it reads the other worktrees' half-written admin files), so git chant
+/// serialises it behind `.git/chant/worktrees.lock`; while another holds the lock they
+/// wait, then every run gets its worktree and completes.
+#[test]
+fn six_work_processes_at_once_each_get_a_worktree() {
+    let repo = setup(6);
+    let agent = agent();
+    let lock = repo.path.join(".git/chant/worktrees.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(&lock, "").unwrap();
+    let children: Vec<_> = (1..=6)
+        .map(|i| {
+            repo.chant_cmd(&["work", "--agent", agent.as_str(), &format!("s{i}")])
+                .env("FAKE_AGENT_MODE", "complete")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let worktrees = repo.path.join(".git/chant/worktrees");
+    assert!(
+        !worktrees.exists() || std::fs::read_dir(&worktrees).unwrap().next().is_none(),
+        "no worktree is created while the lock is held"
+    );
+    std::fs::remove_file(&lock).unwrap();
+    for child in children {
+        crate::harness::assert_success(&child.wait_with_output().unwrap());
+    }
+    for i in 1..=6 {
+        assert_eq!(show(&repo, &format!("s{i}"))["status"], "completed");
+    }
+    assert!(!lock.exists());
+}
+
 #[test]
 fn a_five_megabyte_multibyte_transcript_is_kept_whole() {
     let repo = setup(1);
