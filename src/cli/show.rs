@@ -51,7 +51,7 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
     let blocked_by = lifecycle::blockers(&summary, |d| deps.iter().find(|s| s.id == d));
     let ready = summary.status == "pending" && blocked_by.is_empty();
     let events = commit_events(&store, &spec)?;
-    let transcripts = crate::work::transcripts(&store, &spec)?;
+    let transcripts = crate::work::transcripts(&store, &entry.id, &spec)?;
     if args.json {
         let frontmatter = serde_json::to_value(spec.frontmatter().to_mapping()).unwrap_or_default();
         let value = json!({

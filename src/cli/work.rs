@@ -110,11 +110,14 @@ pub fn run(args: WorkArgs) -> Result<Exit, Error> {
             Ok(o) => {
                 all_ok &= o.status == "completed" || o.status == "needs_attention";
                 if !args.json {
+                    let commits = match o.commits.len() {
+                        1 => "1 commit".to_owned(),
+                        n => format!("{n} commits"),
+                    };
                     println!(
-                        "{}: {} ({} commits; transcript on {})",
+                        "{}: {} ({commits}; transcript on {})",
                         o.id,
                         o.status,
-                        o.commits.len(),
                         &o.transcript_on[..12]
                     );
                 }

@@ -37,6 +37,28 @@ pub fn read(
     Ok(Some(String::from_utf8_lossy(&data).into_owned()))
 }
 
+/// Every note on `notes_ref`: `(annotated object, note blob)`, whatever the fanout. Lists
+/// trees only; no note is read.
+pub fn list(store: &Store, notes_ref: &str) -> Result<Vec<(ObjectId, ObjectId)>, StoreError> {
+    let Some(tip) = store.ref_tip(notes_ref)? else {
+        return Ok(Vec::new());
+    };
+    let repo = store.repo();
+    let mut found = Vec::new();
+    let mut trees = vec![(String::new(), notes_tree(repo, notes_ref, tip)?)];
+    while let Some((prefix, tree)) = trees.pop() {
+        for (name, id, is_tree) in crate::store::ledger::tree_entries(repo, tree)? {
+            let path = format!("{prefix}{name}");
+            if is_tree {
+                trees.push((path, id));
+            } else if let Ok(object) = ObjectId::from_hex(path.as_bytes()) {
+                found.push((object, id));
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// The status events on `commit`, skipping lines that do not parse.
 pub fn events(store: &Store, commit: ObjectId) -> Result<Vec<Event>, StoreError> {
     let text = read(store, crate::store::paths::NOTES_REF, commit)?.unwrap_or_default();

@@ -61,6 +61,8 @@ pub struct Outcome {
     pub forced: bool,
     /// Messages for the user: the driver that moved with its member, or why it did not.
     pub messages: Vec<String>,
+    /// The ledger commit that records the transition.
+    pub commit: Option<gix::ObjectId>,
 }
 
 /// Moves a spec to `target`'s status as one ledger commit (plus a note event on its last
@@ -74,7 +76,7 @@ pub fn transition(
     reason: Option<&str>,
     now: &str,
 ) -> Result<Outcome, Error> {
-    store.update(|snapshot| {
+    let (mut outcome, commit) = store.update_committed(|snapshot| -> Result<_, Error> {
         let id = resolve(store, snapshot, short)?;
         let (entry, mut spec) = load(snapshot, &id)?;
         let from = spec.status().to_owned();
@@ -182,9 +184,12 @@ pub fn transition(
             to: to.into(),
             forced,
             messages,
+            commit: None,
         };
         Ok((change, outcome))
-    })
+    })?;
+    outcome.commit = commit;
+    Ok(outcome)
 }
 
 /// Sets the status; completing stamps `completed_at`, reopening removes it.

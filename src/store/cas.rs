@@ -75,8 +75,21 @@ impl Store {
     /// returned on the attempt that landed.
     pub fn update<T, E>(
         &self,
-        mut op: impl FnMut(&Snapshot<'_>) -> Result<(Change, T), E>,
+        op: impl FnMut(&Snapshot<'_>) -> Result<(Change, T), E>,
     ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.update_committed(op).map(|(value, _)| value)
+    }
+
+    /// [`update`](Self::update), also returning the ledger commit it wrote (`None` when the
+    /// change left the ledger alone): what a later note must annotate, even when other
+    /// writers have moved the tip since.
+    pub fn update_committed<T, E>(
+        &self,
+        mut op: impl FnMut(&Snapshot<'_>) -> Result<(Change, T), E>,
+    ) -> Result<(T, Option<ObjectId>), E>
     where
         E: From<StoreError>,
     {
@@ -86,11 +99,18 @@ impl Store {
             let snapshot = self.snapshot_or_empty()?;
             let (change, value) = op(&snapshot)?;
             if change.is_empty() {
-                return Ok(value);
+                return Ok((value, None));
             }
             let edits = self.prepare(&snapshot, &change)?;
+            let written = edits.iter().find_map(|e| match &e.change {
+                RefChange::Update {
+                    new: Target::Object(id),
+                    ..
+                } if e.name.as_bstr() == LEDGER_REF => Some(*id),
+                _ => None,
+            });
             match self.repo.edit_references(edits) {
-                Ok(_) => return Ok(value),
+                Ok(_) => return Ok((value, written)),
                 Err(e) if e.is_conflict() || e.is_retryable() || e.can_retry() => {
                     std::thread::sleep(Duration::from_micros(jitter(backoff_ms * 1000)));
                     backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);

@@ -4,6 +4,7 @@
 
 pub mod prompt;
 mod run;
+mod status;
 
 use std::path::PathBuf;
 
@@ -140,7 +141,8 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     let started = ops::now();
     let clock = std::time::Instant::now();
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        eprintln!("{id}: agent started in {}", path.display());
+        let line = format!("{id}: agent started in {}\n", path.display());
+        status::board().write(true, line.as_bytes());
     }
     let env = [
         ("CHANT_SPEC_ID", id.clone()),
@@ -153,10 +155,11 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     } else {
         String::new()
     };
-    let finished = run::run(&argv, &path, &env, &text, &prefix).map_err(|source| Error::Read {
-        path: argv.first().map(PathBuf::from).unwrap_or_default(),
-        source,
-    })?;
+    let finished =
+        run::run(&id, &argv, &path, &env, &text, &prefix).map_err(|source| Error::Read {
+            path: argv.first().map(PathBuf::from).unwrap_or_default(),
+            source,
+        })?;
     let ended = ops::now();
 
     let end_tip = store.ref_tip(&format!("refs/heads/{branch}"))?;
@@ -175,10 +178,11 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
         Some(code) => format!("agent exited {code}"),
         None => "agent interrupted".into(),
     };
-    match ops::transition(store, &id, target, false, Some(&reason), &ended) {
-        Ok(_) | Err(Error::Lifecycle(LifecycleError::Unchanged { .. })) => {}
+    let recorded = match ops::transition(store, &id, target, false, Some(&reason), &ended) {
+        Ok(outcome) => outcome.commit,
+        Err(Error::Lifecycle(LifecycleError::Unchanged { .. })) => None,
         Err(e) => return Err(e),
-    }
+    };
     let header = format!(
         "---\nspec: {id}\nstart: {started}\nend: {ended}\ncommand: {}\nexit_code: {}\n{}---\n",
         serde_yaml::to_string(&argv.join(" "))
@@ -191,8 +195,10 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
             .unwrap_or_default(),
     );
     let transcript = format!("{header}{}", String::from_utf8_lossy(&finished.transcript));
-    let on = match commits.last() {
-        Some(c) => *c,
+    // Without a commit of its own, the run's transcript goes on the ledger commit that
+    // recorded its end (whose `Chant-Spec` trailer lets `show` find it).
+    let on = match commits.last().copied().or(recorded) {
+        Some(c) => c,
         None => store
             .ledger_tip()?
             .ok_or(crate::store::StoreError::NoLedger)?,
@@ -254,21 +260,48 @@ pub fn next_ready(store: &Store, skip: &[String]) -> Result<Option<String>, Erro
         .map(|s| s.id.clone()))
 }
 
-/// Transcripts attached to a spec's commits, for `show`.
+/// The transcripts of a spec, oldest first, for `show`: those on the commits it lists and
+/// those on any commit whose message names it (`chant(<id>)`, `Chant-Spec: <id>`): the
+/// ledger commit that recorded a run without commits, or a commit `output --commit` was
+/// given. Costs one commit read per transcript in the repository, not per spec.
 pub fn transcripts(
     store: &Store,
+    id: &str,
     spec: &crate::spec::Spec,
 ) -> Result<Vec<(String, String)>, Error> {
+    let repo = store.repo();
+    let listed: Vec<ObjectId> = spec
+        .commits()
+        .iter()
+        .filter_map(|c| repo.rev_parse_single(*c).ok().map(|id| id.detach()))
+        .collect();
     let mut found = Vec::new();
-    for commit in spec.commits() {
-        let Ok(id) = store.repo().rev_parse_single(commit) else {
+    for (commit, blob) in crate::notes::list(store, OUTPUT_REF)? {
+        let Ok(object) = repo.find_commit(commit) else {
             continue;
         };
-        if let Some(text) = crate::notes::read(store, OUTPUT_REF, id.detach())? {
-            found.push((id.to_string(), text));
+        let names_it = listed.contains(&commit)
+            || crate::hooks::message::references(&object.message_raw_sloppy().to_string())
+                .ids
+                .iter()
+                .any(|i| i == id);
+        if !names_it {
+            continue;
         }
+        let seconds = object.time().map(|t| t.seconds).unwrap_or_default();
+        let text = repo
+            .find_blob(blob)
+            .context(|| format!("reading note {blob}"))?
+            .data
+            .clone();
+        found.push((
+            seconds,
+            commit.to_string(),
+            String::from_utf8_lossy(&text).into_owned(),
+        ));
     }
-    Ok(found)
+    found.sort();
+    Ok(found.into_iter().map(|(_, c, t)| (c, t)).collect())
 }
 
 /// Removes the worktrees of specs that are finished (completed or cancelled).

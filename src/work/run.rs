@@ -34,8 +34,10 @@ pub struct Finished {
 }
 
 /// Spawns `argv` in `cwd` with `env`, writes `prompt` to its stdin, and tees its output to
-/// ours (each line prefixed with `prefix`, for parallel runs) while capturing it.
+/// ours (each line prefixed with `prefix`, for parallel runs) while capturing it; on a
+/// terminal the status line shows `id` with its elapsed time meanwhile.
 pub fn run(
+    id: &str,
     argv: &[String],
     cwd: &Path,
     env: &[(&str, String)],
@@ -58,6 +60,8 @@ pub fn run(
         // An agent that does not read its stdin closes the pipe: not an error.
         let _ = stdin.write_all(prompt.as_bytes());
     }
+    let board = super::status::board();
+    board.begin(id);
     let captured = Arc::new(Mutex::new(Vec::new()));
     let mut pumps = Vec::new();
     let streams: [(Option<Box<dyn Read + Send>>, bool); 2] = [
@@ -80,6 +84,7 @@ pub fn run(
         let Some(mut stream) = stream else { continue };
         let captured = captured.clone();
         let prefix = prefix.to_owned();
+        let board = board.clone();
         pumps.push(std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             let mut at_line_start = true;
@@ -99,18 +104,16 @@ pub fn run(
                     shown.push(b);
                     at_line_start = b == b'\n';
                 }
-                let _ = if is_err {
-                    std::io::stderr().write_all(&shown)
-                } else {
-                    std::io::stdout().write_all(&shown)
-                };
+                board.write(is_err, &shown);
             }
         }));
     }
-    let status = child.wait()?;
+    let status = child.wait();
     for pump in pumps {
         let _ = pump.join();
     }
+    board.end(id);
+    let status = status?;
     let transcript = captured.lock().map(|t| t.clone()).unwrap_or_default();
     #[cfg(unix)]
     let signalled = {

@@ -98,6 +98,16 @@ fn partial_failed_and_commitless_runs() {
     let (commit, subject) = ledger.trim().split_once(' ').unwrap();
     assert_eq!(subject, "chant: fail s3");
     assert!(transcript(&repo, commit).contains("fake agent: could not start"));
+    // `show` finds it there, and only for s3.
+    let s3 = show(&repo, "s3");
+    assert_eq!(s3["transcripts"].as_array().unwrap().len(), 1, "{s3}");
+    assert_eq!(s3["transcripts"][0]["commit"], commit);
+    let text = repo.chant(&["show", "s3"]);
+    assert!(text.contains("## Agent Output"), "{text}");
+    assert!(text.contains("fake agent: could not start"), "{text}");
+    let s2 = show(&repo, "s2");
+    assert_eq!(s2["transcripts"].as_array().unwrap().len(), 1, "{s2}");
+    assert_eq!(s2["transcripts"][0]["commit"], tip.as_str());
 }
 
 #[test]
