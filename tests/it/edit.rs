@@ -1,5 +1,6 @@
 //! `git chant edit` with scripted editors: a plain edit, an edit racing another writer
-//! (merged), a real conflict (refused, edit kept), and an invalid edit (refused, kept).
+//! (merged), a real conflict (refused, edit kept), an invalid edit (refused, kept), and on
+//! a terminal the editor re-opened after a failed check.
 
 use crate::harness::Repo;
 
@@ -104,5 +105,55 @@ fn an_invalid_edit_is_refused_and_kept() {
         stderr.contains("p1:4:") && stderr.contains("your edit is kept at"),
         "{stderr}"
     );
+    assert_eq!(raw(&repo), before);
+}
+
+/// `edit` on a terminal (a pty from util-linux `script`) answering the re-open question.
+fn edit_on_a_terminal(repo: &Repo, editor: &str, answer: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new("script");
+    crate::harness::hermetic(&mut cmd, repo.home())
+        .current_dir(&repo.path)
+        .env("GIT_EDITOR", editor)
+        .args(["-qec", "git-chant edit p1", "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .expect("util-linux `script` (.ci/run installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn on_a_terminal_a_failed_check_reopens_the_editor() {
+    // The first session breaks the YAML; the second fixes it and adds a label.
+    let (repo, editor) = setup(
+        "n=$(cat \"$HOME/calls\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$HOME/calls\"\n\
+         if [ $n = 1 ]; then sed -i 's/^status: pending$/status: [oops/' \"$1\"; \
+         else sed -i 's/^status: .*$/status: pending\\nlabels:\\n- reopened/' \"$1\"; fi",
+    );
+    let out = edit_on_a_terminal(&repo, &editor, "y\n");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("Re-open the editor? [Y/n]"), "{shown}");
+    assert!(shown.contains("p1: saved"), "{shown}");
+    let calls = std::fs::read_to_string(repo.home().join("calls")).unwrap();
+    assert_eq!(calls.trim(), "2");
+    assert!(raw(&repo).contains("status: pending\nlabels:\n- reopened\n"));
+
+    // Declining keeps the broken edit in a file and changes nothing.
+    std::fs::write(repo.home().join("calls"), "0").unwrap();
+    let before = raw(&repo);
+    let out = edit_on_a_terminal(&repo, &editor, "n\n");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("your edit is kept at"), "{shown}");
+    assert_eq!(out.status.code(), Some(4), "{shown}");
     assert_eq!(raw(&repo), before);
 }

@@ -212,6 +212,41 @@ fn four_specs_in_parallel_and_a_chain() {
     }
 }
 
+/// On a terminal (a pty from util-linux `script`), a status line shows the running spec
+/// and its elapsed time, erased before each piece of output, which arrives intact.
+#[test]
+fn on_a_terminal_a_status_line_shows_the_elapsed_time() {
+    let repo = setup(1);
+    let mut cmd = std::process::Command::new("script");
+    crate::harness::hermetic(&mut cmd, repo.home())
+        .current_dir(&repo.path)
+        .env("FAKE_AGENT_MODE", "slow")
+        .env("FAKE_AGENT_SLEEP", "2")
+        .args([
+            "-qec",
+            &format!("git-chant work s1 --agent '{}'", agent()),
+            "/dev/null",
+        ])
+        .stdin(std::process::Stdio::null());
+    let out = cmd
+        .output()
+        .expect("util-linux `script` (.ci/run installs it)");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    // The agent ran two seconds: the ticker redrew the line with a later time.
+    let latest = shown
+        .split("git chant: running s1 ")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('s')?.0.parse::<u32>().ok())
+        .max();
+    assert!(latest >= Some(1), "{shown:?}");
+    assert!(
+        shown.contains("\r\x1b[Kfake agent: done\r\n"),
+        "output erases the status line and stays whole: {shown:?}"
+    );
+    assert_eq!(show(&repo, "s1")["status"], "needs_attention");
+}
+
 /// Separate `work` processes started together: git's own `worktree add` is not safe to run
 /// concurrently (it reads the other worktrees' half-written admin files), so git chant
 /// serialises it behind `.git/chant/worktrees.lock`; while another holds the lock they
