@@ -121,10 +121,8 @@ pub fn merge_edit(
     let tree = state
         .write(&repo.objects)
         .context(|| format!("writing {notes_ref}"))?;
-    let commit = repo
-        .new_commit("Notes merged by 'git chant'", tree, [ours, theirs])
-        .context(|| format!("writing the {notes_ref} merge"))?;
-    cas_ref_edit(notes_ref, Some(ours), commit.id, "notes merge").map(Some)
+    let commit = store.write_commit("Notes merged by 'git chant'", tree, [ours, theirs])?;
+    cas_ref_edit(notes_ref, Some(ours), commit, "notes merge").map(Some)
 }
 
 #[cfg(test)]

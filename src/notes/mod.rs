@@ -150,10 +150,8 @@ pub(crate) fn append_edit<'a>(
     let tree = state
         .write(&repo.objects)
         .context(|| format!("writing {notes_ref}"))?;
-    let commit = repo
-        .new_commit("Notes added by 'git chant'", tree, tip)
-        .context(|| format!("writing the {notes_ref} commit"))?;
-    crate::store::cas_ref_edit(notes_ref, tip, commit.id, "notes").map(Some)
+    let commit = store.write_commit("Notes added by 'git chant'", tree, tip)?;
+    crate::store::cas_ref_edit(notes_ref, tip, commit, "notes").map(Some)
 }
 
 /// The edit that attaches `text` as the note of `commit` on `notes_ref` (a transcript):
@@ -189,8 +187,6 @@ pub fn attach_edit(
         .replace(commit, blob.detach(), &repo.objects)
         .context(|| format!("attaching the note of {commit}"))?
         .tree;
-    let new = repo
-        .new_commit("Notes added by 'git chant'", tree, tip)
-        .context(|| format!("writing the {notes_ref} commit"))?;
-    crate::store::cas_ref_edit(notes_ref, tip, new.id, "notes")
+    let new = store.write_commit("Notes added by 'git chant'", tree, tip)?;
+    crate::store::cas_ref_edit(notes_ref, tip, new, "notes")
 }

@@ -109,7 +109,7 @@ impl Store {
                 } if e.name.as_bstr() == LEDGER_REF => Some(*id),
                 _ => None,
             });
-            match self.repo.edit_references(edits) {
+            match self.edit_refs(edits) {
                 Ok(_) => return Ok((value, written)),
                 Err(e) if e.is_conflict() || e.is_retryable() || e.can_retry() => {
                     std::thread::sleep(Duration::from_micros(jitter(backoff_ms * 1000)));
@@ -171,21 +171,18 @@ impl Store {
             let tree = editor
                 .write()
                 .context(|| "writing the ledger tree".to_owned())?;
-            let commit = self
-                .repo
-                .new_commit(
-                    change.message(),
-                    tree,
-                    snapshot
-                        .commit
-                        .into_iter()
-                        .chain(change.merge_parents.iter().copied()),
-                )
-                .context(|| "writing the ledger commit".to_owned())?;
+            let commit = self.write_commit(
+                &change.message(),
+                tree.detach(),
+                snapshot
+                    .commit
+                    .into_iter()
+                    .chain(change.merge_parents.iter().copied()),
+            )?;
             edits.push(ref_edit(
                 LEDGER_REF,
                 snapshot.commit,
-                commit.id,
+                commit,
                 &change.subject,
             )?);
         }
@@ -204,10 +201,7 @@ impl Store {
 
     /// A missing `user.name`/`user.email` is a clear error, not a gix message.
     fn check_identity(&self) -> Result<(), StoreError> {
-        match (self.repo.author(), self.repo.committer()) {
-            (Some(Ok(_)), Some(Ok(_))) => Ok(()),
-            _ => Err(StoreError::NoIdentity),
-        }
+        self.identity().map(|_| ())
     }
 }
 

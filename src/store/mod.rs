@@ -7,6 +7,7 @@ mod error;
 pub mod git_cli;
 mod git_config;
 pub mod history;
+mod identity;
 pub mod ids;
 pub mod index;
 pub mod ledger;

@@ -222,6 +222,9 @@ fn on_a_terminal_a_status_line_shows_the_elapsed_time() {
         .current_dir(&repo.path)
         .env("FAKE_AGENT_MODE", "slow")
         .env("FAKE_AGENT_SLEEP", "2")
+        // The real clock, to see the ledger commits dated when they were made.
+        .env_remove("GIT_COMMITTER_DATE")
+        .env_remove("GIT_AUTHOR_DATE")
         .args([
             "-qec",
             &format!("git-chant work s1 --agent '{}'", agent()),
@@ -245,6 +248,16 @@ fn on_a_terminal_a_status_line_shows_the_elapsed_time() {
         "output erases the status line and stays whole: {shown:?}"
     );
     assert_eq!(show(&repo, "s1")["status"], "needs_attention");
+    // One process wrote both: the commit recording the end is dated after the agent ran.
+    let dates = repo.git(&["log", "--format=%ct %s", "refs/chant/specs"]);
+    let date_of = |subject: &str| -> i64 {
+        let line = dates.lines().find(|l| l.ends_with(subject)).unwrap();
+        line.split(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        date_of("needs-attention s1") >= date_of("start s1") + 2,
+        "{dates}"
+    );
 }
 
 /// Separate `work` processes started together: git's own `worktree add` is not safe to run
