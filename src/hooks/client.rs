@@ -34,16 +34,16 @@ pub fn check_message(store: &Store, text: &str) -> Result<MessageCheck, Error> {
     let mut out = text.to_owned();
     let mut failures = Vec::new();
     // Full ids cost one path lookup each; the id list is read only for a short one.
-    let mut all: Option<Vec<String>> = None;
+    let mut all: Option<ids::Ids> = None;
     for short in &refs.ids {
         if snapshot.contains(short)? {
             continue;
         }
-        if all.is_none() {
-            all = Some(ids::load(store, &snapshot)?);
-        }
-        let known = all.iter().flatten().map(String::as_str);
-        match id::resolve(short, known) {
+        let known = match &all {
+            Some(known) => known,
+            None => all.insert(ids::load(store, &snapshot)?),
+        };
+        match id::resolve(short, known.iter()) {
             Ok(full) => out = message::expand(&out, short, &full),
             Err(e) => failures.push(e),
         }

@@ -71,9 +71,9 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
         let depends_on = new
             .depends_on
             .iter()
-            .map(|d| id::resolve(d, ids.iter().map(String::as_str)).map_err(Error::from))
+            .map(|d| id::resolve(d, ids.iter()).map_err(Error::from))
             .collect::<Result<Vec<_>, _>>()?;
-        let all = || ids.iter().map(String::as_str);
+        let all = || ids.iter();
         let spec_id = match (&new.id, &new.member_of) {
             (Some(given), _) if ids.contains(given) => {
                 return Err(Error::IdTaken { id: given.clone() })

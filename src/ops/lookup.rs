@@ -15,7 +15,7 @@ pub fn resolve(store: &Store, snapshot: &Snapshot<'_>, short: &str) -> Result<St
         return Ok(short.to_owned());
     }
     let all = ids::load(store, snapshot)?;
-    Ok(id::resolve(short, all.iter().map(String::as_str))?)
+    Ok(id::resolve(short, all.iter())?)
 }
 
 /// A spec by full id, with where it lives.
@@ -52,8 +52,9 @@ pub fn neighbours(snapshot: &Snapshot<'_>, spec: &Summary) -> Result<Vec<Summary
 /// The members of a driver (`<driver>.N`, one level down), by id.
 pub fn members(store: &Store, snapshot: &Snapshot<'_>, driver: &str) -> Result<Vec<String>, Error> {
     let mut found: Vec<String> = ids::load(store, snapshot)?
-        .into_iter()
+        .iter()
         .filter(|id| id::driver_of(id) == Some(driver))
+        .map(str::to_owned)
         .collect();
     found.sort_by_key(|id| id::member_number(id));
     Ok(found)

@@ -1,6 +1,11 @@
 //! The ids of every spec, live and archived, cached under `.git/chant/` per shard tree, so
 //! a writer (`add` allocating an id) re-reads only the shards that changed since the last
 //! run instead of the whole ledger.
+//!
+//! The cache file is kept as one text, used as read: a `#<folder>/<shard> <tree>` line
+//! opens each shard's block of id lines (ids never start with `#`). At 100k specs it is
+//! 2 MB; handling it as one buffer (no per-id allocation, blocks copied whole) keeps `add`
+//! within its budget.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -8,83 +13,96 @@ use std::io::Write;
 use super::ledger::Snapshot;
 use super::{Store, StoreError};
 
-const HEADER: &str = "chant-ids 1\n";
-const FILE: &str = "ids-v1";
+const HEADER: &str = "chant-ids 2\n";
+const FILE: &str = "ids-v2";
 
-/// Every id in the ledger of `snapshot`, in shard order.
-pub fn load(store: &Store, snapshot: &Snapshot<'_>) -> Result<Vec<String>, StoreError> {
+/// Every id of a ledger state.
+pub struct Ids {
+    /// The cache file's text for that state.
+    text: String,
+}
+
+impl Ids {
+    /// The ids, in shard order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        self.text
+            .lines()
+            .skip(1)
+            .filter(|line| !line.starts_with('#'))
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.iter().any(|i| i == id)
+    }
+}
+
+/// Every id in the ledger of `snapshot`.
+pub fn load(store: &Store, snapshot: &Snapshot<'_>) -> Result<Ids, StoreError> {
     let path = store.cache_dir().join(FILE);
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let mut cached = parse(&text);
-    let mut changed = cached.is_empty();
-    let mut shards: Vec<(String, String, Vec<String>)> = Vec::new();
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut cached = parse(&old);
+    let mut changed = old.is_empty();
+    let mut text = String::with_capacity(old.len() + 4096);
+    text.push_str(HEADER);
     for archived in [false, true] {
         let folder = if archived { "archive" } else { "specs" };
         for (shard, tree) in snapshot.shard_trees(archived)? {
             let key = format!("{folder}/{shard}");
             let tree = tree.to_string();
-            let ids = match cached.remove(key.as_str()) {
-                Some((cached_tree, ids)) if cached_tree == tree => {
-                    ids.into_iter().map(str::to_owned).collect()
-                }
+            text.push_str(&format!("#{key} {tree}\n"));
+            match cached.remove(key.as_str()) {
+                Some((cached_tree, block)) if cached_tree == tree => text.push_str(block),
                 _ => {
                     changed = true;
-                    snapshot
-                        .shard_entries(archived, &shard)?
-                        .into_iter()
-                        .map(|e| e.id)
-                        .collect()
+                    for entry in snapshot.shard_entries(archived, &shard)? {
+                        text.push_str(&entry.id);
+                        text.push('\n');
+                    }
                 }
-            };
-            shards.push((key, tree, ids));
+            }
         }
     }
     // A shard that disappeared also changes the file.
     changed |= !cached.is_empty();
     if changed {
-        save(store, &shards);
+        save(store, &text);
     }
-    Ok(shards.into_iter().flat_map(|(_, _, ids)| ids).collect())
+    Ok(Ids { text })
 }
 
-/// `shard key → (tree id, ids)`; an unreadable or foreign file reads as empty.
-fn parse(text: &str) -> HashMap<&str, (&str, Vec<&str>)> {
+/// `shard key → (tree id, its block of id lines)`; an unreadable or foreign file reads as
+/// empty.
+fn parse(text: &str) -> HashMap<&str, (&str, &str)> {
     let mut shards = HashMap::new();
     let Some(body) = text.strip_prefix(HEADER) else {
         return shards;
     };
-    let mut current: Option<(&str, &str, Vec<&str>)> = None;
-    for line in body.lines() {
-        match line.split_once(' ') {
-            Some((key, tree)) => {
-                if let Some((k, t, ids)) = current.take() {
-                    shards.insert(k, (t, ids));
-                }
-                current = Some((key, tree, Vec::new()));
+    let mut open: Option<(&str, &str, usize)> = None;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        if let Some(head) = line.strip_prefix('#') {
+            if let Some((key, tree, start)) = open.take() {
+                shards.insert(key, (tree, &body[start..offset]));
             }
-            None => match current.as_mut() {
-                Some((_, _, ids)) => ids.push(line),
-                None => return HashMap::new(),
-            },
+            let Some((key, tree)) = head.trim_end().split_once(' ') else {
+                return HashMap::new();
+            };
+            open = Some((key, tree, offset + line.len()));
+        } else if open.is_none() || !line.ends_with('\n') {
+            // Ids before any shard, or a torn last line: not a file we wrote.
+            return HashMap::new();
         }
+        offset += line.len();
     }
-    if let Some((k, t, ids)) = current {
-        shards.insert(k, (t, ids));
+    if let Some((key, tree, start)) = open {
+        shards.insert(key, (tree, &body[start..]));
     }
     shards
 }
 
 /// Writes the cache through a temporary file and a rename; failing only costs a re-read.
-fn save(store: &Store, shards: &[(String, String, Vec<String>)]) {
+fn save(store: &Store, text: &str) {
     let dir = store.cache_dir();
-    let mut text = String::from(HEADER);
-    for (key, tree, ids) in shards {
-        text.push_str(&format!("{key} {tree}\n"));
-        for id in ids {
-            text.push_str(id);
-            text.push('\n');
-        }
-    }
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
@@ -93,16 +111,27 @@ fn save(store: &Store, shards: &[(String, String, Vec<String>)]) {
             let _ = file.persist(dir.join(FILE));
         }
     }
+    // The first format's file, if an older git chant left one.
+    let _ = std::fs::remove_file(dir.join("ids-v1"));
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_cache_file_parses_back() {
-        let text = "chant-ids 1\nspecs/0a 1111\na\nb\narchive/ff 2222\nc\n";
+        let text = "chant-ids 2\n#specs/0a 1111\na\nb\n#archive/ff 2222\nc\n";
         let parsed = super::parse(text);
-        assert_eq!(parsed["specs/0a"], ("1111", vec!["a", "b"]));
-        assert_eq!(parsed["archive/ff"], ("2222", vec!["c"]));
-        assert!(super::parse("garbage\nx y\n").is_empty());
+        assert_eq!(parsed["specs/0a"], ("1111", "a\nb\n"));
+        assert_eq!(parsed["archive/ff"], ("2222", "c\n"));
+        let ids = super::Ids { text: text.into() };
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert!(ids.contains("b") && !ids.contains("specs/0a"));
+        for foreign in [
+            "garbage\nx y\n",
+            "chant-ids 2\na\n",
+            "chant-ids 2\n#s/0a 1\na",
+        ] {
+            assert!(super::parse(foreign).is_empty(), "{foreign:?}");
+        }
     }
 }
