@@ -270,25 +270,30 @@ pub fn transcripts(
     spec: &crate::spec::Spec,
 ) -> Result<Vec<(String, String)>, Error> {
     let repo = store.repo();
+    // Full ids count even when this clone lacks the commit (its note came with `sync`).
     let listed: Vec<ObjectId> = spec
         .commits()
         .iter()
-        .filter_map(|c| repo.rev_parse_single(*c).ok().map(|id| id.detach()))
+        .filter_map(|c| {
+            ObjectId::from_hex(c.as_bytes())
+                .ok()
+                .or_else(|| repo.rev_parse_single(*c).ok().map(|id| id.detach()))
+        })
         .collect();
     let mut found = Vec::new();
     for (commit, blob) in crate::notes::list(store, OUTPUT_REF)? {
-        let Ok(object) = repo.find_commit(commit) else {
-            continue;
-        };
+        let object = repo.find_commit(commit).ok();
         let names_it = listed.contains(&commit)
-            || crate::hooks::message::references(&object.message_raw_sloppy().to_string())
-                .ids
-                .iter()
-                .any(|i| i == id);
+            || object.as_ref().is_some_and(|o| {
+                crate::hooks::message::references(&o.message_raw_sloppy().to_string())
+                    .ids
+                    .iter()
+                    .any(|i| i == id)
+            });
         if !names_it {
             continue;
         }
-        let seconds = object.time().map(|t| t.seconds).unwrap_or_default();
+        let seconds = object.and_then(|o| o.time().ok()).map_or(0, |t| t.seconds);
         let text = repo
             .find_blob(blob)
             .context(|| format!("reading note {blob}"))?
