@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ledger::{Snapshot, SpecEntry};
 use super::paths::shard;
+pub use super::read::read_all;
 use super::{Store, StoreError};
 use crate::spec::{criteria_counts, Spec};
 
@@ -200,63 +201,6 @@ impl Index {
 /// Reads and summarizes specs on every core.
 fn summarize(snapshot: &Snapshot<'_>, entries: Vec<SpecEntry>) -> Result<Vec<Summary>, StoreError> {
     read_all(snapshot, &entries, Summary::of)
-}
-
-/// Applies `f` to the bytes of every entry, on every core: each thread opens its own handle
-/// on the same git dir (gix built without its `parallel` feature shares nothing between
-/// threads) and takes an equal slice. Results keep the order of `entries`.
-pub fn read_all<T, F>(
-    snapshot: &Snapshot<'_>,
-    entries: &[SpecEntry],
-    f: F,
-) -> Result<Vec<T>, StoreError>
-where
-    T: Send,
-    F: Fn(&SpecEntry, &[u8]) -> T + Sync,
-{
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if entries.len() < 256 || threads == 1 {
-        return entries
-            .iter()
-            .map(|e| Ok(f(e, &snapshot.blob(e.blob)?)))
-            .collect();
-    }
-    let git_dir = snapshot.repo().git_dir().to_owned();
-    let chunk = entries.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = entries
-            .chunks(chunk)
-            .map(|slice| {
-                let (git_dir, f) = (&git_dir, &f);
-                scope.spawn(move || {
-                    let mut repo = gix::open(git_dir).map_err(|err| StoreError::Corrupt {
-                        what: format!("cannot reopen {}: {err}", git_dir.display()),
-                    })?;
-                    super::set_delta_cache(&mut repo);
-                    slice
-                        .iter()
-                        .map(|e| {
-                            let blob =
-                                repo.find_blob(e.blob).map_err(|err| StoreError::Corrupt {
-                                    what: format!("blob {} of {} is missing: {err}", e.blob, e.id),
-                                })?;
-                            Ok(f(e, &blob.data))
-                        })
-                        .collect::<Result<Vec<_>, StoreError>>()
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(entries.len());
-        for worker in workers {
-            let part = worker.join().map_err(|_| StoreError::Corrupt {
-                what: "a thread reading specs panicked".into(),
-            })??;
-            all.extend(part);
-        }
-        Ok(all)
-    })
 }
 
 fn cache_path(store: &Store) -> PathBuf {

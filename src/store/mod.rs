@@ -12,6 +12,7 @@ pub mod ids;
 pub mod index;
 pub mod ledger;
 pub mod paths;
+mod read;
 
 pub(crate) use cas::ref_edit as cas_ref_edit;
 pub use cas::{Change, NoteAppend};

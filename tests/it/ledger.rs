@@ -228,3 +228,75 @@ fn a_corrupt_index_cache_is_rebuilt() {
     let after = repo.list_json(&[]);
     assert_eq!(after.len(), 2, "the cache follows the new tree");
 }
+
+/// A ledger large enough to be read on every core (600 specs, packed by `git fast-import`
+/// as delta chains, plus loose ones from `add`): every summary lands on its own spec, and
+/// `search` finds exactly the specs holding the text.
+#[test]
+fn a_large_packed_ledger_reads_every_spec_onto_its_own_id() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    let mut stream = String::from(
+        "commit refs/chant/specs\ncommitter T <t@example.com> 1770000000 +0000\n\
+         data 9\nbulk load\nfrom refs/chant/specs^0\n",
+    );
+    let mut expected = std::collections::BTreeMap::new();
+    // Written out of id order, so the pack's order is not the ledger's.
+    for i in (0..600).map(|k| k * 389 % 600) {
+        let id = format!("bulk-{i:03}");
+        let status = ["pending", "completed", "in_progress"][i % 3];
+        let text = format!(
+            "---\ntype: code\nstatus: {status}\n---\n# Spec {i} about topic {}\n\n\
+             Shared prose that makes the blobs delta well against each other.\n\n\
+             ## Acceptance Criteria\n\n- [x] first\n- [ ] second\n",
+            i % 7
+        );
+        stream.push_str(&format!(
+            "M 100644 inline specs/{}/{id}.md\ndata {}\n{text}\n",
+            shard(&id),
+            text.len()
+        ));
+        expected.insert(id, (format!("Spec {i} about topic {}", i % 7), status));
+    }
+    let out =
+        crate::harness::with_stdin(repo.git_cmd(&["fast-import", "--quiet"]), stream.as_bytes());
+    crate::harness::assert_success(&out);
+    for i in 0..3 {
+        let id = format!("loose-{i}");
+        repo.chant(&["add", &format!("Loose {i}"), "--id", &id]);
+        expected.insert(id, (format!("Loose {i}"), "pending"));
+    }
+
+    let listed: Vec<serde_json::Value> =
+        serde_json::from_str(&repo.chant(&["list", "--json", "--all"])).unwrap();
+    let got: std::collections::BTreeMap<String, (String, &str)> = listed
+        .iter()
+        .map(|s| {
+            let status = match s["status"].as_str().unwrap() {
+                "pending" => "pending",
+                "completed" => "completed",
+                "in_progress" => "in_progress",
+                other => panic!("unexpected status {other}"),
+            };
+            (
+                s["id"].as_str().unwrap().to_owned(),
+                (s["title"].as_str().unwrap().to_owned(), status),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert!(listed
+        .iter()
+        .filter(|s| s["id"].as_str().unwrap().starts_with("bulk-"))
+        .all(|s| s["criteria"] == serde_json::json!({"checked": 1, "total": 2})));
+
+    let found: Vec<serde_json::Value> =
+        serde_json::from_str(&repo.chant(&["search", "topic 3", "--json"])).unwrap();
+    let mut found: Vec<&str> = found.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    found.sort();
+    let wanted: Vec<String> = (0..600)
+        .filter(|i| i % 7 == 3)
+        .map(|i| format!("bulk-{i:03}"))
+        .collect();
+    assert_eq!(found, wanted);
+}
