@@ -13,6 +13,7 @@ const BASELINE: &str =
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut sizes = vec![1_000, 10_000, 100_000];
     let mut runs = 7;
+    let mut only: Option<String> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -29,10 +30,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     .and_then(|s| s.parse().ok())
                     .ok_or("--runs needs a number")?
             }
+            "--only" => only = Some(it.next().ok_or("--only needs a section")?.clone()),
             other => return Err(format!("unknown option {other}")),
         }
     }
     let binary = build_release()?;
+    // One section alone, to repeat a noisy figure.
+    match only.as_deref() {
+        None => {}
+        Some("race") => return race(&binary),
+        Some("hooks") => return hooks(&binary, runs.max(15)),
+        Some("import") => return import(&binary),
+        Some(other) => return Err(format!("--only takes race, hooks or import, not {other}")),
+    }
     println!(
         "git-chant bench: median of {runs} runs, release binary {}",
         binary.display()
