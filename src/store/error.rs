@@ -46,6 +46,13 @@ pub enum StoreError {
     )]
     NoIdentity,
 
+    #[error("{var}={value:?} is not a date git understands")]
+    #[diagnostic(
+        code(chant::store::date),
+        help("use an absolute date, e.g. `{var}=\"2026-02-02T14:27:53Z\"` or `@1770042473 +0000`, or unset it")
+    )]
+    BadDate { var: String, value: String },
+
     #[error("refs/chant/specs kept moving: gave up after {attempts} attempts")]
     #[diagnostic(
         code(chant::store::lost_race),

@@ -112,36 +112,55 @@ pub fn push(store: &Store, remote: &str) -> Result<Pushed, StoreError> {
 /// Runs `f` holding `.git/chant/worktrees.lock`. `git worktree add` reads every other
 /// worktree's admin files while a concurrent `add` is still writing its own, and fails
 /// ("failed to read .git/worktrees/<x>/commondir"): parallel runs, in one process or
-/// several, must take turns.
+/// several, must take turns. The wait has no deadline (a big `worktree remove` may hold
+/// it for a while); after a few seconds it says what it waits for.
 fn with_worktree_lock<T>(
     store: &Store,
     f: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     use gix::lock::{acquire::Fail, Marker};
+    use std::time::{Duration, Instant};
     let dir = store.cache_dir();
     let resource = dir.join("worktrees");
     std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
         context: format!("creating {}", dir.display()),
         source,
     })?;
-    let _held = Marker::acquire_to_hold_resource(
-        &resource,
-        Fail::AfterDurationWithBackoff(std::time::Duration::from_secs(30)),
-        None,
-        0,
-    )
-    .map_err(|e| StoreError::Io {
-        context: format!(
-            "waiting for {}.lock (if no git chant work is running, remove it)",
-            resource.display()
-        ),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let lock = resource.with_extension("lock");
+    let started = Instant::now();
+    let (mut said, mut failures) = (false, 0);
+    let _held = loop {
+        let err = match Marker::acquire_to_hold_resource(&resource, Fail::Immediately, None, 0) {
+            Ok(marker) => break marker,
+            Err(err) => err,
+        };
+        // A lock file that is not there (freed just now) is worth a retry or two; a lock
+        // that cannot be created at all is an error.
+        if !lock.exists() {
+            failures += 1;
+            if failures > 3 {
+                return Err(StoreError::Io {
+                    context: format!("taking {}", lock.display()),
+                    source: std::io::Error::other(err.to_string()),
+                });
+            }
+        }
+        if !said && started.elapsed() > Duration::from_secs(5) {
+            eprintln!(
+                "git chant: waiting for {}: another `git chant work` is changing worktrees \
+                 (if none runs, remove the file)",
+                lock.display()
+            );
+            said = true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     f()
 }
 
 /// Creates a linked worktree at `path` on `branch`: a new branch from `start`, or the
-/// existing branch of an earlier run.
+/// existing branch of an earlier run. Only the registration takes the lock; the checkout,
+/// which may be large and runs the repository's `post-checkout` hook, happens after it.
 pub fn worktree_add(
     store: &Store,
     path: &std::path::Path,
@@ -149,7 +168,12 @@ pub fn worktree_add(
     start: &str,
 ) -> Result<(), StoreError> {
     let exists = store.ref_tip(&format!("refs/heads/{branch}"))?.is_some();
-    let mut args = vec!["worktree".to_owned(), "add".into(), "--quiet".into()];
+    let mut args = vec![
+        "worktree".to_owned(),
+        "add".into(),
+        "--quiet".into(),
+        "--no-checkout".into(),
+    ];
     if exists {
         args.extend([path.display().to_string(), branch.to_owned()]);
     } else {
@@ -160,14 +184,29 @@ pub fn worktree_add(
             start.to_owned(),
         ]);
     }
+    let what = format!("git worktree add {}", path.display());
     let out = with_worktree_lock(store, || git(store, &args))?;
+    if !out.status.success() {
+        return Err(failed(&what, &out));
+    }
+    // The new worktree's own git dir, not one the environment may name.
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(path)
+        .args(["checkout", "--quiet", "--force"])
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|source| StoreError::Io {
+            context: "running git".into(),
+            source,
+        })?;
     if out.status.success() {
         Ok(())
     } else {
-        Err(failed(
-            &format!("git worktree add {}", path.display()),
-            &out,
-        ))
+        Err(failed(&what, &out))
     }
 }
 

@@ -5,7 +5,8 @@
 //! that first use, so a `work` run would date the commit recording its end at its start;
 //! and gix finds the local zone through a walk of the whole zoneinfo tree (~2 ms, paid by
 //! every hook). Here the zone comes straight from `$TZ` or `/etc/localtime`, as libc's
-//! `localtime()` (and so git) takes it.
+//! `localtime()` (and so git) takes it, and the environment is read directly, so that it
+//! wins over `git -c` values as it does in git.
 
 use gix::actor::{Signature, SignatureRef};
 use gix::date::Time;
@@ -20,25 +21,34 @@ pub struct Identity {
 }
 
 impl Store {
-    /// The identity for a commit made now. A missing name or email is [`StoreError::NoIdentity`].
+    /// The identity for a commit made now, the way git resolves it: `GIT_<ROLE>_NAME`, then
+    /// `<role>.name`, then `user.name` (an empty value is no value); for the email the same
+    /// and then `EMAIL`; the date from `GIT_<ROLE>_DATE`, else the clock. A missing name or
+    /// email is [`StoreError::NoIdentity`]; a date git would reject is
+    /// [`StoreError::BadDate`].
     pub(crate) fn identity(&self) -> Result<Identity, StoreError> {
         let now = now();
-        let first = |keys: &[String]| keys.iter().find_map(|k| self.config_string(k));
-        // gix puts GIT_<ROLE>_NAME/EMAIL/DATE and EMAIL into these keys when it opens.
+        let env = |var: String| std::env::var(var).ok();
         let signature = |role: &str| -> Result<Signature, StoreError> {
-            let name = first(&[format!("{role}.name"), "user.name".into()]);
-            let email = first(&[
-                format!("{role}.email"),
-                "user.email".into(),
-                "gitoxide.user.emailFallback".into(),
-            ]);
-            let (Some(name), Some(email)) = (name, email) else {
+            let var = |what: &str| format!("GIT_{}_{what}", role.to_uppercase());
+            let name = env(var("NAME"))
+                .or_else(|| self.config_string(&format!("{role}.name")))
+                .or_else(|| self.config_string("user.name"));
+            let email = env(var("EMAIL"))
+                .or_else(|| self.config_string(&format!("{role}.email")))
+                .or_else(|| self.config_string("user.email"))
+                .or_else(|| env("EMAIL".into()));
+            let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+            let (Some(name), Some(email)) = (given(name), given(email)) else {
                 return Err(StoreError::NoIdentity);
             };
-            let time = self
-                .config_string(&format!("gitoxide.commit.{role}Date"))
-                .and_then(|date| gix::date::parse(&date, None).ok())
-                .unwrap_or(now);
+            let time = match env(var("DATE")) {
+                Some(value) => gix::date::parse(&value, None).map_err(|_| StoreError::BadDate {
+                    var: var("DATE"),
+                    value,
+                })?,
+                None => now,
+            };
             Ok(Signature {
                 name: name.into(),
                 email: email.into(),
@@ -95,17 +105,20 @@ fn now() -> Time {
 }
 
 /// The local zone's offset at `seconds`: `$TZ` when set, else `/etc/localtime` read as the
-/// zone file it is; UTC when neither can be read.
+/// zone file it is (read once per process); UTC when neither can be read.
 fn local_offset(seconds: i64) -> i32 {
     use jiff::tz::TimeZone;
-    let zone = if std::env::var_os("TZ").is_some() {
-        TimeZone::try_system().ok()
-    } else {
-        std::fs::read("/etc/localtime")
-            .ok()
-            .and_then(|data| TimeZone::tzif("localtime", &data).ok())
-            .or_else(|| TimeZone::try_system().ok())
-    };
+    static ZONE: std::sync::OnceLock<Option<TimeZone>> = std::sync::OnceLock::new();
+    let zone = ZONE.get_or_init(|| {
+        if std::env::var_os("TZ").is_some() {
+            TimeZone::try_system().ok()
+        } else {
+            std::fs::read("/etc/localtime")
+                .ok()
+                .and_then(|data| TimeZone::tzif("localtime", &data).ok())
+                .or_else(|| TimeZone::try_system().ok())
+        }
+    });
     match (zone, jiff::Timestamp::from_second(seconds)) {
         (Some(zone), Ok(at)) => zone.to_offset(at).seconds(),
         _ => 0,

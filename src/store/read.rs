@@ -25,13 +25,14 @@ where
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if entries.len() < 256 || threads == 1 {
-        return entries
-            .iter()
-            .map(|e| Ok(f(e, &snapshot.blob(e.blob)?)))
-            .collect();
-    }
     let order = pack_order(snapshot.repo(), entries);
+    if entries.len() < 256 || threads == 1 {
+        let read = order
+            .iter()
+            .map(|&at| Ok((at, f(&entries[at], &snapshot.blob(entries[at].blob)?))))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        return in_entry_order(entries.len(), read);
+    }
     let git_dir = snapshot.repo().git_dir().to_owned();
     let chunk = order.len().div_ceil(threads);
     let parts = std::thread::scope(|scope| {
@@ -67,10 +68,13 @@ where
             })
             .collect::<Result<Vec<_>, StoreError>>()
     })?;
-    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None)
-        .take(entries.len())
-        .collect();
-    for (at, value) in parts.into_iter().flatten() {
+    in_entry_order(entries.len(), parts.into_iter().flatten().collect())
+}
+
+/// Results read in pack order, put back in the order of the entries.
+fn in_entry_order<T>(len: usize, read: Vec<(usize, T)>) -> Result<Vec<T>, StoreError> {
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(len).collect();
+    for (at, value) in read {
         slots[at] = Some(value);
     }
     slots

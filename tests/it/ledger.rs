@@ -126,6 +126,66 @@ fn missing_identity_and_missing_ledger_say_what_to_run() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("git chant init"));
 }
 
+/// Ledger commits are signed the way git signs commits: the environment before `git -c`
+/// and config, an empty name is no name, and a date git would reject stops the write.
+#[test]
+fn ledger_commits_are_signed_as_git_would_sign_them() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    let out = repo
+        .chant_cmd(&["add", "Signed", "--id", "signed"])
+        // What `git -c committer.name=…` hands its subcommands.
+        .env("GIT_CONFIG_PARAMETERS", "'committer.name'='From Cli'")
+        .env("GIT_COMMITTER_NAME", "From Env")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_AUTHOR_DATE", "@1770000000 +0200")
+        .output()
+        .unwrap();
+    crate::harness::assert_success(&out);
+    let signed = repo.git(&[
+        "log",
+        "-1",
+        "--format=%cn <%ce>|%an <%ae> %ad",
+        "--date=raw",
+        "refs/chant/specs",
+    ]);
+    assert_eq!(
+        signed.trim(),
+        "From Env <test@example.com>|Test User <author@example.com> 1770000000 +0200"
+    );
+
+    let out = repo
+        .chant_cmd(&["add", "From cli"])
+        .env("GIT_CONFIG_PARAMETERS", "'committer.name'='From Cli'")
+        .output()
+        .unwrap();
+    crate::harness::assert_success(&out);
+    let committer = repo.git(&["log", "-1", "--format=%cn", "refs/chant/specs"]);
+    assert_eq!(committer.trim(), "From Cli");
+
+    let tip = repo.git(&["rev-parse", "refs/chant/specs"]);
+    let out = repo
+        .chant_cmd(&["add", "Bad date"])
+        .env("GIT_COMMITTER_DATE", "next tuesday-ish")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("GIT_COMMITTER_DATE"), "{stderr}");
+    let out = repo
+        .chant_cmd(&["add", "No name"])
+        .env("GIT_AUTHOR_NAME", " ")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no git identity"));
+    assert_eq!(
+        repo.git(&["rev-parse", "refs/chant/specs"]),
+        tip,
+        "nothing written"
+    );
+}
+
 #[test]
 fn a_bare_repository_lists_and_shows_the_same_specs() {
     let repo = Repo::new();
