@@ -9,8 +9,7 @@ use clap::Args;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
-use crate::store::paths::OUTPUT_REF;
-use crate::store::{Change, Store};
+use crate::store::Store;
 use crate::work::{self, Options, Outcome};
 
 /// Run an agent on specs, each in its own worktree.
@@ -155,32 +154,8 @@ pub struct OutputArgs {
 
 pub fn output(args: OutputArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
-    let snapshot = store.snapshot()?;
-    let id = ops::resolve(&store, &snapshot, &args.id)?;
-    let (_, spec) = ops::load(&snapshot, &id)?;
-    let commit = match args.commit.as_deref().or(spec.commits().last().copied()) {
-        Some(rev) => store.resolve_rev(rev)?,
-        None => {
-            return Err(crate::lifecycle::LifecycleError::BadField {
-                id,
-                why: "no commit to attach the transcript to".into(),
-                help: "name one with `--commit <rev>`".into(),
-            }
-            .into())
-        }
-    };
     let text = super::read_text_arg(&args.file)?;
-    let note = format!("---\nspec: {id}\nattached: {}\n---\n{text}", ops::now());
-    store.update(|_| {
-        let edit = crate::notes::attach_edit(&store, OUTPUT_REF, commit, &note)?;
-        Ok::<_, Error>((
-            Change {
-                ref_edits: vec![edit],
-                ..Change::default()
-            },
-            (),
-        ))
-    })?;
+    let (id, commit) = work::attach(&store, &args.id, args.commit.as_deref(), &text)?;
     println!("{id}: transcript attached to {}", &commit.to_string()[..12]);
     Ok(Exit::Ok)
 }

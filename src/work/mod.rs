@@ -2,9 +2,12 @@
 //! and the outcome recorded (status, events, and the whole transcript as a note on the last
 //! commit the run made, or on the ledger commit recording a run that made none).
 
+mod output;
 pub mod prompt;
 mod run;
 mod status;
+
+pub use output::{attach, transcripts};
 
 use std::path::PathBuf;
 
@@ -110,6 +113,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     }
     let path = worktree_path(store, &id);
     let branch = format!("chant/{id}");
+    run::catch_interrupts();
     if !path.exists() {
         let head = store
             .repo()
@@ -199,9 +203,9 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     // recorded its end (whose `Chant-Spec` trailer lets `show` find it).
     let on = match commits.last().copied().or(recorded) {
         Some(c) => c,
-        None => store
-            .ledger_tip()?
-            .ok_or(crate::store::StoreError::NoLedger)?,
+        // The status was already where the run left it (the agent moved it): the newest
+        // ledger commit that names the spec, so `show` still finds the transcript there.
+        None => output::last_ledger_commit_naming(store, &id)?,
     };
     store.update(|_| {
         let edit = crate::notes::attach_edit(store, OUTPUT_REF, on, &transcript)?;
@@ -258,55 +262,6 @@ pub fn next_ready(store: &Store, skip: &[String]) -> Result<Option<String>, Erro
         .filter(|s| !s.archived && !skip.contains(&s.id))
         .find(|s| crate::lifecycle::is_ready(s, |id| index.get(id)))
         .map(|s| s.id.clone()))
-}
-
-/// The transcripts of a spec, oldest first, for `show`: those on the commits it lists and
-/// those on any commit whose message names it (`chant(<id>)`, `Chant-Spec: <id>`): the
-/// ledger commit that recorded a run without commits, or a commit `output --commit` was
-/// given. Costs one commit read per transcript in the repository, not per spec.
-pub fn transcripts(
-    store: &Store,
-    id: &str,
-    spec: &crate::spec::Spec,
-) -> Result<Vec<(String, String)>, Error> {
-    let repo = store.repo();
-    // Full ids count even when this clone lacks the commit (its note came with `sync`).
-    let listed: Vec<ObjectId> = spec
-        .commits()
-        .iter()
-        .filter_map(|c| {
-            ObjectId::from_hex(c.as_bytes())
-                .ok()
-                .or_else(|| repo.rev_parse_single(*c).ok().map(|id| id.detach()))
-        })
-        .collect();
-    let mut found = Vec::new();
-    for (commit, blob) in crate::notes::list(store, OUTPUT_REF)? {
-        let object = repo.find_commit(commit).ok();
-        let names_it = listed.contains(&commit)
-            || object.as_ref().is_some_and(|o| {
-                crate::hooks::message::references(&o.message_raw_sloppy().to_string())
-                    .ids
-                    .iter()
-                    .any(|i| i == id)
-            });
-        if !names_it {
-            continue;
-        }
-        let seconds = object.and_then(|o| o.time().ok()).map_or(0, |t| t.seconds);
-        let text = repo
-            .find_blob(blob)
-            .context(|| format!("reading note {blob}"))?
-            .data
-            .clone();
-        found.push((
-            seconds,
-            commit.to_string(),
-            String::from_utf8_lossy(&text).into_owned(),
-        ));
-    }
-    found.sort();
-    Ok(found.into_iter().map(|(_, c, t)| (c, t)).collect())
 }
 
 /// Removes the worktrees of specs that are finished (completed or cancelled).

@@ -23,6 +23,12 @@ fn interrupted_flag() -> Arc<AtomicBool> {
         .clone()
 }
 
+/// From now on Ctrl-C ends the current git or agent child, not git chant: called before
+/// anything is created, so an interrupt never leaves a lock or a half-made run behind.
+pub fn catch_interrupts() {
+    interrupted_flag();
+}
+
 /// How an agent run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {

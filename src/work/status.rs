@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 
 /// Erase the current terminal line: carriage return, then "erase to end of line".
 const ERASE: &[u8] = b"\r\x1b[K";
+/// Auto-wrap off while the status line is drawn, so a line wider than the terminal is cut
+/// at its edge instead of wrapping onto a row that [`ERASE`] would not reach.
+const NO_WRAP: &str = "\x1b[?7l";
+const WRAP: &str = "\x1b[?7h";
 
 /// Where output and the status line go. Tests give it buffers; `work` gives it the
 /// process's stdout and stderr.
@@ -53,10 +57,15 @@ impl Board {
         s.redraw();
     }
 
-    /// A run ended: it leaves the status line (which goes when nothing runs).
+    /// A run ended: it leaves the status line (which goes when nothing runs). Output it
+    /// left without a final newline gets one on the terminal, so the line can come back.
     pub fn end(&self, id: &str) {
         let mut s = self.lock();
         s.running.retain(|(r, _)| r != id);
+        if s.live && !s.at_line_start {
+            let _ = s.err.write_all(b"\n").and_then(|()| s.err.flush());
+            s.at_line_start = true;
+        }
         s.redraw();
     }
 
@@ -98,7 +107,7 @@ impl State {
             .iter()
             .map(|(id, since)| format!("{id} {}", elapsed(since.elapsed())))
             .collect();
-        let line = format!("git chant: running {}", runs.join(", "));
+        let line = format!("{NO_WRAP}git chant: running {}{WRAP}", runs.join(", "));
         let _ = self
             .err
             .write_all(line.as_bytes())
@@ -167,10 +176,12 @@ mod tests {
     fn the_status_line_stays_below_the_output_and_never_splits_a_line() {
         let (out, err) = (Buf::default(), Buf::default());
         let board = Board::new(Box::new(out.clone()), Box::new(err.clone()), true);
+        // Compared without the wrap switches that surround every drawn line.
+        let shown = || err.text().replace(NO_WRAP, "").replace(WRAP, "");
         board.begin("s1");
         board.begin("s2");
         assert_eq!(
-            err.text(),
+            shown(),
             "git chant: running s1 0s\r\x1b[Kgit chant: running s1 0s, s2 0s"
         );
         board.write(false, b"half a line");
@@ -181,21 +192,37 @@ mod tests {
         board.end("s2");
         // The agents' text is intact on its own streams.
         assert_eq!(out.text(), "half a line and the rest\n");
-        let err = err.text();
+        let text = shown();
         assert!(
-            err.starts_with(
+            text.starts_with(
                 "git chant: running s1 0s\r\x1b[Kgit chant: running s1 0s, s2 0s\r\x1b[Kwarning\n"
             ),
-            "{err:?}"
+            "{text:?}"
         );
         // Once the output ended a line the status is back, then gone when nothing runs.
         assert!(
-            err.contains(
+            text.contains(
                 "warning\ngit chant: running s1 0s, s2 0s\r\x1b[Kgit chant: running s2 0s\r\x1b[K"
             ),
-            "{err:?}"
+            "{text:?}"
         );
-        assert!(err.ends_with("\r\x1b[K"), "{err:?}");
+        assert!(text.ends_with("\r\x1b[K"), "{text:?}");
+        assert!(err
+            .text()
+            .starts_with(&format!("{NO_WRAP}git chant: running s1 0s{WRAP}")));
+    }
+
+    #[test]
+    fn a_run_ending_mid_line_gets_its_newline_on_the_terminal() {
+        let (out, err) = (Buf::default(), Buf::default());
+        let board = Board::new(Box::new(out.clone()), Box::new(err.clone()), true);
+        board.begin("s1");
+        board.begin("s2");
+        board.write(false, b"no newline at the end");
+        board.end("s1");
+        assert_eq!(out.text(), "no newline at the end");
+        let expected = format!("\n{NO_WRAP}git chant: running s2 0s{WRAP}");
+        assert!(err.text().ends_with(&expected), "{:?}", err.text());
     }
 
     #[test]

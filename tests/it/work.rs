@@ -334,4 +334,26 @@ fn output_attaches_a_transcript_from_another_runner() {
     std::fs::write(&file, "external runner said hello\n").unwrap();
     repo.chant(&["output", "s1", "--file", file.to_str().unwrap()]);
     assert!(transcript(&repo, &commit).ends_with("external runner said hello\n"));
+
+    // A commit whose message does not name the spec joins its `commits:`, so that `show`
+    // finds the transcript there too.
+    let other = repo.commit("tidy up");
+    let out = crate::harness::with_stdin(
+        repo.chant_cmd(&["output", "s1", "--commit", "HEAD", "--file", "-"]),
+        b"second runner\n",
+    );
+    crate::harness::assert_success(&out);
+    let s1 = show(&repo, "s1");
+    let commits = s1["frontmatter"]["commits"].as_array().unwrap();
+    assert!(commits.iter().any(|c| c == other.as_str()), "{s1}");
+    let mut shown: Vec<&str> = s1["transcripts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["commit"].as_str().unwrap())
+        .collect();
+    shown.sort();
+    let mut wanted = [commit.as_str(), other.as_str()];
+    wanted.sort();
+    assert_eq!(shown, wanted);
 }
