@@ -243,10 +243,16 @@ fn on_a_terminal_a_status_line_shows_the_elapsed_time() {
         .filter_map(|rest| rest.split_once('s')?.0.parse::<u32>().ok())
         .max();
     assert!(latest >= Some(1), "{shown:?}");
-    assert!(
-        shown.contains("\r\x1b[Kfake agent: done\r\n"),
-        "output erases the status line and stays whole: {shown:?}"
-    );
+    // The agent's lines arrive whole, and the status line is only ever drawn at the start
+    // of a line (after a newline, or where an erase left the cursor).
+    assert!(shown.contains("fake agent: done\r\n"), "{shown:?}");
+    for (at, _) in shown.match_indices("\x1b[?7lgit chant: running") {
+        let before = &shown[..at];
+        assert!(
+            before.is_empty() || before.ends_with('\n') || before.ends_with("\r\x1b[K"),
+            "status line drawn mid-line: {shown:?}"
+        );
+    }
     assert_eq!(show(&repo, "s1")["status"], "needs_attention");
     // One process wrote both: the commit recording the end is dated after the agent ran.
     let dates = repo.git(&["log", "--format=%ct %s", "refs/chant/specs"]);
