@@ -17,8 +17,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::lifecycle::LifecycleError;
 use crate::ops::{self, lookup, Target};
-use crate::store::paths::OUTPUT_REF;
-use crate::store::{git_cli, Change, Context, Store};
+use crate::store::{git_cli, Context, Store};
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
@@ -207,16 +206,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
         // ledger commit that names the spec, so `show` still finds the transcript there.
         None => output::last_ledger_commit_naming(store, &id)?,
     };
-    store.update(|_| {
-        let edit = crate::notes::attach_edit(store, OUTPUT_REF, on, &transcript)?;
-        Ok::<_, Error>((
-            Change {
-                ref_edits: vec![edit],
-                ..Change::default()
-            },
-            (),
-        ))
-    })?;
+    output::attach_note(store, &id, on, &transcript)?;
     let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
     Ok(Outcome {
         id,

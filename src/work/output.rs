@@ -10,9 +10,7 @@ use crate::store::paths::{spec_path, OUTPUT_REF};
 use crate::store::{Change, Context, Store};
 
 /// Attaches `text` as the transcript of spec `short` on `commit` (default: the last of
-/// its `commits:`). A commit that neither is listed nor names the spec in its message is
-/// added to `commits:` in the same transaction, so that `show` finds the transcript.
-/// Returns the spec id and the commit.
+/// its `commits:`), linked as [`attach_note`] says. Returns the spec id and the commit.
 pub fn attach(
     store: &Store,
     short: &str,
@@ -34,29 +32,40 @@ pub fn attach(
         }
     };
     let note = format!("---\nspec: {id}\nattached: {}\n---\n{text}", ops::now());
+    attach_note(store, &id, commit, &note)?;
+    Ok((id, commit))
+}
+
+/// Writes `note` (header and transcript) on `commit` for spec `id`; a commit that neither
+/// is listed nor names the spec in its message joins `commits:` in the same transaction.
+pub(super) fn attach_note(
+    store: &Store,
+    id: &str,
+    commit: ObjectId,
+    note: &str,
+) -> Result<(), Error> {
     store.update(|snapshot| {
-        let (entry, mut spec) = ops::load(snapshot, &id)?;
+        let (entry, mut spec) = ops::load(snapshot, id)?;
         let mut change = Change {
             subject: format!("output {id}"),
             trailers: vec![
-                ("Chant-Spec".into(), id.clone()),
+                ("Chant-Spec".into(), id.to_owned()),
                 ("Chant-Op".into(), "attach transcript".into()),
             ],
-            ref_edits: vec![crate::notes::attach_edit(store, OUTPUT_REF, commit, &note)?],
+            ref_edits: vec![crate::notes::attach_edit(store, OUTPUT_REF, commit, note)?],
             ..Change::default()
         };
-        if !names(&id, &spec, commit, message_of(store, commit).as_deref()) {
+        if !names(id, &spec, commit, message_of(store, commit).as_deref()) {
             let mut commits: Vec<String> = spec.commits().iter().map(|c| c.to_string()).collect();
             commits.push(commit.to_string());
             spec.set_list("commits", &commits);
             change.writes.push((
-                spec_path(&id, entry.archived),
+                spec_path(id, entry.archived),
                 Some(spec.render().into_bytes()),
             ));
         }
         Ok::<_, Error>((change, ()))
-    })?;
-    Ok((id, commit))
+    })
 }
 
 /// Whether `commit` belongs to spec `id`: listed in its `commits:` (full or abbreviated,
