@@ -101,14 +101,7 @@ impl Store {
             if change.is_empty() {
                 return Ok((value, None));
             }
-            let edits = self.prepare(&snapshot, &change)?;
-            let written = edits.iter().find_map(|e| match &e.change {
-                RefChange::Update {
-                    new: Target::Object(id),
-                    ..
-                } if e.name.as_bstr() == LEDGER_REF => Some(*id),
-                _ => None,
-            });
+            let (edits, written) = self.prepare(&snapshot, &change)?;
             match self.edit_refs(edits) {
                 Ok(_) => return Ok((value, written)),
                 Err(e) if e.is_conflict() || e.is_retryable() || e.can_retry() => {
@@ -130,14 +123,16 @@ impl Store {
         .into())
     }
 
-    /// Writes the objects of a change and returns the ref edits that publish it.
+    /// Writes the objects of a change and returns the ref edits that publish it, with the
+    /// new ledger tip when the change moves it.
     fn prepare(
         &self,
         snapshot: &Snapshot<'_>,
         change: &Change,
-    ) -> Result<Vec<RefEdit>, StoreError> {
+    ) -> Result<(Vec<RefEdit>, Option<ObjectId>), StoreError> {
         self.check_identity()?;
         let mut edits = Vec::new();
+        let mut tip = change.fast_forward;
         if let Some(target) = change.fast_forward {
             edits.push(ref_edit(
                 LEDGER_REF,
@@ -185,6 +180,7 @@ impl Store {
                 commit,
                 &change.subject,
             )?);
+            tip = Some(commit);
         }
         edits.extend(change.ref_edits.iter().cloned());
         let mut refs: Vec<&str> = change.notes.iter().map(|n| n.notes_ref.as_str()).collect();
@@ -196,7 +192,7 @@ impl Store {
                 edits.push(edit);
             }
         }
-        Ok(edits)
+        Ok((edits, tip))
     }
 
     /// A missing `user.name`/`user.email` is a clear error, not a gix message.

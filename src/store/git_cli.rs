@@ -21,17 +21,20 @@ pub enum Pushed {
 
 fn git(store: &Store, args: &[String]) -> Result<std::process::Output, StoreError> {
     let mut cmd = Command::new("git");
-    cmd.arg("--git-dir")
-        .arg(store.repo().git_dir())
-        .args(args)
-        .stdin(Stdio::null());
+    cmd.arg("--git-dir").arg(store.repo().git_dir()).args(args);
     if std::io::stderr().is_terminal() && !args.iter().any(|a| a == "--porcelain") {
         cmd.stderr(Stdio::inherit());
     }
-    cmd.output().map_err(|source| StoreError::Io {
-        context: "running git".into(),
-        source,
-    })
+    run(cmd)
+}
+
+fn run(mut cmd: Command) -> Result<std::process::Output, StoreError> {
+    cmd.stdin(Stdio::null())
+        .output()
+        .map_err(|source| StoreError::Io {
+            context: "running git".into(),
+            source,
+        })
 }
 
 fn failed(what: &str, out: &std::process::Output) -> StoreError {
@@ -190,19 +193,15 @@ pub fn worktree_add(
         return Err(failed(&what, &out));
     }
     // The new worktree's own git dir, not one the environment may name.
-    let out = Command::new("git")
+    let mut checkout = Command::new("git");
+    checkout
         .arg("-C")
         .arg(path)
         .args(["checkout", "--quiet", "--force"])
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|source| StoreError::Io {
-            context: "running git".into(),
-            source,
-        })?;
+        .env_remove("GIT_INDEX_FILE");
+    let out = run(checkout)?;
     if out.status.success() {
         Ok(())
     } else {
