@@ -10,8 +10,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::hooks::client::{self, MessageCheck};
 use crate::hooks::message;
-use crate::hooks::server;
-use crate::hooks::validate::Policy;
+use crate::hooks::server::{self, Policy};
 use crate::store::{Context, Store};
 
 /// Run a git hook's work (called by the shims `git chant hooks install` writes).

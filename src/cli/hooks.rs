@@ -50,7 +50,10 @@ pub fn run(args: HooksArgs) -> Result<Exit, Error> {
         _ => CLIENT_HOOKS,
     };
     match args.action {
-        HooksAction::Install(_) => {
+        HooksAction::Install(w) => {
+            if w.server && store.ensure_server_config()? {
+                println!("receive.fsckObjects: set to true");
+            }
             for (name, action) in install::install(&dir, names)? {
                 let what = match action {
                     Action::Created => "installed",

@@ -5,8 +5,7 @@ use clap::Args;
 
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::hooks::server::{self, Update};
-use crate::hooks::validate::Policy;
+use crate::hooks::server::{self, Policy, Update};
 use crate::store::Store;
 
 /// The server's push checks for one ref update, for CI.

@@ -5,6 +5,3 @@ pub mod client;
 pub mod install;
 pub mod message;
 pub mod server;
-pub mod validate;
-mod validate_branch;
-mod validate_ledger;

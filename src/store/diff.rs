@@ -16,68 +16,65 @@ pub struct FileChange {
 }
 
 /// Files that differ between `old` (`None`: an empty tree) and `new` (`None`: an empty tree).
+/// Iterative, so a tree of any depth (a remote without the server hook can deliver one)
+/// cannot exhaust the stack.
 pub fn diff_trees(
     repo: &gix::Repository,
     old: Option<ObjectId>,
     new: Option<ObjectId>,
 ) -> Result<Vec<FileChange>, StoreError> {
     let mut out = Vec::new();
-    walk(repo, "", old, new, &mut out)?;
-    Ok(out)
-}
-
-fn walk(
-    repo: &gix::Repository,
-    prefix: &str,
-    old: Option<ObjectId>,
-    new: Option<ObjectId>,
-    out: &mut Vec<FileChange>,
-) -> Result<(), StoreError> {
-    if old == new {
-        return Ok(());
-    }
-    let list = |tree: Option<ObjectId>| match tree {
-        Some(id) => tree_entries(repo, id),
-        None => Ok(Vec::new()),
-    };
-    let (old_entries, new_entries) = (list(old)?, list(new)?);
-    let mut names: Vec<&String> = old_entries
-        .iter()
-        .chain(&new_entries)
-        .map(|(n, _, _)| n)
-        .collect();
-    names.sort();
-    names.dedup();
-    for name in names {
-        let find = |entries: &[(String, ObjectId, bool)]| {
-            entries
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, id, t)| (*id, *t))
-        };
-        let (o, n) = (find(&old_entries), find(&new_entries));
-        if o == n {
+    let mut stack = vec![(String::new(), old, new)];
+    while let Some((prefix, old, new)) = stack.pop() {
+        if old == new {
             continue;
         }
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
+        let list = |tree: Option<ObjectId>| match tree {
+            Some(id) => tree_entries(repo, id),
+            None => Ok(Vec::new()),
         };
-        let tree_of = |side: Option<(ObjectId, bool)>| side.filter(|(_, t)| *t).map(|(id, _)| id);
-        let blob_of = |side: Option<(ObjectId, bool)>| side.filter(|(_, t)| !*t).map(|(id, _)| id);
-        if tree_of(o).is_some() || tree_of(n).is_some() {
-            walk(repo, &path, tree_of(o), tree_of(n), out)?;
-        }
-        if blob_of(o).is_some() || blob_of(n).is_some() {
-            out.push(FileChange {
-                path,
-                old: blob_of(o),
-                new: blob_of(n),
-            });
+        let (old_entries, new_entries) = (list(old)?, list(new)?);
+        let mut names: Vec<&String> = old_entries
+            .iter()
+            .chain(&new_entries)
+            .map(|(n, _, _)| n)
+            .collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let find = |entries: &[(String, ObjectId, bool)]| {
+                entries
+                    .iter()
+                    .find(|(n, _, _)| n == name)
+                    .map(|(_, id, t)| (*id, *t))
+            };
+            let (o, n) = (find(&old_entries), find(&new_entries));
+            if o == n {
+                continue;
+            }
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let tree_of =
+                |side: Option<(ObjectId, bool)>| side.filter(|(_, t)| *t).map(|(id, _)| id);
+            let blob_of =
+                |side: Option<(ObjectId, bool)>| side.filter(|(_, t)| !*t).map(|(id, _)| id);
+            if tree_of(o).is_some() || tree_of(n).is_some() {
+                stack.push((path.clone(), tree_of(o), tree_of(n)));
+            }
+            if blob_of(o).is_some() || blob_of(n).is_some() {
+                out.push(FileChange {
+                    path,
+                    old: blob_of(o),
+                    new: blob_of(n),
+                });
+            }
         }
     }
-    Ok(())
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
 }
 
 /// Where a ledger path points.

@@ -29,6 +29,13 @@ impl Store {
         )
     }
 
+    /// Sets `receive.fsckObjects=true` on a server: git then refuses malformed objects
+    /// (`..` names, duplicate entries) itself. Defence in depth: the validator checks the
+    /// same and more without relying on it.
+    pub fn ensure_server_config(&self) -> Result<bool, StoreError> {
+        self.ensure_config_values("receive", None, &[("fsckObjects", "true")])
+    }
+
     /// Adds `remote.<name>.fetch` refspecs that bring the remote's ledger and notes into
     /// remote-tracking refs, so a plain `git fetch` keeps them current and never overwrites
     /// local notes.

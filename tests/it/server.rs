@@ -118,7 +118,7 @@ fn every_spec_rule_rejects_its_push() {
             "path",
             "specs/zz/c.md".into(),
             "---\nstatus: pending\n---\n# X\n",
-            "is not in its shard",
+            "specs/zz does not belong in the ledger",
         ),
         (
             "unique",
@@ -202,6 +202,8 @@ fn notes_must_parse_and_name_existing_specs() {
         "{stderr}"
     );
     assert_eq!(server_tip(&pair, "refs/notes/chant"), before);
+    // Every pushed commit is checked: start again from what the server has.
+    pair.client.git(&["update-ref", "-d", "refs/notes/chant"]);
     pair.client.git(&[
         "notes",
         "--ref=chant",
@@ -213,6 +215,7 @@ fn notes_must_parse_and_name_existing_specs() {
     ]);
     let (ok, stderr) = push(&pair.client, &["refs/notes/chant"]);
     assert!(!ok && stderr.contains("[note]"), "{stderr}");
+    pair.client.git(&["update-ref", "-d", "refs/notes/chant"]);
     pair.client.git(&[
         "notes",
         "--ref=chant",

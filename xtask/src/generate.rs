@@ -135,6 +135,31 @@ pub fn edit(dir: &Path, count: usize, changed: usize) -> Result<(), String> {
     fast_import(dir, "chant: bench edit", true, edited)
 }
 
+/// One commit on top of the ledger adding `count` specs `chain-<n>`, each depending on the
+/// one before; with `wide`, one more spec `wide` whose `depends_on` lists every one of them.
+pub fn chain(dir: &Path, count: usize, wide: bool) -> Result<(), String> {
+    let spec = |n: usize| {
+        let deps = if n == 0 {
+            String::new()
+        } else {
+            format!("depends_on:\n- chain-{}\n", n - 1)
+        };
+        let text = format!("---\ntype: code\nstatus: pending\n{deps}---\n# Chain {n}\n");
+        (spec_path(&format!("chain-{n}"), false), text)
+    };
+    let wide_spec = wide.then(|| {
+        let deps: String = (0..count).map(|n| format!("- chain-{n}\n")).collect();
+        let text = format!("---\ntype: code\nstatus: pending\ndepends_on:\n{deps}---\n# Wide\n");
+        (spec_path("wide", false), text)
+    });
+    fast_import(
+        dir,
+        "chant: bench chain",
+        true,
+        (0..count).map(spec).chain(wide_spec),
+    )
+}
+
 /// One commit on `refs/chant/specs` (on top of it when `on_top`) writing `files`.
 fn fast_import(
     dir: &Path,

@@ -3,15 +3,15 @@
 
 use gix::ObjectId;
 
-use super::message;
-use super::validate::Add;
+use super::report::Report;
+use crate::hooks::message;
 use crate::spec::id;
 use crate::store::paths::LEDGER_REF;
 use crate::store::{Context, Store, StoreError};
 
 pub(crate) fn check_branch(
     store: &Store,
-    add: &mut Add<'_>,
+    report: &mut Report,
     old: Option<ObjectId>,
     new: ObjectId,
     ledger: Option<ObjectId>,
@@ -46,7 +46,7 @@ pub(crate) fn check_branch(
         for short in refs.ids {
             if let Err(e) = id::resolve(&short, known.iter().map(String::as_str)) {
                 let short_commit = info.id.to_hex_with_len(12).to_string();
-                add(
+                report.add(
                     Some(&short),
                     None,
                     "known-spec",

@@ -1,0 +1,135 @@
+//! What the validator reports (one `Problem` per broken rule, as one plain-ASCII line) and
+//! the server settings it enforces (`Policy`, read from the server's git config).
+
+use serde::Serialize;
+
+use crate::store::Store;
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    #[serde(rename = "ref")]
+    pub ref_name: String,
+    pub spec: Option<String>,
+    pub field: Option<String>,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    /// One plain-ASCII line: ref, spec, field, message, rule. Anything else (names and
+    /// values come from the push) shows as `?`, so no pusher can send escapes to a terminal.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line = format!(
+            "{}: spec {}: field {}: {} [{}]",
+            self.ref_name,
+            self.spec.as_deref().unwrap_or("-"),
+            self.field.as_deref().unwrap_or("-"),
+            self.message,
+            self.rule
+        );
+        let ascii: String = line
+            .chars()
+            .map(|c| {
+                if c.is_ascii() && !c.is_ascii_control() {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        f.write_str(&ascii)
+    }
+}
+
+/// Collects the problems of one ref update; the same problem found in several pushed
+/// commits is reported once.
+pub(crate) struct Report {
+    ref_name: String,
+    pub(crate) problems: Vec<Problem>,
+}
+
+impl Report {
+    pub(crate) fn new(ref_name: &str) -> Report {
+        Report {
+            ref_name: ref_name.to_owned(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub(crate) fn add(
+        &mut self,
+        spec: Option<&str>,
+        field: Option<&str>,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) {
+        let problem = Problem {
+            ref_name: self.ref_name.clone(),
+            spec: spec.map(str::to_owned),
+            field: field.map(str::to_owned),
+            rule,
+            message: message.into(),
+        };
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
+    }
+
+    /// A problem about the ref as a whole.
+    pub(crate) fn refuse(&mut self, rule: &'static str, message: impl Into<String>) {
+        self.add(None, None, rule, message);
+    }
+}
+
+/// Limits and policies, from the server's git config (README: "Refusing bad pushes").
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// `chant.maxSpecBytes` (default 1 MiB): the largest spec, prompt, config or FORMAT.
+    pub max_spec_bytes: u64,
+    /// `chant.maxNoteBytes` (default 64 MiB): the largest note (transcripts are large).
+    pub max_note_bytes: u64,
+    /// `chant.maxPushBytes` (default 256 MiB): the new ledger and notes objects of a push.
+    pub max_push_bytes: u64,
+    /// `chant.requireKnownSpecs`: branch commits naming a spec must name an existing one.
+    pub require_known_specs: bool,
+    /// `chant.allowedWriters` (repeatable, emails): who may commit to the ledger and notes.
+    pub allowed_writers: Vec<String>,
+    /// `chant.forceWriters` (repeatable, emails): who may force a transition; empty: anyone.
+    pub force_writers: Vec<String>,
+    /// `chant.allowDelete`: a pushed commit may delete specs (archiving is the usual way).
+    pub allow_delete: bool,
+    /// `chant.allowRef` (repeatable): more refs under `refs/chant/` that are accepted as
+    /// they are (fast-forward, never deleted), for tools of your own.
+    pub extra_refs: Vec<String>,
+}
+
+impl Policy {
+    pub fn from_config(store: &Store) -> Policy {
+        let config = store.repo().config_snapshot();
+        let number = |key: &str, default: u64| {
+            config
+                .integer(key)
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(default)
+        };
+        let strings = |key: &str| -> Vec<String> {
+            config
+                .strings(key)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| v.to_string())
+                .collect()
+        };
+        Policy {
+            max_spec_bytes: number("chant.maxSpecBytes", 1 << 20),
+            max_note_bytes: number("chant.maxNoteBytes", 64 << 20),
+            max_push_bytes: number("chant.maxPushBytes", 256 << 20),
+            require_known_specs: config.boolean("chant.requireKnownSpecs").unwrap_or(false),
+            allowed_writers: strings("chant.allowedWriters"),
+            force_writers: strings("chant.forceWriters"),
+            allow_delete: config.boolean("chant.allowDelete").unwrap_or(false),
+            extra_refs: strings("chant.allowRef"),
+        }
+    }
+}
