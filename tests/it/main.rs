@@ -15,6 +15,7 @@ mod server;
 mod spec_props;
 mod sync;
 mod trust_server;
+mod validator_props;
 mod work;
 
 use std::path::PathBuf;
