@@ -1,5 +1,6 @@
 //! Rendering diagnostics for people: colour only on a terminal (and never with `NO_COLOR`),
-//! plain ASCII where asked (hooks, whose output a server relays as `remote:` lines).
+//! plain ASCII where asked (hooks, whose output a server relays as `remote:` lines), and
+//! never a control character from the data they quote (see `escape`).
 
 use std::io::IsTerminal;
 
@@ -28,8 +29,10 @@ impl Style {
     }
 }
 
-/// Renders a diagnostic with its source snippet, labels and help, 100 columns wide.
+/// Renders a diagnostic with its source snippet, labels and help, 100 columns wide. Every
+/// text it quotes is escaped first, so the only escape sequences are miette's colours.
 pub fn render(diagnostic: &dyn Diagnostic, style: Style) -> String {
+    let escaped = crate::escape::Escaped::new(diagnostic);
     let theme = match style {
         Style::Color => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::unicode_nocolor(),
@@ -37,9 +40,9 @@ pub fn render(diagnostic: &dyn Diagnostic, style: Style) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    if handler.render_report(&mut out, diagnostic).is_err() {
+    if handler.render_report(&mut out, &escaped).is_err() {
         // Rendering into a String only fails on a formatter error; keep the message.
-        out = format!("error: {diagnostic}\n");
+        out = format!("error: {escaped}\n");
     }
     out
 }

@@ -27,6 +27,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Store(#[from] crate::store::StoreError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    File(#[from] crate::files::FileError),
+
     #[error("a spec with id `{id}` already exists")]
     #[diagnostic(
         code(chant::add::id_taken),
@@ -94,6 +98,7 @@ impl ExitCode for Error {
             Error::Id(e) => e.exit(),
             Error::Store(e) => e.exit(),
             Error::Lifecycle(e) => e.exit(),
+            Error::File(e) => e.exit(),
             Error::IdTaken { .. } => Exit::User,
             Error::EditConflict { .. } | Error::PushRejected { .. } | Error::SyncGaveUp { .. } => {
                 Exit::Conflict

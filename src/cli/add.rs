@@ -44,9 +44,11 @@ pub struct AddArgs {
 }
 
 pub fn run(args: AddArgs) -> Result<Exit, Error> {
+    let store = Store::open(".")?;
+    let bound = crate::files::Limits::from_store(&store).spec;
     let body = match &args.body_file {
         None => None,
-        Some(path) => Some(super::read_text_arg(path)?),
+        Some(path) => Some(super::read_text_arg(path, bound)?),
     };
     let new = NewSpec {
         title: args.title,
@@ -59,8 +61,7 @@ pub fn run(args: AddArgs) -> Result<Exit, Error> {
         member_of: args.member_of,
         body,
     };
-    let store = Store::open(".")?;
     let id = ops::add(&store, &new, &ops::today())?;
-    println!("{id}");
+    super::say(&id)?;
     Ok(Exit::Ok)
 }

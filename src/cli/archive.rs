@@ -31,8 +31,8 @@ pub fn run(args: ArchiveArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
     let moved = ops::archive(&store, &args.ids, args.completed, args.force)?;
     match moved.len() {
-        0 => println!("nothing to archive"),
-        n => println!("archived {n}: {}", moved.join(", ")),
+        0 => super::say("nothing to archive")?,
+        n => super::say(&format!("archived {n}: {}", moved.join(", ")))?,
     }
     Ok(Exit::Ok)
 }

@@ -28,6 +28,6 @@ pub fn run(args: CheckArgs) -> Result<Exit, Error> {
     let id = ops::check(&store, &args.id, &args.numbers, !args.uncheck)?;
     let verb = if args.uncheck { "cleared" } else { "ticked" };
     let list: Vec<String> = args.numbers.iter().map(usize::to_string).collect();
-    println!("{id}: {verb} {}", list.join(", "));
+    super::say(&format!("{id}: {verb} {}", list.join(", ")))?;
     Ok(Exit::Ok)
 }

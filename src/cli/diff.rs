@@ -49,14 +49,12 @@ pub fn run(args: DiffArgs) -> Result<Exit, Error> {
         None => String::new(),
     };
     let label = args.rev.as_deref().unwrap_or("before its last change");
-    print!(
-        "{}",
-        unified_diff(
-            &old,
-            &now.render(),
-            &format!("{id} ({label})"),
-            &format!("{id} (now)")
-        )
+    let diff = unified_diff(
+        &old,
+        &now.render(),
+        &format!("{id} ({label})"),
+        &format!("{id} (now)"),
     );
+    super::print(&mut std::io::stdout().lock(), &diff)?;
     Ok(Exit::Ok)
 }

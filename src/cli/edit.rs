@@ -34,6 +34,9 @@ pub fn run(args: EditArgs) -> Result<Exit, Error> {
     let (id, base) = {
         let snapshot = store.snapshot()?;
         let id = ops::resolve(&store, &snapshot, &args.id)?;
+        // The id names the temporary file: one a push planted (`..`, `/`) must not lead
+        // out of `.git/chant/edit/`.
+        crate::spec::id::validate(&id)?;
         let (_, spec) = ops::load(&snapshot, &id)?;
         (id, spec.render())
     };
@@ -50,16 +53,19 @@ pub fn run(args: EditArgs) -> Result<Exit, Error> {
         .map_err(io)?;
     std::fs::write(file.path(), &base).map_err(io)?;
     let editor = editor(&store);
+    let bound = crate::files::Limits::from_store(&store).spec;
     loop {
         run_editor(&editor, file.path())?;
-        let edited = std::fs::read_to_string(file.path()).map_err(|source| Error::Read {
-            path: file.path().into(),
-            source,
-        })?;
-        match ops::save_edit(&store, &id, &base, &edited, args.force) {
-            Ok(Saved::Unchanged) => println!("{id}: no changes"),
-            Ok(Saved::Written) => println!("{id}: saved"),
-            Ok(Saved::Merged) => println!("{id}: saved, merged with changes made while you edited"),
+        // A file grown past the limit is refused like an invalid edit: re-opened or kept.
+        let saved = crate::files::read_file(file.path(), bound)
+            .and_then(|bytes| crate::files::text(bytes, file.path()))
+            .and_then(|edited| ops::save_edit(&store, &id, &base, &edited, args.force));
+        match saved {
+            Ok(Saved::Unchanged) => super::say(&format!("{id}: no changes"))?,
+            Ok(Saved::Written) => super::say(&format!("{id}: saved"))?,
+            Ok(Saved::Merged) => super::say(&format!(
+                "{id}: saved, merged with changes made while you edited"
+            ))?,
             Err(Error::EditConflict { id, line, .. }) => {
                 let (_, kept) = file.keep().map_err(|e| Error::Write {
                     path: dir.clone(),

@@ -1,6 +1,5 @@
 //! `git chant fmt`: parse spec files and re-render them in canonical form.
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -30,7 +29,8 @@ pub struct FmtArgs {
 
 pub fn run(args: FmtArgs) -> Result<Exit, Error> {
     let mut exit = Exit::Ok;
-    let stdout = std::io::stdout();
+    let mut stdout = std::io::stdout().lock();
+    let bound = crate::files::Limits::here().spec;
     for path in &args.files {
         let stdin = path.as_os_str() == "-";
         let name = if stdin {
@@ -38,7 +38,11 @@ pub fn run(args: FmtArgs) -> Result<Exit, Error> {
         } else {
             path.display().to_string()
         };
-        let bytes = read(path, stdin)?;
+        let bytes = if stdin {
+            crate::files::read_stdin(bound)?
+        } else {
+            crate::files::read_file(path, bound)?
+        };
         let canonical = match Spec::canonical(&name, &bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -57,36 +61,19 @@ pub fn run(args: FmtArgs) -> Result<Exit, Error> {
                 let original = String::from_utf8_lossy(&bytes);
                 let diff =
                     unified_diff(&original, &canonical, &name, &format!("{name} (canonical)"));
-                stdout
-                    .lock()
-                    .write_all(diff.as_bytes())
-                    .map_err(write_err)?;
+                // A diff is for reading: escaped like any data shown.
+                super::print(&mut stdout, &diff)?;
                 if exit == Exit::Ok {
                     exit = Exit::User;
                 }
             }
         } else if stdin {
-            stdout
-                .lock()
-                .write_all(canonical.as_bytes())
-                .map_err(write_err)?;
+            // The canonical text itself, for a pipe or a file: exact bytes.
+            super::print_raw(&mut stdout, canonical.as_bytes())?;
         } else if !unchanged {
             std::fs::write(path, canonical).map_err(write_err)?;
         }
     }
+    super::flush(&mut stdout)?;
     Ok(exit)
-}
-
-fn read(path: &PathBuf, stdin: bool) -> Result<Vec<u8>, Error> {
-    let read_err = |source| Error::Read {
-        path: path.clone(),
-        source,
-    };
-    if stdin {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(read_err)?;
-        Ok(bytes)
-    } else {
-        std::fs::read(path).map_err(read_err)
-    }
 }

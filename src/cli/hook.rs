@@ -44,7 +44,7 @@ pub fn run(args: HookArgs) -> Result<Exit, Error> {
         Hook::PostCommit => Ok(never_fail(post_commit())),
         Hook::PostRewrite { .. } => Ok(never_fail(post_rewrite())),
         Hook::PreReceive => {
-            let input = super::read_stdin()?;
+            let input = super::read_stdin(crate::files::Limits::default().note)?;
             Ok(gate(server::parse_updates(&input)))
         }
         Hook::Update { ref_name, old, new } => {
@@ -75,10 +75,10 @@ fn gate(updates: Vec<server::Update>) -> Exit {
 }
 
 fn commit_msg(file: &PathBuf) -> Result<Exit, Error> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
-        path: file.clone(),
-        source,
-    })?;
+    // Bounded without reading any config, so a message naming no spec stays this cheap;
+    // git allows long messages, so the generous transcript limit.
+    let bound = crate::files::Limits::default().note;
+    let text = crate::files::text(crate::files::read_file(file, bound)?, file)?;
     // The fast path: a message that names no spec never opens the ledger.
     if message::references(&text).is_empty() {
         return Ok(Exit::Ok);
@@ -126,22 +126,23 @@ fn post_commit() -> Result<(), Error> {
     let id = head.id;
     for recorded in client::record_commit(&store, id, &refs)? {
         match recorded.transition {
-            Some((from, to)) => eprintln!("git chant: {}: {from} -> {to}", recorded.id),
-            None => eprintln!("git chant: {}: commit recorded", recorded.id),
+            Some((from, to)) => super::warn(&format!("git chant: {}: {from} -> {to}", recorded.id)),
+            None => super::warn(&format!("git chant: {}: commit recorded", recorded.id)),
         }
         if !recorded.open.is_empty() {
-            eprintln!(
+            // Criteria are the spec's text: escaped like all data.
+            super::warn(&format!(
                 "git chant: {} not completed, criteria still open: {}",
                 recorded.id,
                 recorded.open.join("; ")
-            );
+            ));
         }
     }
     Ok(())
 }
 
 fn post_rewrite() -> Result<(), Error> {
-    let input = super::read_stdin()?;
+    let input = super::read_stdin(crate::files::Limits::default().note)?;
     let pairs: Vec<_> = input
         .lines()
         .filter_map(|l| {
@@ -156,7 +157,7 @@ fn post_rewrite() -> Result<(), Error> {
     }
     let store = Store::open(".")?;
     for id in client::rewrite(&store, &pairs)? {
-        eprintln!("git chant: {id}: rewritten commits followed");
+        super::warn(&format!("git chant: {id}: rewritten commits followed"));
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::ops::{self, import};
+use crate::ops::{self, export, import};
 use crate::store::Store;
 
 /// Import an upstream chant `.chant/` directory into the ledger.
@@ -16,7 +16,8 @@ use crate::store::Store;
 /// Reads specs/, archive/ (flat or dated), config.md and prompts/
 /// into the ledger as one commit, byte for byte, then link history: commits whose subject
 /// is `chant(<id>): …` get their note events (as `git chant reindex` does). The working
-/// tree is never touched. Running it again changes nothing.
+/// tree is never touched. Running it again changes nothing. Only regular files are read,
+/// each at most chant.maxSpecBytes; a symbolic link where import reads is refused by name.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  git chant import                    from ./.chant\n  git chant import --dry-run --json   what it would do\n  git chant import .chant --rev main  from a commit instead of the working tree"
@@ -43,7 +44,9 @@ pub struct ImportArgs {
 ///
 /// Live specs go to specs/, archived ones to
 /// archive/<YYYY-MM-DD>/ (undated ids directly to archive/), config.md and prompts/, byte
-/// for byte.
+/// for byte. Only regular files below the directory are written: a ledger name that is not
+/// plain (`..`, a `/`) stops it before anything is written, and a symbolic link in the
+/// directory where it would write through it.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  git chant export              into ./.chant\n  git chant export /tmp/chant   anywhere"
@@ -59,12 +62,13 @@ pub struct ExportArgs {
 
 pub fn import(args: ImportArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
+    let bound = crate::files::Limits::from_store(&store).spec;
     let files = match &args.rev {
-        Some(rev) => import::read_rev(&store, rev, &args.dir)?,
-        None => import::read_dir(std::path::Path::new(&args.dir))?,
+        Some(rev) => import::read_rev(&store, rev, &args.dir, bound)?,
+        None => import::read_dir(std::path::Path::new(&args.dir), bound)?,
     };
     if std::io::stderr().is_terminal() && files.len() > 1000 {
-        eprintln!("read {} files from {}…", files.len(), args.dir);
+        super::warn(&format!("read {} files from {}…", files.len(), args.dir));
     }
     let mut planned = import::Summary::default();
     let sources = import::plan(files, &mut planned);
@@ -79,56 +83,66 @@ pub fn import(args: ImportArgs) -> Result<Exit, Error> {
         let value = json!({"summary": summary, "history": linked, "dry_run": args.dry_run});
         super::print_json(&mut std::io::stdout().lock(), &value)?;
     } else {
+        // Paths came from the directory or a commit: `print` escapes them.
         let found: Vec<String> = summary
             .found
             .iter()
             .map(|(k, v)| format!("{v} {k}"))
             .collect();
-        println!("found {}", found.join(", "));
+        let mut text = format!("found {}\n", found.join(", "));
         let verb = if args.dry_run || blocked {
             "would write"
         } else {
             "wrote"
         };
-        println!(
-            "{verb} {}, skipped {} already identical",
+        text.push_str(&format!(
+            "{verb} {}, skipped {} already identical\n",
             summary.written, summary.skipped
-        );
+        ));
         for path in &summary.conflicts {
-            println!("  differs from the ledger: {path}");
+            text.push_str(&format!("  differs from the ledger: {path}\n"));
         }
         for path in &summary.invalid {
-            println!("  not a valid spec id: {path}");
+            text.push_str(&format!(
+                "  cannot be stored (not a valid spec id or file name): {path}\n"
+            ));
         }
         for path in &summary.unparsable {
-            println!("  stored, but does not parse (git chant lint shows why): {path}");
+            text.push_str(&format!(
+                "  stored, but does not parse (git chant lint shows why): {path}\n"
+            ));
         }
         if let Some(report) = &linked {
-            println!(
-                "history: scanned {} commits; `chant(<id>): …` commits now carry their note events",
+            text.push_str(&format!(
+                "history: scanned {} commits; `chant(<id>): …` commits now carry their note events\n",
                 report.scanned
-            );
+            ));
         }
         if blocked {
-            println!("nothing written: rerun with --force to replace the ledger's versions, after reviewing them");
+            text.push_str("nothing written: rerun with --force to replace the ledger's versions, after reviewing them\n");
         } else if !args.dry_run && args.rev.is_none() {
-            println!(
-                "{} is untouched; when you no longer need it: git rm -r --cached {} && rm -r {}",
+            text.push_str(&format!(
+                "{} is untouched; when you no longer need it: git rm -r --cached {} && rm -r {}\n",
                 args.dir, args.dir, args.dir
-            );
+            ));
         }
+        super::print(&mut std::io::stdout().lock(), &text)?;
     }
     Ok(if blocked { Exit::User } else { Exit::Ok })
 }
 
 pub fn export(args: ExportArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
-    let counts = import::export(&store, &args.dir)?;
+    let counts = export::export(&store, &args.dir)?;
     if args.json {
         super::print_json(&mut std::io::stdout().lock(), &counts)?;
     } else {
         let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        println!("wrote {} into {}", parts.join(", "), args.dir.display());
+        super::say(&format!(
+            "wrote {} into {}",
+            parts.join(", "),
+            args.dir.display()
+        ))?;
     }
     Ok(Exit::Ok)
 }

@@ -38,9 +38,12 @@ pub fn run(target: Target, args: LifecycleArgs) -> Result<Exit, Error> {
         &ops::now(),
     )?;
     let forced = if outcome.forced { " (forced)" } else { "" };
-    println!("{}: {} -> {}{forced}", outcome.id, outcome.from, outcome.to);
+    super::say(&format!(
+        "{}: {} -> {}{forced}",
+        outcome.id, outcome.from, outcome.to
+    ))?;
     for message in outcome.messages {
-        println!("{message}");
+        super::say(&message)?;
     }
     Ok(Exit::Ok)
 }

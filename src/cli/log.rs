@@ -60,6 +60,8 @@ pub fn run(args: LogArgs) -> Result<Exit, Error> {
         super::print_json(&mut out, &value)?;
         return Ok(Exit::Ok);
     }
+    // Authors, reasons and events came with the ledger: `print` escapes them.
+    let mut text = String::new();
     for c in &ledger {
         let op = c.trailer("Chant-Op").next().unwrap_or(c.subject.as_str());
         let forced = if c.trailer("Chant-Forced").next().is_some() {
@@ -67,24 +69,32 @@ pub fn run(args: LogArgs) -> Result<Exit, Error> {
         } else {
             ""
         };
-        println!("{} {} {:<20} {op}{forced}", &c.id[..12], c.date, c.author);
+        text.push_str(&format!(
+            "{} {} {:<20} {op}{forced}\n",
+            &c.id[..12],
+            c.date,
+            c.author
+        ));
         for reason in c.trailer("Chant-Reason") {
-            println!("    reason: {reason}");
+            text.push_str(&format!("    reason: {reason}\n"));
         }
     }
     if !code.is_empty() {
-        println!("\ncode commits:");
+        text.push_str("\ncode commits:\n");
         for (short, full, events) in &code {
             let missing = if full.is_none() {
                 " (not in this repository)"
             } else {
                 ""
             };
-            println!("  {short}{missing}");
+            text.push_str(&format!("  {short}{missing}\n"));
             for event in events {
-                println!("    {event}");
+                text.push_str(&format!("    {event}\n"));
             }
         }
     }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    super::print(&mut out, &text)?;
+    super::flush(&mut out)?;
     Ok(Exit::Ok)
 }

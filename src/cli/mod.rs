@@ -167,28 +167,61 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     }
 }
 
-/// Writes to stdout; a closed pipe (`git chant list | head`) is not an error worth a
-/// diagnostic, so it ends the command quietly.
+/// Writes human output to stdout with its control characters escaped (data from the ledger
+/// must never drive the terminal; see `escape`); a closed pipe (`git chant list | head`) is
+/// not an error worth a diagnostic, so it ends the command quietly. Colour, if ever, goes
+/// in after this escaping, never before.
 pub(crate) fn print(out: &mut impl std::io::Write, text: &str) -> Result<(), Error> {
-    write_or_quit(out.write_all(text.as_bytes()))
+    write_or_quit(out.write_all(crate::escape::escape(text).as_bytes()))
+}
+
+/// Exact bytes (`show --raw`, `fmt -`): what is stored, for pipes and files.
+pub(crate) fn print_raw(out: &mut impl std::io::Write, bytes: &[u8]) -> Result<(), Error> {
+    write_or_quit(out.write_all(bytes))
+}
+
+/// One line of human output on stdout, escaped.
+pub(crate) fn say(line: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    print(&mut out, line)?;
+    print(&mut out, "\n")
+}
+
+/// One line on stderr, escaped; a closed stderr is not worth failing for.
+pub(crate) fn warn(line: &str) {
+    eprintln!("{}", crate::escape::escape(line));
 }
 
 pub(crate) fn flush(out: &mut impl std::io::Write) -> Result<(), Error> {
     write_or_quit(out.flush())
 }
 
-/// JSON on stdout: indented on a terminal, compact in a pipe.
+/// JSON on stdout: indented on a terminal, compact in a pipe (DEL and C1 controls, which
+/// serde_json leaves raw, as `\u00NN`).
 pub(crate) fn print_json(
     out: &mut impl std::io::Write,
     value: &impl serde::Serialize,
 ) -> Result<(), Error> {
     use std::io::IsTerminal;
-    let written = if std::io::stdout().is_terminal() {
-        serde_json::to_writer_pretty(&mut *out, value)
+    print_json_as(out, value, std::io::stdout().is_terminal())
+}
+
+/// JSON on stdout, indented or not.
+pub(crate) fn print_json_as(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> Result<(), Error> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
     } else {
-        serde_json::to_writer(&mut *out, value)
+        serde_json::to_string(value)
     };
-    write_or_quit(written.map_err(std::io::Error::from))?;
+    let text = text.map_err(|e| Error::Write {
+        path: "<stdout>".into(),
+        source: std::io::Error::from(e),
+    })?;
+    write_or_quit(out.write_all(crate::escape::json(text).as_bytes()))?;
     print(out, "\n")
 }
 
@@ -213,25 +246,21 @@ pub(crate) fn open_index() -> Result<(crate::store::Store, crate::store::index::
     Ok((store, index))
 }
 
-/// The text of a file argument; `-` reads standard input.
-pub(crate) fn read_text_arg(path: &std::path::Path) -> Result<String, Error> {
+/// The text of a file argument, at most `bound` bytes; `-` reads standard input.
+pub(crate) fn read_text_arg(
+    path: &std::path::Path,
+    bound: crate::files::Bound,
+) -> Result<String, Error> {
     if path.as_os_str() == "-" {
-        return read_stdin();
+        return read_stdin(bound);
     }
-    std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })
+    crate::files::text(crate::files::read_file(path, bound)?, path)
 }
 
-/// All of standard input, as text.
-pub(crate) fn read_stdin() -> Result<String, Error> {
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
-        Error::Read {
-            path: "<stdin>".into(),
-            source,
-        }
-    })?;
-    Ok(text)
+/// Standard input as text, at most `bound` bytes.
+pub(crate) fn read_stdin(bound: crate::files::Bound) -> Result<String, Error> {
+    crate::files::text(
+        crate::files::read_stdin(bound)?,
+        std::path::Path::new("<stdin>"),
+    )
 }

@@ -44,6 +44,6 @@ pub fn run(args: SetArgs) -> Result<Exit, Error> {
     };
     let store = Store::open(".")?;
     let id = ops::set(&store, &args.id, &args.field, &action, args.force)?;
-    println!("{id}: {} updated", args.field);
+    super::say(&format!("{id}: {} updated", args.field))?;
     Ok(Exit::Ok)
 }

@@ -1,7 +1,5 @@
 //! `git chant show`: one spec with its readiness and the status notes of its commits.
 
-use std::io::Write;
-
 use clap::Args;
 use serde_json::json;
 
@@ -40,9 +38,10 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
         .locate(&id)?
         .ok_or(crate::spec::id::IdError::Unknown { id })?;
     let bytes = snapshot.blob(entry.blob)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.raw {
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&bytes);
+        super::print_raw(&mut out, &bytes)?;
+        super::flush(&mut out)?;
         return Ok(Exit::Ok);
     }
     let spec = Spec::parse(&entry.id, &bytes)?;
@@ -68,30 +67,35 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
             "notes": events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
             "transcripts": transcripts.iter().map(|(c, t)| json!({"commit": c, "text": t})).collect::<Vec<_>>(),
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        super::print_json_as(&mut out, &value, true)?;
+        super::flush(&mut out)?;
         return Ok(Exit::Ok);
     }
-    print!("{}", spec.render());
+    // Spec, transcripts and notes are data: `print` escapes their control characters.
+    let mut text = spec.render();
     if !transcripts.is_empty() {
-        print!("{}", agent_output(&transcripts));
+        text.push_str(&agent_output(&transcripts));
     }
-    println!();
+    text.push('\n');
     let archived = if entry.archived { " (archived)" } else { "" };
-    match (ready, blocked_by.is_empty()) {
-        (true, _) => println!("-- {}{archived}: ready", entry.id),
-        (false, true) => println!("-- {}{archived}: {}", entry.id, summary.status),
-        (false, false) => println!(
-            "-- {}{archived}: blocked: {}",
+    text.push_str(&match (ready, blocked_by.is_empty()) {
+        (true, _) => format!("-- {}{archived}: ready\n", entry.id),
+        (false, true) => format!("-- {}{archived}: {}\n", entry.id, summary.status),
+        (false, false) => format!(
+            "-- {}{archived}: blocked: {}\n",
             entry.id,
             blocked_by.join("; ")
         ),
-    }
+    });
     for (commit, event) in &events {
-        println!("   {} {}", &commit[..commit.len().min(12)], event.to_line());
+        text.push_str(&format!(
+            "   {} {}\n",
+            &commit[..commit.len().min(12)],
+            event.to_line()
+        ));
     }
+    super::print(&mut out, &text)?;
+    super::flush(&mut out)?;
     Ok(Exit::Ok)
 }
 

@@ -38,20 +38,22 @@ pub struct ConflictsArgs {
     json: bool,
 }
 
+/// What a merge did, as progress lines (a failing stdout is noticed by the next write).
 fn say(merge: &Merge) {
-    match merge {
-        Merge::UpToDate => println!("ledger: up to date"),
-        Merge::FastForward => println!("ledger: fast-forwarded"),
+    let _ = match merge {
+        Merge::UpToDate => super::say("ledger: up to date"),
+        Merge::FastForward => super::say("ledger: fast-forwarded"),
         Merge::Merged { changed, conflicts } => {
-            println!("ledger: merged ({changed} specs or files changed)");
+            let mut text = format!("ledger: merged ({changed} specs or files changed)");
             for c in conflicts {
-                println!(
-                    "  conflict: {} {}: kept {:?}, the other side had {:?} (git chant conflicts)",
+                text.push_str(&format!(
+                    "\n  conflict: {} {}: kept {:?}, the other side had {:?} (git chant conflicts)",
                     c.spec, c.field, c.kept, c.lost
-                );
+                ));
             }
+            super::say(&text)
         }
-    }
+    };
 }
 
 /// `fetch`: the remote's ledger into refs/remotes/<remote>/chant/specs and its notes into
@@ -59,11 +61,11 @@ fn say(merge: &Merge) {
 pub fn fetch(args: RemoteArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
     git_cli::fetch(&store, &args.remote)?;
-    println!(
+    super::say(&format!(
         "fetched {} into {}",
         args.remote,
         git_cli::remote_ledger(&args.remote)
-    );
+    ))?;
     Ok(Exit::Ok)
 }
 
@@ -80,7 +82,7 @@ pub fn push(args: RemoteArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
     match git_cli::push(&store, &args.remote)? {
         Pushed::Done => {
-            println!("pushed to {}", args.remote);
+            super::say(&format!("pushed to {}", args.remote))?;
             Ok(Exit::Ok)
         }
         Pushed::Moved => Err(Error::PushRejected {
@@ -97,7 +99,7 @@ pub fn push(args: RemoteArgs) -> Result<Exit, Error> {
 pub fn sync(args: RemoteArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
     sync::sync(&store, &args.remote, say)?;
-    println!("in sync with {}", args.remote);
+    super::say(&format!("in sync with {}", args.remote))?;
     Ok(Exit::Ok)
 }
 
@@ -107,10 +109,10 @@ pub fn conflicts(args: ConflictsArgs) -> Result<Exit, Error> {
     if args.json {
         super::print_json(&mut std::io::stdout().lock(), &found)?;
     } else if found.is_empty() {
-        println!("no unresolved conflicts");
+        super::say("no unresolved conflicts")?;
     } else {
         for c in &found {
-            println!(
+            super::say(&format!(
                 "{} {}: kept {:?}; lost {:?} (merge {} on {})",
                 c.spec,
                 c.field,
@@ -118,7 +120,7 @@ pub fn conflicts(args: ConflictsArgs) -> Result<Exit, Error> {
                 c.lost,
                 &c.commit[..12],
                 c.date
-            );
+            ))?;
         }
     }
     Ok(Exit::Ok)

@@ -28,7 +28,8 @@ use crate::work::{self, Options, Outcome};
 pub struct WorkArgs {
     /// Specs to work (short ids resolve); without any, the ready specs.
     ids: Vec<String>,
-    /// The agent command, split into words (no shell); else git config chant.agent, else config.md `agent`.
+    /// The agent command, split into words (no shell); else git config chant.agent (never
+    /// the ledger's config.md).
     #[arg(long)]
     agent: Option<String>,
     /// The prompt template (prompts/<name>.md in the ledger).
@@ -96,7 +97,8 @@ pub fn run(args: WorkArgs) -> Result<Exit, Error> {
                 if failed && args.chain {
                     stop.store(true, std::sync::atomic::Ordering::SeqCst);
                 }
-                let shown = outcome.map_err(|e| format!("{id}: {}", crate::diag::render(&e, crate::diag::Style::for_stderr())));
+                // The diagnostic is escaped as it renders; the id is data too.
+                let shown = outcome.map_err(|e| format!("{}: {}", crate::escape::escape(&id), crate::diag::render(&e, crate::diag::Style::for_stderr())));
                 results.lock().unwrap_or_else(|p| p.into_inner()).push(shown);
             });
         }
@@ -113,12 +115,12 @@ pub fn run(args: WorkArgs) -> Result<Exit, Error> {
                         1 => "1 commit".to_owned(),
                         n => format!("{n} commits"),
                     };
-                    println!(
+                    super::say(&format!(
                         "{}: {} ({commits}; transcript on {})",
                         o.id,
                         o.status,
                         &o.transcript_on[..12]
-                    );
+                    ))?;
                 }
                 outcomes.push(o);
             }
@@ -131,7 +133,7 @@ pub fn run(args: WorkArgs) -> Result<Exit, Error> {
     if args.json {
         super::print_json(&mut std::io::stdout().lock(), &outcomes)?;
     } else if outcomes.is_empty() && all_ok {
-        println!("no spec is ready");
+        super::say("no spec is ready")?;
     }
     Ok(if all_ok { Exit::Ok } else { Exit::User })
 }
@@ -154,9 +156,13 @@ pub struct OutputArgs {
 
 pub fn output(args: OutputArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
-    let text = super::read_text_arg(&args.file)?;
+    let bound = crate::files::Limits::from_store(&store).note;
+    let text = super::read_text_arg(&args.file, bound)?;
     let (id, commit) = work::attach(&store, &args.id, args.commit.as_deref(), &text)?;
-    println!("{id}: transcript attached to {}", &commit.to_string()[..12]);
+    super::say(&format!(
+        "{id}: transcript attached to {}",
+        &commit.to_string()[..12]
+    ))?;
     Ok(Exit::Ok)
 }
 
@@ -173,19 +179,19 @@ pub fn worktrees(args: WorktreesArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
     if args.prune {
         let removed = work::prune(&store)?;
-        println!(
+        super::say(&format!(
             "removed {} worktrees{}{}",
             removed.len(),
             if removed.is_empty() { "" } else { ": " },
             removed.join(", ")
-        );
+        ))?;
         return Ok(Exit::Ok);
     }
     let snapshot = store.snapshot()?;
     for (id, path) in work::worktrees(&store)? {
         let status =
             ops::lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
-        println!("{id:<24} {status:<15} {}", path.display());
+        super::say(&format!("{id:<24} {status:<15} {}", path.display()))?;
     }
     Ok(Exit::Ok)
 }

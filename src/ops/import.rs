@@ -1,13 +1,16 @@
-//! Upstream chant compatibility: `import` reads a `.chant/` directory (from the working
-//! tree or a commit) into the ledger byte for byte, in one commit; `export` writes the
-//! upstream layout back.
+//! Upstream chant compatibility, inward: `import` reads a `.chant/` directory (from the
+//! working tree or a commit) into the ledger byte for byte, in one commit, reading only
+//! regular files of bounded size and never following a link (`export` is the way back).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use gix::objs::tree::EntryKind;
+use gix::ObjectId;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::files::{Bound, FileError};
 use crate::spec::{id, Spec};
 use crate::store::paths::{spec_path, CONFIG_PATH};
 use crate::store::{Change, Context, Store, StoreError};
@@ -64,9 +67,27 @@ pub fn classify(rel: &str) -> Option<(Kind, String)> {
     }
 }
 
-/// Reads an upstream directory from the working tree.
-pub fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), Error> {
+/// Whether import looks inside this folder of an upstream directory (`rel` relative to
+/// it): the folders `classify` takes files from, and nothing else.
+fn descends(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["specs"] | ["archive"] | ["archive", _] | ["prompts", ..]
+    )
+}
+
+/// Reads an upstream directory from the working tree: regular files only, at most `limit`
+/// bytes each. A symbolic link where import would read or look inside (the directory
+/// itself, a spec, a prompt, config.md, one of their folders) is refused by name, never
+/// followed: a checkout could otherwise have import copy any file of yours into the ledger.
+pub fn read_dir(dir: &Path, limit: Bound) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    fn walk(
+        dir: &Path,
+        prefix: &str,
+        limit: Bound,
+        out: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<(), Error> {
         let read_err = |source| Error::Read {
             path: dir.to_owned(),
             source,
@@ -77,30 +98,111 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
             .collect();
         entries.sort();
         for path in entries {
-            if path.is_dir() {
-                walk(root, &path, out)?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let rel = if prefix.is_empty() {
+                name.into_owned()
             } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                out.push((rel, bytes));
+                format!("{prefix}/{name}")
+            };
+            let meta = std::fs::symlink_metadata(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let wanted = classify(&rel).is_some();
+            let kind = meta.file_type();
+            if kind.is_symlink() {
+                if wanted || descends(&rel) {
+                    return Err(FileError::ImportLink { path }.into());
+                }
+            } else if kind.is_dir() {
+                if descends(&rel) {
+                    walk(&path, &rel, limit, out)?;
+                }
+            } else if !wanted {
+                // Logs and other files upstream keeps here are never read.
+            } else if kind.is_file() {
+                out.push((rel, crate::files::read_file(&path, limit)?));
+            } else {
+                return Err(FileError::NotRegular { path }.into());
             }
         }
         Ok(())
     }
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(FileError::ImportLink {
+            path: dir.to_owned(),
+        }
+        .into()),
+        Ok(_) => {
+            let mut out = Vec::new();
+            walk(dir, "", limit, &mut out)?;
+            Ok(out)
+        }
+        Err(source) => Err(Error::Read {
+            path: dir.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// A file of a tree: its path below the tree, blob and mode.
+pub(crate) struct TreeFile {
+    pub path: Vec<String>,
+    pub blob: ObjectId,
+    pub kind: EntryKind,
+}
+
+/// Every non-tree entry below `tree`, descending only into folders `descend` accepts (the
+/// path so far, `/`-joined). Names are kept as stored; callers check them.
+pub(crate) fn tree_files(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    descend: &dyn Fn(&str) -> bool,
+) -> Result<Vec<TreeFile>, Error> {
+    fn walk(
+        repo: &gix::Repository,
+        tree: ObjectId,
+        path: &mut Vec<String>,
+        descend: &dyn Fn(&str) -> bool,
+        out: &mut Vec<TreeFile>,
+    ) -> Result<(), Error> {
+        let object = repo
+            .find_tree(tree)
+            .context(|| format!("reading tree {tree}"))?;
+        let decoded = object
+            .decode()
+            .context(|| format!("decoding tree {tree}"))?;
+        for entry in &decoded.entries {
+            path.push(entry.filename.to_string());
+            if entry.mode.is_tree() {
+                if descend(&path.join("/")) {
+                    walk(repo, entry.oid.to_owned(), path, descend, out)?;
+                }
+            } else {
+                out.push(TreeFile {
+                    path: path.clone(),
+                    blob: entry.oid.to_owned(),
+                    kind: entry.mode.kind(),
+                });
+            }
+            path.pop();
+        }
+        Ok(())
+    }
     let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
+    walk(repo, tree, &mut Vec::new(), descend, &mut out)?;
     Ok(out)
 }
 
-/// Reads an upstream directory from a commit: `<rev>:<dir>`.
-pub fn read_rev(store: &Store, rev: &str, dir: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
+/// Reads an upstream directory from a commit: `<rev>:<dir>`. As from the working tree,
+/// only regular files, at most `limit` bytes each (sized before they are read), and a
+/// symbolic link or submodule where import reads is refused by name.
+pub fn read_rev(
+    store: &Store,
+    rev: &str,
+    dir: &str,
+    limit: Bound,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let repo = store.repo();
     let commit = repo
         .rev_parse_single(rev)
@@ -110,25 +212,55 @@ pub fn read_rev(store: &Store, rev: &str, dir: &str) -> Result<Vec<(String, Vec<
         .context(|| format!("{rev} is not a commit"))?
         .tree()
         .context(|| format!("reading the tree of {rev}"))?;
+    let dir = dir.trim_matches('/');
     let entry = tree
-        .lookup_entry_by_path(dir.trim_matches('/'))
+        .lookup_entry_by_path(dir)
         .context(|| format!("looking up {dir} in {rev}"))?
         .ok_or_else(|| StoreError::Corrupt {
             what: format!("{rev} has no {dir}"),
         })?;
     let mut out = Vec::new();
-    let changes = crate::store::diff::diff_trees(repo, None, Some(entry.object_id()))?;
-    for change in changes {
-        if let Some(blob) = change.new {
-            let bytes = repo
-                .find_blob(blob)
-                .context(|| format!("reading {}", change.path))?
-                .data
-                .clone();
-            out.push((change.path, bytes));
+    for file in tree_files(repo, entry.object_id(), &descends)? {
+        let rel = file.path.join("/");
+        if classify(&rel).is_none() {
+            continue;
         }
+        let path = PathBuf::from(format!("{rev}:{dir}/{rel}"));
+        match file.kind {
+            EntryKind::Blob | EntryKind::BlobExecutable => {}
+            EntryKind::Link => return Err(FileError::ImportLink { path }.into()),
+            _ => return Err(FileError::NotRegular { path }.into()),
+        }
+        let size = repo
+            .find_header(file.blob)
+            .context(|| format!("reading {rel}"))?
+            .size();
+        if size > limit.bytes {
+            return Err(FileError::TooLarge {
+                path,
+                limit: limit.bytes,
+                key: limit.key,
+            }
+            .into());
+        }
+        let bytes = repo
+            .find_blob(file.blob)
+            .context(|| format!("reading {rel}"))?
+            .data
+            .clone();
+        out.push((rel, bytes));
     }
     Ok(out)
+}
+
+/// `prompts/<name>.md` or `prompts/extensions/<name>.md` with a valid prompt name.
+fn is_prompt_path(path: &str) -> bool {
+    let file = match path.split('/').collect::<Vec<_>>().as_slice() {
+        ["prompts", file] | ["prompts", "extensions", file] => (*file).to_owned(),
+        _ => return false,
+    };
+    file.strip_suffix(".md")
+        .is_some_and(crate::store::paths::is_prompt_name)
 }
 
 /// Plans where every upstream file goes; invalid ids are reported, not planned.
@@ -139,6 +271,11 @@ pub fn plan(files: Vec<(String, Vec<u8>)>, summary: &mut Summary) -> Vec<Source>
             continue;
         };
         let ledger = match kind {
+            // Only the prompt places the ledger has (the server refuses any other).
+            Kind::Prompt if !is_prompt_path(&name) => {
+                summary.invalid.push(rel);
+                continue;
+            }
             Kind::Spec | Kind::Archived => {
                 if id::validate(&name).is_err() {
                     summary.invalid.push(rel);
@@ -233,67 +370,6 @@ pub fn import(
     })
 }
 
-/// Where export puts an archived spec: upstream's dated folder (the id's `YYYY-MM-DD`
-/// prefix) when the id has one, else directly in `archive/`.
-pub fn archive_path(id: &str) -> String {
-    let dated = id.len() > 10
-        && id.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if dated {
-        format!("archive/{}/{id}.md", &id[..10])
-    } else {
-        format!("archive/{id}.md")
-    }
-}
-
-/// Writes the ledger in upstream's layout under `dir`, byte for byte. Returns the number of
-/// files per kind.
-pub fn export(store: &Store, dir: &Path) -> Result<BTreeMap<String, usize>, Error> {
-    let snapshot = store.snapshot()?;
-    let mut counts = BTreeMap::new();
-    let mut put = |rel: String, bytes: &[u8], kind: &str| -> Result<(), Error> {
-        let path = dir.join(&rel);
-        let write_err = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(write_err)?;
-        }
-        std::fs::write(&path, bytes).map_err(write_err)?;
-        *counts.entry(kind.to_owned()).or_default() += 1;
-        Ok(())
-    };
-    for entry in snapshot.entries()? {
-        let bytes = snapshot.blob(entry.blob)?;
-        if entry.archived {
-            put(archive_path(&entry.id), &bytes, "archived")?;
-        } else {
-            put(format!("specs/{}.md", entry.id), &bytes, "spec")?;
-        }
-    }
-    if let Some(bytes) = snapshot.file(CONFIG_PATH)? {
-        put("config.md".into(), &bytes, "config")?;
-    }
-    if let Some(prompts) = snapshot.tree_at("prompts")? {
-        for change in crate::store::diff::diff_trees(store.repo(), None, Some(prompts))? {
-            if let Some(blob) = change.new {
-                put(
-                    format!("prompts/{}", change.path),
-                    &snapshot.blob(blob)?,
-                    "prompt",
-                )?;
-            }
-        }
-    }
-    Ok(counts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,10 +391,7 @@ mod tests {
             Some((Kind::Config, "config.md".into()))
         );
         assert_eq!(classify("logs/run.log"), None);
-        assert_eq!(
-            archive_path("2026-01-02-001-abc"),
-            "archive/2026-01-02/2026-01-02-001-abc.md"
-        );
-        assert_eq!(archive_path("old-cleanup"), "archive/old-cleanup.md");
+        assert!(descends("prompts/extensions") && descends("archive/2026-01-02"));
+        assert!(!descends("logs") && !descends("specs/sub"));
     }
 }

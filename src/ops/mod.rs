@@ -5,6 +5,7 @@
 mod add;
 pub mod conflicts;
 mod edit;
+pub mod export;
 pub mod import;
 pub mod lookup;
 pub(crate) mod reindex;

@@ -18,6 +18,34 @@ pub enum StoreError {
         source: gix::Error,
     },
 
+    #[error("this repository keeps its refs in the `{format}` format: git chant works only with the `files` format, and would write refs git never reads")]
+    #[diagnostic(
+        code(chant::store::ref_format),
+        help("`git rev-parse --show-ref-format` prints the format; `git refs migrate --ref-format=files` (git 2.46 or newer) converts the repository, then run git chant again")
+    )]
+    RefFormat { format: String },
+
+    #[error("this repository uses `{format}` object ids (extensions.objectFormat): git chant works only with SHA-1 repositories")]
+    #[diagnostic(
+        code(chant::store::object_format),
+        help("`git rev-parse --show-object-format` prints the format; use git chant in a SHA-1 repository (`git init --object-format=sha1`)")
+    )]
+    ObjectFormat { format: String },
+
+    #[error("this repository needs the git extension `extensions.{name}` (= {value}), which git chant cannot honour")]
+    #[diagnostic(
+        code(chant::store::extension),
+        help("`git config --local --get-regexp '^extensions\\.'` lists the repository's extensions; git chant works alongside worktreeConfig and preciousObjects only")
+    )]
+    Extension { name: String, value: String },
+
+    #[error("this repository has format version {version} (core.repositoryFormatVersion): git chant knows versions 0 and 1")]
+    #[diagnostic(
+        code(chant::store::format_version),
+        help("`git config core.repositoryFormatVersion` prints it; use a git chant that knows this format")
+    )]
+    FormatVersion { version: i64 },
+
     #[error("no ledger yet: refs/chant/specs does not exist")]
     #[diagnostic(
         code(chant::store::no_ledger),

@@ -4,6 +4,7 @@
 mod cas;
 pub mod diff;
 mod error;
+mod format;
 pub mod git_cli;
 mod git_config;
 pub mod history;
@@ -32,14 +33,26 @@ pub struct Store {
 
 impl Store {
     /// Opens the repository containing `dir` the way git would: honouring `GIT_DIR`,
-    /// `GIT_WORK_TREE` and `git -c` overrides (`GIT_CONFIG_PARAMETERS`).
+    /// `GIT_WORK_TREE` and `git -c` overrides (`GIT_CONFIG_PARAMETERS`). A repository whose
+    /// format git chant cannot honour (reftable, SHA-256, other extensions) is refused.
     pub fn open(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
         let dir = dir.as_ref();
-        let mut repo =
-            gix::discover_with_environment_overrides(dir).map_err(|e| StoreError::NotARepo {
-                path: dir.display().to_string(),
-                source: e,
-            })?;
+        let mut repo = match gix::discover_with_environment_overrides(dir) {
+            Ok(repo) => {
+                format::check(repo.common_dir())?;
+                repo
+            }
+            Err(e) => {
+                // gix cannot open some formats at all: say which, rather than "not a repo".
+                if let Some(git_dir) = format::find_git_dir(dir) {
+                    format::check(&format::common_dir(&git_dir))?;
+                }
+                return Err(StoreError::NotARepo {
+                    path: dir.display().to_string(),
+                    source: e,
+                });
+            }
+        };
         apply_config_parameters(&mut repo)?;
         set_delta_cache(&mut repo);
         Ok(Store {

@@ -26,6 +26,18 @@ pub fn shard(id: &str) -> String {
     }
 }
 
+/// A prompt's name (`prompts/<name>.md`): letters, digits, `.`, `-`, `_`, starting with a
+/// letter or digit, no `..`, at most 100 bytes: nothing a path could be made of.
+pub fn is_prompt_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.contains("..")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+}
+
 /// `specs/<hh>/<id>.md` or `archive/<hh>/<id>.md`.
 pub fn spec_path(id: &str, archived: bool) -> String {
     let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };

@@ -22,7 +22,7 @@ use crate::store::{git_cli, Context, Store};
 /// How to run.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The agent command (`--agent`), else `chant.agent`, else config.md's `agent`.
+    /// The agent command (`--agent`), else `git config chant.agent`; never the ledger's.
     pub agent: Option<String>,
     /// The prompt template name, else the spec's `prompt`, else `standard`.
     pub prompt: Option<String>,
@@ -50,35 +50,55 @@ pub fn worktree_path(store: &Store, id: &str) -> PathBuf {
     store.cache_dir().join("worktrees").join(id)
 }
 
+/// The agent command, from the local side only: `--agent`, else `git config chant.agent`
+/// (any level, `git -c` included). The ledger's config.md was written by whoever could
+/// push, so an `agent:` there is never run: it only earns a warning saying what to set.
 fn agent_command(store: &Store, opts: &Options) -> Result<String, Error> {
-    if let Some(agent) = opts
+    if let Some(setting) = opts
         .agent
         .clone()
         .or_else(|| store.config_string("chant.agent"))
     {
-        return Ok(agent);
+        return Ok(preset(&setting).unwrap_or(setting));
     }
     let snapshot = store.snapshot()?;
     let config = snapshot
         .file(crate::store::paths::CONFIG_PATH)?
         .unwrap_or_default();
-    let from_config = crate::spec::Spec::parse("config.md", &config)
+    let named = crate::spec::Spec::parse("config.md", &config)
         .ok()
         .and_then(|c| c.text("agent").map(str::to_owned));
-    from_config.ok_or_else(|| {
-        LifecycleError::BadField {
-            id: "config".into(),
-            why: "no agent command configured".into(),
-            help: "pass `--agent <command>`, or `git config chant.agent <command>`".into(),
+    if let Some(named) = named {
+        if let Some(command) = preset(&named) {
+            return Ok(command);
         }
-        .into()
-    })
+        eprintln!(
+            "warning: the ledger's config.md names agent `{}`; git chant never runs a command from the ledger: set `git config chant.agent <command>` or pass --agent",
+            crate::escape::escape(&named)
+        );
+    }
+    Err(LifecycleError::BadField {
+        id: "config".into(),
+        why: "no agent command configured".into(),
+        help: "pass `--agent <command>`, or `git config chant.agent <command>`".into(),
+    }
+    .into())
+}
+
+/// The built-in agent preset called `name` (`claude`, … once they exist; none do yet): the
+/// one place a name, local or from the ledger, may stand for a command line. That command
+/// line is this binary's, never the ledger's text, so the ledger can only choose among them.
+fn preset(_name: &str) -> Option<String> {
+    None
 }
 
 /// Works one spec to an outcome.
 pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error> {
     let snapshot = store.snapshot()?;
     let id = ops::resolve(store, &snapshot, short)?;
+    // The id names the worktree, branch and prompt file: one a push without the server's
+    // checks planted (`..`, a `/`) must not lead outside `.git/chant/`.
+    crate::spec::id::validate(&id)?;
     let (_, spec) = ops::load(&snapshot, &id)?;
     let argv = prompt::split_command(&agent_command(store, opts)?);
     let template_name = opts
@@ -131,6 +151,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
             project: &project,
             worktree: &path,
             branch: &branch,
+            limit: crate::files::Limits::from_store(store).spec,
         },
     );
     let prompt_file = store.cache_dir().join("prompts").join(format!("{id}.md"));

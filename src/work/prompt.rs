@@ -1,8 +1,12 @@
 //! Assembling an agent's prompt from a ledger template (`prompts/<name>.md`) and the spec,
-//! with upstream chant's placeholders.
+//! with upstream chant's placeholders. Template and spec come from the ledger, so the paths
+//! a spec names are read only inside the worktree, reads are bounded, and placeholders are
+//! filled in one pass: text a placeholder brings in is never expanded again.
 
+use std::io::Read;
 use std::path::Path;
 
+use crate::files::Bound;
 use crate::spec::Spec;
 
 /// What the placeholders are filled with.
@@ -12,6 +16,8 @@ pub struct Context<'a> {
     pub project: &'a str,
     pub worktree: &'a Path,
     pub branch: &'a str,
+    /// The most read from one context file (`chant.maxSpecBytes`).
+    pub limit: Bound,
 }
 
 /// The template without its frontmatter (prompt files carry `name:` and such).
@@ -32,6 +38,111 @@ fn template_body(template: &str) -> &str {
     }
 }
 
+/// Why a path a spec names is neither read nor offered to the agent; `None` for a
+/// repository-relative path that stays inside the worktree, symbolic links followed.
+pub fn outside_reason(worktree: &Path, rel: &str) -> Option<&'static str> {
+    if rel.is_empty() || rel.contains('\0') {
+        return Some("not a path");
+    }
+    if rel.starts_with('~') {
+        return Some("a home-directory path");
+    }
+    let b = rel.as_bytes();
+    let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
+    if rel.starts_with(['/', '\\']) || Path::new(rel).is_absolute() || drive {
+        return Some("an absolute path");
+    }
+    if rel.split(['/', '\\']).any(|part| part == "..") {
+        return Some("outside the worktree");
+    }
+    let Ok(root) = worktree.canonicalize() else {
+        return None;
+    };
+    // The nearest part of the path that exists decides: a file not written yet is fine
+    // inside the worktree; a link that leads out (or nowhere) is not.
+    let full = worktree.join(rel);
+    for candidate in full.ancestors() {
+        if std::fs::symlink_metadata(candidate).is_err() {
+            continue;
+        }
+        return match candidate.canonicalize() {
+            Ok(real) if real.starts_with(&root) => None,
+            _ => Some("outside the worktree (through a symbolic link)"),
+        };
+    }
+    None
+}
+
+/// One context file for `{{spec.context}}`: its text (at most `limit` bytes), or why not.
+fn context_file(ctx: &Context<'_>, file: &str) -> String {
+    if let Some(why) = outside_reason(ctx.worktree, file) {
+        return format!("(skipped context path `{file}`: {why})\n");
+    }
+    let path = ctx.worktree.join(file);
+    let read = || -> std::io::Result<(Vec<u8>, bool)> {
+        // Only a regular file: a FIFO or a device would block or never end.
+        if !std::fs::metadata(&path)?.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)?
+            .take(ctx.limit.bytes.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        let cut = bytes.len() as u64 > ctx.limit.bytes;
+        bytes.truncate(usize::try_from(ctx.limit.bytes).unwrap_or(usize::MAX));
+        Ok((bytes, cut))
+    };
+    let text = match read() {
+        Ok((bytes, false)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok((bytes, true)) => format!(
+            "{}\n(truncated at {} bytes, {})",
+            String::from_utf8_lossy(&bytes),
+            ctx.limit.bytes,
+            ctx.limit.key
+        ),
+        Err(e) => format!("(cannot read: {e})"),
+    };
+    format!("### {file}\n\n```\n{text}\n```\n")
+}
+
+/// `{{spec.target_files}}`: one path a line, those leading outside the worktree replaced by
+/// a line saying so.
+fn target_files(ctx: &Context<'_>) -> String {
+    let lines: Vec<String> = ctx
+        .spec
+        .target_files()
+        .iter()
+        .map(|file| match outside_reason(ctx.worktree, file) {
+            Some(why) => format!("(skipped target path `{file}`: {why})"),
+            None => (*file).to_owned(),
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// Replaces each placeholder of `template` with its value, scanning the template once:
+/// a value is copied as is, so a `{{…}}` inside a spec's text stays literal.
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let at = &rest[start..];
+        match values.iter().find(|(key, _)| at.starts_with(key)) {
+            Some((key, value)) => {
+                out.push_str(value);
+                rest = &at[key.len()..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = &at[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Fills `{{spec.id}}`, `{{spec.title}}`, `{{spec.description}}`, `{{spec.target_files}}`,
 /// `{{spec.context}}` (the contents of the files it lists, read from the worktree),
 /// `{{project.name}}`, `{{worktree.path}}` and `{{worktree.branch}}`, and ends with the
@@ -41,29 +152,22 @@ pub fn render(template: &str, ctx: &Context<'_>) -> String {
         .spec
         .context()
         .iter()
-        .map(|file| {
-            let text = std::fs::read_to_string(ctx.worktree.join(file))
-                .unwrap_or_else(|e| format!("(cannot read: {e})"));
-            format!("### {file}\n\n```\n{text}\n```\n")
-        })
+        .map(|file| context_file(ctx, file))
         .collect();
-    let replacements = [
+    let values = [
         ("{{spec.id}}", ctx.id.to_owned()),
         (
             "{{spec.title}}",
             ctx.spec.title().unwrap_or(ctx.id).to_owned(),
         ),
         ("{{spec.description}}", ctx.spec.body().to_owned()),
-        ("{{spec.target_files}}", ctx.spec.target_files().join("\n")),
+        ("{{spec.target_files}}", target_files(ctx)),
         ("{{spec.context}}", context),
         ("{{project.name}}", ctx.project.to_owned()),
         ("{{worktree.path}}", ctx.worktree.display().to_string()),
         ("{{worktree.branch}}", ctx.branch.to_owned()),
     ];
-    let mut out = template_body(template).to_owned();
-    for (key, value) in replacements {
-        out = out.replace(key, &value);
-    }
+    let mut out = fill(template_body(template), &values);
     out.push_str(&format!(
         "\n\nCommit your work in {} with messages that start `chant({}): `. Tick each acceptance criterion you meet with `git chant check {} <n>`.\n",
         ctx.worktree.display(),
@@ -120,6 +224,7 @@ mod tests {
             project: "demo",
             worktree: Path::new("/wt"),
             branch: "chant/s",
+            limit: crate::files::Limits::default().spec,
         };
         let out = render("---\nname: standard\n---\n# {{spec.title}} for {{project.name}}\n{{spec.target_files}} on {{worktree.branch}}\n", &ctx);
         assert!(
@@ -127,6 +232,47 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("start `chant(s): `"));
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let values = [
+            ("{{spec.id}}", "s".to_owned()),
+            (
+                "{{spec.description}}",
+                "body naming {{spec.context}} and {{spec.id}}".to_owned(),
+            ),
+            ("{{spec.context}}", "SECRET".to_owned()),
+        ];
+        assert_eq!(
+            fill("{{spec.id}}: {{spec.description}} {{unknown}} {{", &values),
+            "s: body naming {{spec.context}} and {{spec.id}} {{unknown}} {{"
+        );
+    }
+
+    #[test]
+    fn paths_outside_the_worktree_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let wt = dir.path();
+        std::fs::write(wt.join("in.txt"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc", wt.join("link-out")).unwrap();
+        std::os::unix::fs::symlink("in.txt", wt.join("link-in")).unwrap();
+        for ok in ["in.txt", "link-in", "src/new.rs", "a..b"] {
+            assert_eq!(outside_reason(wt, ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("/etc/hostname", "an absolute path"),
+            ("~/.secret", "a home-directory path"),
+            ("../../etc/hostname", "outside the worktree"),
+            ("src/../../x", "outside the worktree"),
+            (
+                "link-out/hostname",
+                "outside the worktree (through a symbolic link)",
+            ),
+            ("", "not a path"),
+        ] {
+            assert_eq!(outside_reason(wt, bad), Some(why), "{bad}");
+        }
     }
 
     #[test]

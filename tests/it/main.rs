@@ -14,6 +14,7 @@ mod merge_props;
 mod server;
 mod spec_props;
 mod sync;
+mod trust_client;
 mod trust_server;
 mod validator_props;
 mod work;

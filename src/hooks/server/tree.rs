@@ -369,7 +369,7 @@ fn place(level: &Level, name: &str, mode: u16) -> Result<Place, Misfit> {
         },
         Level::Prompts if name == "extensions" => tree(Level::Extensions),
         Level::Prompts | Level::Extensions => match name.strip_suffix(".md") {
-            Some(stem) if prompt_name_ok(stem) => file(Item::Prompt),
+            Some(stem) if crate::store::paths::is_prompt_name(stem) => file(Item::Prompt),
             _ => Err(not_here(mode)),
         },
         Level::Shards { archived } => {
@@ -422,17 +422,6 @@ fn not_here(mode: u16) -> Misfit {
     } else {
         Misfit::Mode(mode)
     }
-}
-
-/// Prompt names: what upstream and `--prompt` use, nothing a path could be made of.
-pub(crate) fn prompt_name_ok(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 100
-        && !name.contains("..")
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
-        && name.as_bytes()[0].is_ascii_alphanumeric()
 }
 
 /// Lowercase hex, as git writes object ids.
