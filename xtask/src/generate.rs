@@ -136,8 +136,9 @@ pub fn edit(dir: &Path, count: usize, changed: usize) -> Result<(), String> {
 }
 
 /// One commit on top of the ledger adding `count` specs `chain-<n>`, each depending on the
-/// one before; with `wide`, one more spec `wide` whose `depends_on` lists every one of them.
-pub fn chain(dir: &Path, count: usize, wide: bool) -> Result<(), String> {
+/// one before; with `wide` > 0, one more spec `wide` whose `depends_on` has that many
+/// entries (`w<n>`, which do not exist: the validator reports them in one problem).
+pub fn chain(dir: &Path, count: usize, wide: usize) -> Result<(), String> {
     let spec = |n: usize| {
         let deps = if n == 0 {
             String::new()
@@ -147,8 +148,8 @@ pub fn chain(dir: &Path, count: usize, wide: bool) -> Result<(), String> {
         let text = format!("---\ntype: code\nstatus: pending\n{deps}---\n# Chain {n}\n");
         (spec_path(&format!("chain-{n}"), false), text)
     };
-    let wide_spec = wide.then(|| {
-        let deps: String = (0..count).map(|n| format!("- chain-{n}\n")).collect();
+    let wide_spec = (wide > 0).then(|| {
+        let deps: String = (0..wide).map(|n| format!("- w{n}\n")).collect();
         let text = format!("---\ntype: code\nstatus: pending\ndepends_on:\n{deps}---\n# Wide\n");
         (spec_path("wide", false), text)
     });
