@@ -462,3 +462,43 @@ fn a_long_dependency_chain_and_a_deep_tree_are_checked_in_linear_time() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_merge_cannot_roll_the_ledger_back_or_skip_checks() {
+    let pair = pair();
+    let old = tip(&pair.client, "refs/chant/specs");
+    let first = pair
+        .client
+        .git(&["rev-list", "--max-parents=0", &old])
+        .trim()
+        .to_owned();
+    // The ledger's creation merged with the tip, holding the creation's tree: a
+    // fast-forward that deletes every spec without changing a file against its first parent.
+    let tree = format!("{first}^{{tree}}");
+    let tree = pair.client.git(&["rev-parse", &tree]).trim().to_owned();
+    commit(&pair.client, &tree, &[&first, &old], "merge");
+    refused(
+        &pair,
+        &["refs/chant/specs"],
+        &["already in its other parent's history", "[merge]"],
+    );
+}
+
+#[test]
+fn a_twin_in_the_archive_cannot_launder_a_transition() {
+    let pair = pair();
+    // a is pending. One commit adds an archived twin in progress, the next removes it and
+    // completes the live spec: only pending -> completed really happened.
+    let twin = "---\ntype: code\nstatus: in_progress\n---\n# Spec A\n";
+    pair.client.put_ledger_file(&spec_path("a", true), twin);
+    let archived = spec_path("a", true);
+    let (dir, file) = archived.rsplit_once('/').unwrap();
+    edit_ledger(&pair.client, dir, &[file], &[]);
+    pair.client
+        .put_ledger_file(&spec_path("a", false), COMPLETED_A);
+    refused(
+        &pair,
+        &["refs/chant/specs"],
+        &["holds a both live and archived", "[unique]"],
+    );
+}

@@ -119,9 +119,26 @@ pub(crate) fn check_history(
             }
         };
         let changes = walker.changes(report, commit.tree, first, Level::LedgerRoot)?;
+        if commit.parents.len() > 1 && !merge_shape_ok(repo, report, commit) {
+            continue;
+        }
         let mut merge = MergeCheck::new(commit, &trees);
         for (id, (before, after)) in by_spec(&changes) {
             changed.insert(id.clone(), ());
+            // Checked in every commit, not only the tip: a twin in `archive/` would let a
+            // later commit pair the wrong versions.
+            if after.is_some() && in_both_places(repo, commit.tree, &id)? {
+                report.add(
+                    Some(&id),
+                    None,
+                    "unique",
+                    format!(
+                        "commit {} holds {id} both live and archived",
+                        commit.short()
+                    ),
+                );
+                continue;
+            }
             let after = match after {
                 Some(blob) => match parse(repo, report, &id, blob, policy)? {
                     Some(spec) => Some((blob, spec)),
@@ -130,8 +147,13 @@ pub(crate) fn check_history(
                 None => None,
             };
             if commit.parents.len() > 1 {
-                if !merge.is_parent_or_merge(repo, &id, after.as_ref().map(|a| a.0))? {
-                    report.add(Some(&id), None, "merge", format!("merge commit {} holds a version of {id} that is neither a parent's nor their merge", commit.short()));
+                if !merge.is_their_merge(repo, &id, after.as_ref().map(|a| a.0))? {
+                    report.add(Some(&id), None, "merge", format!("merge commit {} holds a version of {id} that is not the merge of its parents'", commit.short()));
+                } else if let (Some(from), Some((_, spec))) =
+                    (merge.added_on_both(repo, &id, policy)?, &after)
+                {
+                    // Added on both sides: the other side's history never saw this one's.
+                    check_transition(report, commit, &id, &from, spec.status(), policy);
                 }
                 continue;
             }
@@ -330,11 +352,41 @@ fn check_file(
     Ok(())
 }
 
-/// A merge commit's specs: each must be one parent's version, or (two parents) what the
-/// ledger merge makes of them, computed once per commit when first needed.
+/// Two parents, neither in the other's history: a merge that only re-adds an older state
+/// (`-p <ancestor> -p <tip>`) would roll the ledger back without a single changed file.
+fn merge_shape_ok(repo: &gix::Repository, report: &mut Report, commit: &Pushed) -> bool {
+    let short = commit.short();
+    let [a, b] = commit.parents[..] else {
+        report.refuse(
+            "merge",
+            format!(
+                "merge commit {short} has {} parents; a ledger merge has two",
+                commit.parents.len()
+            ),
+        );
+        return false;
+    };
+    let ancestor = |x: ObjectId, y: ObjectId| {
+        x == y
+            || repo
+                .merge_base(x, y)
+                .ok()
+                .flatten()
+                .is_some_and(|m| m.detach() == x)
+    };
+    if ancestor(a, b) || ancestor(b, a) {
+        report.refuse("merge", format!("merge commit {short} merges a commit already in its other parent's history: a ledger merge joins two histories"));
+        return false;
+    }
+    true
+}
+
+/// A merge commit's specs: each it changes must be what the ledger merge makes of its two
+/// parents, computed once per commit when first needed.
 struct MergeCheck<'c> {
     commit: &'c Pushed,
     parent_trees: Vec<Option<ObjectId>>,
+    base_tree: Option<ObjectId>,
     merged: Option<HashMap<String, Option<Vec<u8>>>>,
 }
 
@@ -347,47 +399,47 @@ impl<'c> MergeCheck<'c> {
                 .iter()
                 .map(|p| known.get(p).copied())
                 .collect(),
+            base_tree: None,
             merged: None,
         }
     }
 
-    fn is_parent_or_merge(
+    fn trees(&self, repo: &gix::Repository) -> Result<(ObjectId, ObjectId), StoreError> {
+        let tree = |i: usize| match self.parent_trees[i] {
+            Some(t) => Ok(t),
+            None => tree_of(repo, &HashMap::new(), self.commit.parents[i]),
+        };
+        Ok((tree(0)?, tree(1)?))
+    }
+
+    fn merged(
         &mut self,
         repo: &gix::Repository,
-        id: &str,
-        after: Option<ObjectId>,
-    ) -> Result<bool, StoreError> {
-        let mut trees = Vec::new();
-        for (parent, tree) in self.commit.parents.iter().zip(&self.parent_trees) {
-            trees.push(match tree {
-                Some(t) => *t,
-                None => tree_of(repo, &HashMap::new(), *parent)?,
-            });
-        }
-        for tree in &trees {
-            if blob_in(repo, *tree, id)? == after {
-                return Ok(true);
-            }
-        }
-        let [ours, theirs] = trees[..] else {
-            return Ok(false);
-        };
+    ) -> Result<&HashMap<String, Option<Vec<u8>>>, StoreError> {
         if self.merged.is_none() {
+            let (ours, theirs) = self.trees(repo)?;
             let base = repo
                 .merge_base(self.commit.parents[0], self.commit.parents[1])
                 .ok()
                 .flatten()
                 .map(|b| b.detach());
-            let base_tree = match base {
+            self.base_tree = match base {
                 Some(b) => Some(tree_of(repo, &HashMap::new(), b)?),
                 None => None,
             };
-            let merged = merge_trees(repo, base_tree, ours, theirs)?;
+            let merged = merge_trees(repo, self.base_tree, ours, theirs)?;
             self.merged = Some(merged.writes.into_iter().collect());
         }
-        let Some(writes) = self.merged.as_ref() else {
-            return Ok(false);
-        };
+        Ok(self.merged.get_or_insert_with(HashMap::new))
+    }
+
+    fn is_their_merge(
+        &mut self,
+        repo: &gix::Repository,
+        id: &str,
+        after: Option<ObjectId>,
+    ) -> Result<bool, StoreError> {
+        let writes = self.merged(repo)?;
         let (live, archived) = (
             writes.get(&spec_path(id, false)),
             writes.get(&spec_path(id, true)),
@@ -411,6 +463,43 @@ impl<'c> MergeCheck<'c> {
             _ => false,
         })
     }
+}
+
+impl MergeCheck<'_> {
+    /// The first parent's status of a spec both parents added since their merge base.
+    fn added_on_both(
+        &mut self,
+        repo: &gix::Repository,
+        id: &str,
+        policy: &Policy,
+    ) -> Result<Option<String>, StoreError> {
+        self.merged(repo)?;
+        let (ours, theirs) = self.trees(repo)?;
+        let in_base = match self.base_tree {
+            Some(t) => blob_in(repo, t, id)?.is_some(),
+            None => false,
+        };
+        if in_base || blob_in(repo, theirs, id)?.is_none() {
+            return Ok(None);
+        }
+        match blob_in(repo, ours, id)? {
+            Some(blob) => status_of(repo, id, blob, policy),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Is spec `id` in both `specs/` and `archive/` of a tree?
+fn in_both_places(repo: &gix::Repository, tree: ObjectId, id: &str) -> Result<bool, StoreError> {
+    let tree = repo
+        .find_tree(tree)
+        .context(|| "reading a ledger tree".to_owned())?;
+    Ok([false, true].iter().all(|archived| {
+        tree.lookup_entry_by_path(spec_path(id, *archived))
+            .ok()
+            .flatten()
+            .is_some()
+    }))
 }
 
 /// Same frontmatter data and body, whatever the YAML spelling.

@@ -71,7 +71,7 @@ pub fn check_push(
     for update in updates {
         let mut report = Report::new(&update.ref_name);
         check_update(store, &mut report, &mut walker, update, ledger, policy)?;
-        problems.extend(report.problems);
+        problems.extend(report.finish());
     }
     if walker.bytes > policy.max_push_bytes {
         let mut report = Report::new("(push)");
@@ -82,7 +82,7 @@ pub fn check_push(
                 walker.bytes, policy.max_push_bytes
             ),
         );
-        problems.extend(report.problems);
+        problems.extend(report.finish());
     }
     Ok(problems)
 }
@@ -101,6 +101,7 @@ enum Kind {
 }
 
 fn kind(ref_name: &str, policy: &Policy) -> Result<Kind, &'static str> {
+    let lower = ref_name.to_ascii_lowercase();
     Ok(match ref_name {
         LEDGER_REF => Kind::Ledger,
         NOTES_REF => Kind::Notes { events: true },
@@ -108,9 +109,13 @@ fn kind(ref_name: &str, policy: &Policy) -> Result<Kind, &'static str> {
         _ if policy.extra_refs.iter().any(|r| r == ref_name) => Kind::Extra,
         // A ref below a notes ref makes that ref impossible for git (a ref cannot also be a
         // folder), so nobody could push or sync notes again.
-        _ if ref_name.starts_with("refs/chant/")
-            || ref_name.starts_with("refs/notes/chant/")
-            || ref_name.starts_with("refs/notes/chant-output/") =>
+        // Also any spelling that differs only in case: on a case-insensitive file system it
+        // is the same file as the real ref.
+        _ if lower.starts_with("refs/chant/")
+            || lower == "refs/chant"
+            || [NOTES_REF, OUTPUT_REF].iter().any(|r| {
+                lower == *r || lower.starts_with(&format!("{r}/"))
+            }) =>
         {
             return Err("only refs/chant/specs, refs/notes/chant and refs/notes/chant-output are accepted here (more refs/chant/* with chant.allowRef)")
         }

@@ -47,13 +47,21 @@ impl std::fmt::Display for Problem {
 pub(crate) struct Report {
     ref_name: String,
     pub(crate) problems: Vec<Problem>,
+    seen: std::collections::HashSet<(Option<String>, &'static str, String)>,
+    /// Problems past `MAX_PROBLEMS`, counted but not kept.
+    dropped: usize,
 }
+
+/// Enough to fix a push by; a push of a million bad names should not print a million lines.
+const MAX_PROBLEMS: usize = 1000;
 
 impl Report {
     pub(crate) fn new(ref_name: &str) -> Report {
         Report {
             ref_name: ref_name.to_owned(),
             problems: Vec::new(),
+            seen: std::collections::HashSet::new(),
+            dropped: 0,
         }
     }
 
@@ -64,16 +72,39 @@ impl Report {
         rule: &'static str,
         message: impl Into<String>,
     ) {
-        let problem = Problem {
+        let message = message.into();
+        if !self
+            .seen
+            .insert((spec.map(str::to_owned), rule, message.clone()))
+        {
+            return;
+        }
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.dropped += 1;
+            return;
+        }
+        self.problems.push(Problem {
             ref_name: self.ref_name.clone(),
             spec: spec.map(str::to_owned),
             field: field.map(str::to_owned),
             rule,
-            message: message.into(),
-        };
-        if !self.problems.contains(&problem) {
-            self.problems.push(problem);
+            message,
+        });
+    }
+
+    /// The problems, with a last line counting those not listed.
+    pub(crate) fn finish(mut self) -> Vec<Problem> {
+        if self.dropped > 0 {
+            let message = format!("and {} more problems not listed", self.dropped);
+            self.problems.push(Problem {
+                ref_name: self.ref_name.clone(),
+                spec: None,
+                field: None,
+                rule: "more",
+                message,
+            });
         }
+        self.problems
     }
 
     /// A problem about the ref as a whole.

@@ -60,7 +60,9 @@ const TREE: u16 = 0o040000;
 pub(crate) struct Walker<'r> {
     repo: &'r gix::Repository,
     policy: &'r Policy,
-    checked: HashSet<ObjectId>,
+    /// Trees already checked, with the place they were checked for: the same tree at
+    /// another place (a prompts folder reused as a shard) is checked again.
+    checked: HashSet<(ObjectId, String)>,
     sized: HashSet<ObjectId>,
     /// Bytes of the new trees and blobs seen so far (commits are added by the caller).
     pub bytes: u64,
@@ -111,7 +113,7 @@ impl<'r> Walker<'r> {
                 None => HashMap::new(),
             };
             if let Some(id) = new {
-                if self.checked.insert(id) {
+                if self.checked.insert((id, format!("{level:?}"))) {
                     self.check_tree(report, &path, &level, id, &new_entries)?;
                 }
             }
