@@ -45,14 +45,7 @@ pub fn merge_note(events: bool, ours: Option<&str>, theirs: &str) -> String {
     )
 }
 
-fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<ObjectId, StoreError> {
-    Ok(repo
-        .find_commit(commit)
-        .context(|| format!("reading {commit}"))?
-        .tree_id()
-        .context(|| format!("reading the tree of {commit}"))?
-        .detach())
-}
+use crate::store::ledger::commit_tree as tree_of;
 
 /// The edit that merges notes commit `theirs` into `notes_ref`: a fast-forward when one
 /// side contains the other, else a merge commit with both parents. `None` when there is

@@ -107,6 +107,16 @@ impl Store {
     }
 }
 
+/// The tree of a commit.
+pub fn commit_tree(repo: &gix::Repository, commit: ObjectId) -> Result<ObjectId, StoreError> {
+    Ok(repo
+        .find_commit(commit)
+        .context(|| format!("reading {commit}"))?
+        .tree_id()
+        .context(|| format!("reading the tree of {commit}"))?
+        .detach())
+}
+
 /// The entries `(name, id, is_tree)` of a tree object.
 pub fn tree_entries(
     repo: &gix::Repository,

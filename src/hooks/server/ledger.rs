@@ -191,12 +191,7 @@ fn tree_of(
     if let Some(tree) = known.get(&commit) {
         return Ok(*tree);
     }
-    Ok(repo
-        .find_commit(commit)
-        .context(|| format!("reading {commit}"))?
-        .tree_id()
-        .context(|| format!("reading the tree of {commit}"))?
-        .detach())
+    crate::store::ledger::commit_tree(repo, commit)
 }
 
 /// Changes grouped by spec id (a move to `archive/` is one change): `(before, after)`.

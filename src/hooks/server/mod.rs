@@ -17,7 +17,7 @@ use report::Report;
 pub use report::{Policy, Problem};
 
 use crate::store::paths::{LEDGER_REF, NOTES_REF, OUTPUT_REF};
-use crate::store::{Context, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// One ref update; `None` for the all-zero id (creation, deletion).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,14 +188,7 @@ fn check_update(
     }
 }
 
-fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<ObjectId, StoreError> {
-    Ok(repo
-        .find_commit(commit)
-        .context(|| format!("reading {commit}"))?
-        .tree_id()
-        .context(|| format!("reading the tree of {commit}"))?
-        .detach())
-}
+use crate::store::ledger::commit_tree as tree_of;
 
 /// The lines the pusher sees (git prefixes them with `remote: `).
 pub fn render(problems: &[Problem]) -> String {

@@ -24,13 +24,7 @@ pub(crate) fn check_notes(
     for commit in commits {
         walker.bytes = walker.bytes.saturating_add(commit.size);
         let first = match commit.parents.first() {
-            Some(p) => Some(
-                repo.find_commit(*p)
-                    .context(|| format!("reading {p}"))?
-                    .tree_id()
-                    .context(|| format!("reading the tree of {p}"))?
-                    .detach(),
-            ),
+            Some(p) => Some(crate::store::ledger::commit_tree(repo, *p)?),
             None => None,
         };
         let changes = walker.changes(report, commit.tree, first, Level::Notes(String::new()))?;
