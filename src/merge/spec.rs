@@ -178,16 +178,12 @@ pub(crate) fn text_conflicts(
     found
         .into_iter()
         .map(|c| {
-            let (kept, lost) = if c.ours >= c.theirs {
-                (c.ours, c.theirs)
-            } else {
-                (c.theirs, c.ours)
-            };
+            let (kept, lost) = c.kept_and_lost();
             FieldConflict {
                 spec: id.into(),
                 field: format!("{label_start} {}{label_end}", c.line),
-                kept,
-                lost,
+                kept: kept.to_owned(),
+                lost: lost.to_owned(),
             }
         })
         .collect()

@@ -12,6 +12,20 @@ pub struct Conflict {
     pub base: String,
     pub ours: String,
     pub theirs: String,
+    /// Whether the merged text took `ours` (else `theirs`): the record names exactly what
+    /// was kept, whichever `Prefer` decided it.
+    pub kept_ours: bool,
+}
+
+impl Conflict {
+    /// The text the merge kept and the text it dropped.
+    pub fn kept_and_lost(&self) -> (&str, &str) {
+        if self.kept_ours {
+            (&self.ours, &self.theirs)
+        } else {
+            (&self.theirs, &self.ours)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +41,16 @@ pub enum Prefer {
     Theirs,
     /// The text that sorts last: the same answer whichever side runs the merge.
     Greater,
+}
+
+impl Prefer {
+    fn keeps_ours(self, ours: &str, theirs: &str) -> bool {
+        match self {
+            Prefer::Ours => true,
+            Prefer::Theirs => false,
+            Prefer::Greater => ours >= theirs,
+        }
+    }
 }
 
 /// One change from the base: base lines `start..end` become `lines`.
@@ -172,16 +196,14 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, prefer: Prefer) -> Merged {
             // one list, say): each line takes the side that changed it.
             text.push_str(&merged);
         } else {
+            let kept_ours = prefer.keeps_ours(&our_text, &their_text);
+            text.push_str(if kept_ours { &our_text } else { &their_text });
             conflicts.push(Conflict {
                 line: start + 1,
                 base: base_lines[start..end].concat(),
-                ours: our_text.clone(),
-                theirs: their_text.clone(),
-            });
-            text.push_str(if prefer == Prefer::Ours {
-                &our_text
-            } else {
-                &their_text
+                ours: our_text,
+                theirs: their_text,
+                kept_ours,
             });
         }
         pos = end;
@@ -241,12 +263,29 @@ mod tests {
                 line: 2,
                 base: "middle\n".into(),
                 ours: "mine\n".into(),
-                theirs: "theirs\n".into()
+                theirs: "theirs\n".into(),
+                kept_ours: true,
             }]
         );
         let theirs = merge3(base, "x\nmine\ny\n", "x\ntheirs\ny\n", Prefer::Theirs);
         assert_eq!(theirs.text, "x\ntheirs\ny\n");
         assert!(!theirs.text.contains("<<<<<<<"));
+    }
+
+    #[test]
+    fn greater_keeps_the_text_that_sorts_last_whichever_side_it_is() {
+        let base = "- [ ] one\n";
+        for (ours, theirs) in [
+            ("- [ ] aaa\n", "- [ ] zzz\n"),
+            ("- [ ] zzz\n", "- [ ] aaa\n"),
+        ] {
+            let merged = merge3(base, ours, theirs, Prefer::Greater);
+            assert_eq!(merged.text, "- [ ] zzz\n");
+            assert_eq!(
+                merged.conflicts[0].kept_and_lost(),
+                ("- [ ] zzz\n", "- [ ] aaa\n")
+            );
+        }
     }
 
     #[test]

@@ -129,11 +129,25 @@ pub fn fetch_and_merge(store: &Store, remote: &str) -> Result<Merge, Error> {
 }
 
 /// How many fetch-merge-push rounds `sync` tries while the remote keeps moving.
-pub const SYNC_ATTEMPTS: u32 = 5;
+pub const SYNC_ATTEMPTS: u32 = 8;
 
-/// fetch → merge → push, until the push lands (or the remote refuses it).
+/// A pause before round `attempt` (from 1): growing, and jittered so that clones that lost
+/// a race to each other do not meet again in lockstep.
+fn backoff(attempt: u32) -> std::time::Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let jitter = u64::from(nanos ^ std::process::id().wrapping_mul(2_654_435_761)) % 50;
+    std::time::Duration::from_millis(u64::from(attempt) * 25 + jitter)
+}
+
+/// fetch → merge → push, until the push lands (or the remote refuses it). A lost race on
+/// the remote (it moved, or another push held the ref) is another round, never an error.
 pub fn sync(store: &Store, remote: &str, mut report: impl FnMut(&Merge)) -> Result<(), Error> {
-    for _ in 0..SYNC_ATTEMPTS {
+    for attempt in 0..SYNC_ATTEMPTS {
+        if attempt > 0 {
+            std::thread::sleep(backoff(attempt));
+        }
         let merge = fetch_and_merge(store, remote)?;
         report(&merge);
         if store.ledger_tip()?.is_none() {

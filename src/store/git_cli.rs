@@ -13,7 +13,8 @@ use super::{Store, StoreError};
 pub enum Pushed {
     /// Every ref was accepted or already up to date.
     Done,
-    /// The remote moved since the last fetch (non-fast-forward): fetch, merge, try again.
+    /// The remote moved since the last fetch, or another push held the ref while ours
+    /// arrived: fetch, merge, try again.
     Moved,
     /// The remote refused the push (its pre-receive checks); what it said.
     Refused(String),
@@ -102,7 +103,7 @@ pub fn push(store: &Store, remote: &str) -> Result<Pushed, StoreError> {
     if rejected.is_empty() {
         return Err(failed(&format!("git push {remote}"), &out));
     }
-    if rejected.iter().all(|l| l.contains("[rejected]")) {
+    if rejected.iter().all(|l| lost_race(l)) {
         return Ok(Pushed::Moved);
     }
     let said: Vec<&str> = stderr
@@ -110,6 +111,25 @@ pub fn push(store: &Store, remote: &str) -> Result<Pushed, StoreError> {
         .filter(|l| l.starts_with("remote:"))
         .collect();
     Ok(Pushed::Refused(said.join("\n")))
+}
+
+/// Whether a rejected ref in `git push --porcelain` output (`!\t<src>:<dst>\t[…] (reason)`)
+/// lost a race rather than being refused: the remote moved since our fetch (`[rejected]`,
+/// non-fast-forward or fetch first), or another push held or moved the ref while ours was
+/// received (`[remote rejected]` with receive-pack's lock and compare-and-swap reasons).
+/// Anything else, a hook's `declined` above all, is a refusal.
+fn lost_race(line: &str) -> bool {
+    const RACES: [&str; 5] = [
+        "cannot lock ref",
+        "failed to lock",
+        "failed to update ref",
+        "incorrect old value",
+        "but expected",
+    ];
+    line.contains("\t[rejected]")
+        || (line.contains("\t[remote rejected]")
+            && !line.contains("declined")
+            && RACES.iter().any(|r| line.contains(r)))
 }
 
 /// Runs `f` holding `.git/chant/worktrees.lock`. `git worktree add` reads every other

@@ -21,6 +21,9 @@ enum Op {
     Status(usize, &'static str),
     Label(usize, &'static str),
     Tick(usize, usize),
+    /// Rewrites criterion `n`'s text (suffixed with `n`, so a line's text is only ever
+    /// found at its own place): both sides doing so is a body conflict.
+    Reword(usize, usize, &'static str),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -35,6 +38,12 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(i, s)| Op::Status(i, s)),
         (0usize..4, prop::sample::select(vec!["x", "y", "z"])).prop_map(|(i, l)| Op::Label(i, l)),
         (0usize..4, 1usize..=3).prop_map(|(i, n)| Op::Tick(i, n)),
+        (
+            0usize..4,
+            1usize..=3,
+            prop::sample::select(vec!["aaa", "mmm", "zzz"])
+        )
+            .prop_map(|(i, n, t)| Op::Reword(i, n, t)),
     ]
 }
 
@@ -90,6 +99,15 @@ fn apply(ledger: &Ledger, ops: &[Op], side: &str) -> Ledger {
                     let mut spec = Spec::parse("s", out[i].2.as_bytes()).unwrap();
                     spec.set_criterion(*n, true);
                     out[i].2 = spec.render();
+                }
+            }
+            Op::Reword(k, n, text) => {
+                if let Some(i) = pick(*k) {
+                    let old = ["one", "two", "three"][*n - 1];
+                    out[i].2 =
+                        out[i]
+                            .2
+                            .replacen(&format!("] {old}\n"), &format!("] {text}{n}\n"), 1);
                 }
             }
         }
@@ -160,6 +178,18 @@ proptest! {
         let (ours, theirs) = (apply(&base, &ours_ops, "o"), apply(&base, &theirs_ops, "t"));
         let (b, o, t) = (write_tree(repo, &base), write_tree(repo, &ours), write_tree(repo, &theirs));
 
+        // Every recorded body conflict names what the merged file holds: the kept text is
+        // in it, the lost text is not, and the kept text is the one that sorts last.
+        for conflict in merge_trees(repo, Some(b), o, t).unwrap().conflicts {
+            if !conflict.field.starts_with("line ") {
+                continue;
+            }
+            let path = [false, true].into_iter().map(|a| spec_path(&conflict.spec, a)).find(|p| file(repo, merged_tree(repo, b, o, t), p).is_some()).unwrap();
+            let merged = String::from_utf8(file(repo, merged_tree(repo, b, o, t), &path).unwrap()).unwrap();
+            prop_assert!(merged.contains(&conflict.kept), "{:?} in {}", conflict, merged);
+            prop_assert!(!merged.contains(&conflict.lost), "{:?} in {}", conflict, merged);
+            prop_assert!(conflict.kept > conflict.lost, "{:?}", conflict);
+        }
         let m1 = merged_tree(repo, b, o, t);
         let m2 = merged_tree(repo, b, t, o);
         prop_assert_eq!(m1, m2, "the same tree whichever side merges");

@@ -153,6 +153,46 @@ fn resolving_a_conflict_with_set_removes_it_from_the_list() {
     assert_eq!(clones[1].chant(&["conflicts"]), "no unresolved conflicts\n");
 }
 
+/// Rewrites criterion `one` of s1 to `text` through `edit`, as a user would.
+fn rewrite_criterion(clone: &Repo, text: &str) {
+    let out = clone
+        .chant_cmd(&["edit", "s1"])
+        .env(
+            "GIT_EDITOR",
+            format!("sed -i 's/- \\[ \\] one/- [ ] {text}/'"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_body_line_both_clones_rewrote_keeps_the_text_that_sorts_last_in_either_order() {
+    for (first, second) in [("aaa", "zzz"), ("zzz", "aaa")] {
+        let (_server, clones, _) = setup(2);
+        rewrite_criterion(&clones[0], first);
+        rewrite_criterion(&clones[1], second);
+        clones[0].chant(&["sync"]);
+        let said = clones[1].chant(&["sync"]);
+        clones[0].chant(&["sync"]);
+        for clone in &clones {
+            let body = show(clone, "s1")["body"].as_str().unwrap().to_owned();
+            assert!(body.contains("- [ ] zzz\n"), "{first} synced first: {body}");
+            assert!(!body.contains("aaa"), "{first} synced first: {body}");
+            let conflicts: Vec<serde_json::Value> =
+                serde_json::from_str(&clone.chant(&["conflicts", "--json"])).unwrap();
+            assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+            assert_eq!(conflicts[0]["kept"], "- [ ] zzz\n", "{first} synced first");
+            assert_eq!(conflicts[0]["lost"], "- [ ] aaa\n", "{first} synced first");
+        }
+        assert!(said.contains("kept \"- [ ] zzz"), "{said}");
+    }
+}
+
 #[test]
 fn push_without_sync_is_refused_with_advice() {
     let (_server, clones, _) = setup(2);
@@ -278,4 +318,38 @@ fn four_clones_with_random_operations_lose_nothing() {
         );
     }
     assert_fsck_clean(&clones[0]);
+}
+
+#[test]
+fn two_clones_adding_and_syncing_at_once_never_fail() {
+    let (server, clones, _) = setup(2);
+    std::thread::scope(|scope| {
+        for (n, clone) in clones.iter().enumerate() {
+            scope.spawn(move || {
+                for k in 0..10 {
+                    clone.chant(&[
+                        "add",
+                        &format!("Clone {n} spec {k}"),
+                        "--id",
+                        &format!("c{n}-{k}"),
+                    ]);
+                    let out = clone.chant_out(&["sync"]);
+                    assert!(
+                        out.status.success(),
+                        "clone {n} sync {k} lost a race it should have retried: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            });
+        }
+    });
+    let on_server = server.git(&["ls-tree", "-r", "--name-only", "refs/chant/specs"]);
+    for n in 0..2 {
+        for k in 0..10 {
+            assert!(
+                on_server.contains(&format!("c{n}-{k}.md")),
+                "c{n}-{k} on the server"
+            );
+        }
+    }
 }
