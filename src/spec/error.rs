@@ -131,6 +131,13 @@ pub enum SpecErrorKind {
         #[label("{expected} expected")]
         at: SourceSpan,
     },
+
+    #[error("{name}: the canonical form would change what field `{field}` holds; left as it is")]
+    #[diagnostic(
+        code(chant::spec::not_canonical),
+        help("the YAML of `{field}` is one serde_yaml cannot write back; keep the file as it is or simplify that field")
+    )]
+    NotCanonical { name: String, field: String },
 }
 
 impl ExitCode for SpecError {

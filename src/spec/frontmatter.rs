@@ -134,9 +134,13 @@ impl Frontmatter {
 
     /// Forgets every entry's source so the next render is canonical serde_yaml output
     /// (what upstream chant writes); comments and blank lines between entries are kept.
+    /// An entry serde_yaml cannot write back as the same data (a key that is itself a
+    /// mapping, say) keeps its own bytes: canonical form never changes what a spec says.
     pub fn canonicalize(&mut self) {
         for entry in &mut self.entries {
-            entry.source = None;
+            if round_trips(&entry.key, &entry.value) {
+                entry.source = None;
+            }
         }
         self.pristine = None;
     }
@@ -150,7 +154,12 @@ impl Frontmatter {
         for entry in &self.entries {
             match &entry.source {
                 Some(source) => out.push_str(source),
-                None => out.push_str(&render_entry(&entry.key, &entry.value)),
+                None => out.push_str(
+                    &render_entry(&entry.key, &entry.value)
+                        // Only a changed value that serde_yaml cannot write (a merge of
+                        // two mappings with mapping keys); explicit, never a panic.
+                        .unwrap_or_else(|| format!("{}: null\n", key_text(&entry.key))),
+                ),
             }
             out.push_str(&entry.trivia);
         }
@@ -159,15 +168,24 @@ impl Frontmatter {
 }
 
 /// One entry in serde_yaml's style: block lists at column 0, plain scalars where possible.
-fn render_entry(key: &Value, value: &Value) -> String {
+/// `None` when serde_yaml cannot write it (a key that is a mapping or a list).
+fn render_entry(key: &Value, value: &Value) -> Option<String> {
     let mut one = Mapping::new();
     one.insert(key.clone(), value.clone());
-    // Serializing a mapping of plain YAML values cannot fail; fall back to an explicit
-    // null rather than panic if serde_yaml ever disagrees.
-    serde_yaml::to_string(&one).unwrap_or_else(|_| format!("{}: null\n", key_text(key)))
+    serde_yaml::to_string(&one).ok()
 }
 
-fn key_text(key: &Value) -> String {
+/// Whether the entry, rendered in serde_yaml's style, reads back as the same key and value.
+fn round_trips(key: &Value, value: &Value) -> bool {
+    let Some(text) = render_entry(key, value) else {
+        return false;
+    };
+    serde_yaml::from_str::<Mapping>(&text)
+        .is_ok_and(|back| back.len() == 1 && back.get(key) == Some(value))
+}
+
+/// A key as text, for diagnostics.
+pub(crate) fn key_text(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
         other => serde_yaml::to_string(other)
@@ -220,7 +238,8 @@ fn split_chunks(text: &str) -> (String, Vec<(String, String)>) {
 fn starts_key(line: &str) -> bool {
     match line.chars().next() {
         None | Some(' ' | '\t' | '\r' | '\n' | '#') => false,
-        Some('-') => !matches!(
+        // `- item` continues a block list; `: value` is the value of an explicit `? key`.
+        Some('-' | ':') => !matches!(
             line[1..].chars().next(),
             None | Some(' ' | '\t' | '\r' | '\n')
         ),
@@ -264,6 +283,14 @@ mod tests {
         let mut fm = parse("labels: [a, b]\n");
         fm.canonicalize();
         assert_eq!(fm.render(), "labels:\n- a\n- b\n");
+    }
+
+    #[test]
+    fn canonicalize_keeps_an_entry_serde_yaml_cannot_write_back() {
+        let text = "{x: 1}: map\nlabels: [a]\n";
+        let mut fm = parse(text);
+        fm.canonicalize();
+        assert_eq!(fm.render(), "{x: 1}: map\nlabels:\n- a\n");
     }
 
     #[test]

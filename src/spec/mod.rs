@@ -6,6 +6,7 @@ mod error;
 mod fields;
 mod frontmatter;
 pub mod id;
+mod scalars;
 
 pub use body::{criteria, criteria_counts, title, Criterion};
 pub use error::{SpecError, SpecErrorKind};
@@ -104,7 +105,7 @@ impl Spec {
         let yaml = &text[open.len()..offset];
         let body = &text[offset + close.len()..];
 
-        let map = match serde_yaml::from_str::<Value>(yaml) {
+        let mut map = match serde_yaml::from_str::<Value>(yaml) {
             Ok(Value::Null) => Mapping::new(),
             Ok(Value::Mapping(map)) => map,
             Ok(_) => {
@@ -133,6 +134,7 @@ impl Spec {
                 });
             }
         };
+        scalars::as_text(yaml, &mut map);
         for (key, value) in &map {
             let Some(field) = key.as_str() else { continue };
             let Some(shape) = Shape::of(field) else {
@@ -162,10 +164,33 @@ impl Spec {
 
     /// The canonical form of a spec file's bytes: parsed, every field re-rendered the way
     /// upstream chant writes it, the body untouched.
+    /// Refused when the canonical text would not read back as the same data.
     pub fn canonical(name: &str, bytes: &[u8]) -> Result<String, SpecError> {
-        let mut spec = Spec::parse(name, bytes)?;
+        let original = Spec::parse(name, bytes)?;
+        let mut spec = original.clone();
         spec.canonicalize();
-        Ok(spec.render())
+        let text = spec.render();
+        let back = Spec::parse(name, text.as_bytes()).ok();
+        match back.as_ref().map(|b| b.frontmatter().to_mapping()) {
+            Some(data) if data == original.frontmatter().to_mapping() => Ok(text),
+            _ => {
+                let field = original
+                    .frontmatter()
+                    .iter()
+                    .find(|(k, v)| {
+                        back.as_ref()
+                            .and_then(|b| b.frontmatter().to_mapping().get(*k).cloned())
+                            .as_ref()
+                            != Some(*v)
+                    })
+                    .map_or_else(String::new, |(k, _)| frontmatter::key_text(k));
+                Err(SpecErrorKind::NotCanonical {
+                    name: name.to_owned(),
+                    field,
+                }
+                .into())
+            }
+        }
     }
 
     /// The file's bytes.

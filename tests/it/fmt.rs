@@ -148,3 +148,20 @@ fn fmt_without_files_is_a_usage_error() {
     let out = chant().arg("fmt").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn fmt_keeps_a_key_that_is_a_mapping_instead_of_rewriting_it_as_null() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.md");
+    std::fs::write(&path, "---\n{x: 1}: map\nlabels: [a]\n---\n# T\n").unwrap();
+    let out = chant().arg("fmt").arg(&path).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "---\n{x: 1}: map\nlabels:\n- a\n---\n# T\n"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod edit;
+mod everyday;
 mod fmt;
 mod harness;
 mod hooks;
