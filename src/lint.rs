@@ -36,6 +36,27 @@ pub struct Input {
     pub spec: Result<Spec, String>,
 }
 
+/// Files no command reads because they are not where the layout puts a spec: errors, so a
+/// ledger a hook-less remote let them into is noticed.
+pub fn strays(strays: &[crate::store::ledger::Stray]) -> Vec<Finding> {
+    strays
+        .iter()
+        .map(|stray| {
+            let (id, message) = match &stray.belongs {
+                Some((id, place)) => (
+                    id.clone(),
+                    format!("stored at {} but its id puts it at {place}, so no command sees it; `git chant doctor --fix` moves it", stray.path),
+                ),
+                None => (
+                    stray.path.clone(),
+                    "not a spec file where the ledger layout allows one; no command reads it (remove it with a ledger commit, or push to a server with `hooks install --server` to keep such files out)".to_owned(),
+                ),
+            };
+            Finding { id, severity: Severity::Error, rule: "layout", message }
+        })
+        .collect()
+}
+
 /// Lints `only` (all specs when `None`) against the whole ledger `all`.
 pub fn lint(all: &[Input], only: Option<&HashSet<String>>) -> Vec<Finding> {
     let specs: HashMap<&str, &Spec> = all

@@ -48,7 +48,10 @@ pub fn run(args: LintArgs) -> Result<Exit, Error> {
         archived: entry.archived,
         spec: Spec::parse(&entry.id, bytes).map_err(|e| e.to_string()),
     })?;
-    let findings = lint::lint(&inputs, only.as_ref());
+    let mut findings = lint::lint(&inputs, only.as_ref());
+    if only.is_none() {
+        findings.extend(lint::strays(&snapshot.strays()?));
+    }
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

@@ -67,12 +67,12 @@ pub enum StoreError {
     )]
     UnknownFormat { found: String },
 
-    #[error("no git identity: git chant signs every ledger commit with your name and email")]
+    #[error("no git identity: {reason}; git chant signs every ledger commit with your name and email, as git signs commits")]
     #[diagnostic(
         code(chant::store::identity),
         help("git config --global user.name \"Your Name\" && git config --global user.email you@example.com")
     )]
-    NoIdentity,
+    NoIdentity { reason: String },
 
     #[error("{var}={value:?} is not a date git understands")]
     #[diagnostic(

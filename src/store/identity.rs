@@ -22,26 +22,63 @@ pub struct Identity {
 
 impl Store {
     /// The identity for a commit made now, the way git resolves it: `GIT_<ROLE>_NAME`, then
-    /// `<role>.name`, then `user.name` (an empty value is no value); for the email the same
-    /// and then `EMAIL`; the date from `GIT_<ROLE>_DATE`, else the clock. A missing name or
-    /// email is [`StoreError::NoIdentity`]; a date git would reject is
-    /// [`StoreError::BadDate`].
+    /// `<role>.name`, then `user.name` (the first that is set; a blank name is refused), then
+    /// the passwd entry's name; for the email the same, then `EMAIL`, then `login@hostname` (see `whoami`);
+    /// with `user.useConfigOnly` no guesses. The date from `GIT_<ROLE>_DATE`, else the
+    /// clock. A missing name or email is [`StoreError::NoIdentity`] with git's reason; a
+    /// date git would reject is [`StoreError::BadDate`].
     pub(crate) fn identity(&self) -> Result<Identity, StoreError> {
         let now = now();
         let env = |var: String| std::env::var(var).ok();
+        let config_only = self
+            .repo
+            .config_snapshot()
+            .boolean("user.useConfigOnly")
+            .unwrap_or(false);
         let signature = |role: &str| -> Result<Signature, StoreError> {
             let var = |what: &str| format!("GIT_{}_{what}", role.to_uppercase());
+            let missing = |reason: String| StoreError::NoIdentity { reason };
+            // The first that is set is taken as it is: git refuses a blank name below
+            // rather than look further.
             let name = env(var("NAME"))
                 .or_else(|| self.config_string(&format!("{role}.name")))
                 .or_else(|| self.config_string("user.name"));
+            let name = match name {
+                Some(name) => name,
+                None if config_only => {
+                    return Err(missing(
+                        "no name was given and auto-detection is disabled (user.useConfigOnly)"
+                            .into(),
+                    ))
+                }
+                None => super::whoami::default_name().ok_or_else(|| {
+                    missing("no user.name, and your passwd entry has no name either".into())
+                })?,
+            };
             let email = env(var("EMAIL"))
                 .or_else(|| self.config_string(&format!("{role}.email")))
-                .or_else(|| self.config_string("user.email"))
-                .or_else(|| env("EMAIL".into()));
-            let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-            let (Some(name), Some(email)) = (given(name), given(email)) else {
-                return Err(StoreError::NoIdentity);
-            };
+                .or_else(|| self.config_string("user.email"));
+            let email =
+                match email {
+                    Some(email) => email,
+                    None if config_only => return Err(missing(
+                        "no email was given and auto-detection is disabled (user.useConfigOnly)"
+                            .into(),
+                    )),
+                    None => match env("EMAIL".into()) {
+                        Some(email) => email,
+                        None => super::whoami::default_email().map_err(|guess| {
+                            missing(format!(
+                                "unable to auto-detect email address (got '{guess}')"
+                            ))
+                        })?,
+                    },
+                };
+            if name.trim().is_empty() {
+                return Err(missing(format!(
+                    "empty ident name (for <{email}>) not allowed"
+                )));
+            }
             let time = match env(var("DATE")) {
                 Some(value) => gix::date::parse(&value, None).map_err(|_| StoreError::BadDate {
                     var: var("DATE"),

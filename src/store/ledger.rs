@@ -21,6 +21,16 @@ pub struct SpecEntry {
     pub blob: ObjectId,
 }
 
+/// A file under `specs/` or `archive/` that is not a spec where the layout puts one: no
+/// command reads it (the server hook refuses such pushes; a remote without it can let one
+/// in). `lint` reports it and `doctor --fix` moves a misplaced spec to its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stray {
+    pub path: String,
+    /// For a spec file in the wrong shard: the id and where it belongs.
+    pub belongs: Option<(String, String)>,
+}
+
 fn corrupt(what: impl Into<String>) -> StoreError {
     StoreError::Corrupt { what: what.into() }
 }
@@ -212,9 +222,42 @@ impl<'r> Snapshot<'r> {
             .filter(|(_, _, is_tree)| !is_tree)
             .filter_map(|(name, blob, _)| {
                 let id = name.strip_suffix(".md")?.to_owned();
-                Some(SpecEntry { id, archived, blob })
+                // Only where its id puts it: what `locate` finds is all there is.
+                (super::paths::shard(&id) == shard).then_some(SpecEntry { id, archived, blob })
             })
             .collect())
+    }
+
+    /// Everything under `specs/` and `archive/` that `entries` leaves out.
+    pub fn strays(&self) -> Result<Vec<Stray>, StoreError> {
+        let mut out = Vec::new();
+        for archived in [false, true] {
+            let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };
+            for (shard, _, is_tree) in self.list(dir)? {
+                if !is_tree {
+                    out.push(Stray {
+                        path: format!("{dir}/{shard}"),
+                        belongs: None,
+                    });
+                    continue;
+                }
+                for (name, _, is_tree) in self.list(&format!("{dir}/{shard}"))? {
+                    let path = format!("{dir}/{shard}/{name}");
+                    match name.strip_suffix(".md").filter(|_| !is_tree) {
+                        Some(id) if super::paths::shard(id) == shard => {}
+                        Some(id) => out.push(Stray {
+                            path,
+                            belongs: Some((id.to_owned(), super::paths::spec_path(id, archived))),
+                        }),
+                        None => out.push(Stray {
+                            path,
+                            belongs: None,
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Every spec entry, live then archived, each sorted by id.

@@ -14,6 +14,7 @@ pub mod index;
 pub mod ledger;
 pub mod paths;
 mod read;
+mod whoami;
 
 pub(crate) use cas::ref_edit as cas_ref_edit;
 pub use cas::{Change, NoteAppend};
@@ -55,6 +56,12 @@ impl Store {
         };
         apply_config_parameters(&mut repo)?;
         set_delta_cache(&mut repo);
+        // A bare repository defaults to `core.logAllRefUpdates=false`, and gix then writes
+        // no reflog at all, even for an edit that asks to create one; git's `update-ref
+        // --create-reflog` still writes it. The ledger's reflog is its recovery path.
+        if repo.refs.write_reflog == gix::refs::store::WriteReflog::Disable {
+            repo.refs.write_reflog = gix::refs::store::WriteReflog::Normal;
+        }
         Ok(Store {
             repo,
             read_only: false,

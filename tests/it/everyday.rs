@@ -43,3 +43,135 @@ fn bare_scalars_in_string_lists_read_as_their_text_and_keep_their_bytes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A shard folder that is not `id`'s.
+fn wrong_shard(id: &str) -> String {
+    let right = git_chant::store::paths::shard(id);
+    if right == "00" {
+        "01".into()
+    } else {
+        "00".into()
+    }
+}
+
+#[test]
+fn list_show_and_lint_agree_on_a_spec_stored_outside_its_shard() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    repo.chant(&["add", "Placed well", "--id", "good"]);
+    let path = format!("specs/{}/stray.md", wrong_shard("stray"));
+    repo.put_ledger_file(&path, "---\nstatus: pending\n---\n# Stray\n");
+    let ids = |repo: &Repo| -> Vec<String> {
+        repo.list_json(&[])
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&repo), ["good"], "a rebuilt index");
+    repo.chant(&["add", "Unrelated", "--id", "later"]);
+    assert_eq!(
+        ids(&repo),
+        ["good", "later"],
+        "an updated index says the same"
+    );
+    let show = repo.chant_out(&["show", "stray"]);
+    assert!(!show.status.success(), "show agrees: no such spec");
+    let lint = repo.chant_out(&["lint"]);
+    assert_eq!(lint.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&lint.stdout);
+    assert!(
+        said.contains("error[layout] stray:") && said.contains(&path),
+        "{said}"
+    );
+    assert!(said.contains("doctor --fix"), "{said}");
+}
+
+#[test]
+fn a_bare_repository_keeps_a_reflog_of_the_ledger() {
+    let server = Repo::bare();
+    server.git(&["config", "user.name", "Server Admin"]);
+    server.git(&["config", "user.email", "admin@example.com"]);
+    server.chant(&["init"]);
+    server.chant(&["add", "On the server", "--id", "s"]);
+    let reflog = server.git(&["reflog", "show", "--format=%gs", "refs/chant/specs"]);
+    assert_eq!(reflog, "chant: add s\nchant: init\n");
+}
+
+/// Who git itself would say commits, in `repo` with `env`: `Some("name <email>")` of the
+/// committer, or `None` when git refuses the committer or the author (as `git commit` does).
+fn git_ident(repo: &Repo, env: &[(&str, &str)]) -> Option<String> {
+    let ident = |role: &str| {
+        let mut cmd = repo.git_cmd(&["var", role]);
+        cmd.envs(env.iter().copied());
+        let out = cmd.output().unwrap();
+        let line = String::from_utf8(out.stdout).unwrap();
+        out.status
+            .success()
+            .then(|| line[..line.rfind('>').unwrap() + 1].to_owned())
+    };
+    ident("GIT_AUTHOR_IDENT")?;
+    ident("GIT_COMMITTER_IDENT")
+}
+
+#[test]
+fn identity_follows_gits_rules() {
+    // (config, environment): git chant signs as git would, or refuses where git refuses.
+    // Every case gives an email somewhere or forbids guessing: git's guess from the
+    // hostname asks the resolver, which git chant does not (see store/whoami.rs).
+    let cases: &[(&[(&str, &str)], &[(&str, &str)])] = &[
+        (&[("user.email", "only@example.com")], &[]),
+        (
+            &[("user.name", "Only Name")],
+            &[("EMAIL", "env@example.com")],
+        ),
+        (
+            &[
+                ("user.email", "e@example.com"),
+                ("user.useConfigOnly", "true"),
+            ],
+            &[],
+        ),
+        (
+            &[("user.name", "N"), ("user.useConfigOnly", "true")],
+            &[("EMAIL", "e@example.com")],
+        ),
+        (&[("user.email", "e@example.com"), ("user.name", "")], &[]),
+        (
+            &[("user.email", "e@example.com")],
+            &[("GIT_COMMITTER_NAME", " ")],
+        ),
+        (
+            &[("user.name", "N"), ("user.email", "e@example.com")],
+            &[("GIT_COMMITTER_EMAIL", "")],
+        ),
+    ];
+    for (config, env) in cases {
+        let repo = Repo::without_identity();
+        for (key, value) in *config {
+            repo.git(&["config", key, value]);
+        }
+        let expected = git_ident(&repo, env);
+        let mut cmd = repo.chant_cmd(&["init"]);
+        cmd.envs(env.iter().copied());
+        let out = cmd.output().unwrap();
+        match &expected {
+            Some(ident) => {
+                assert!(
+                    out.status.success(),
+                    "{config:?} {env:?}: git signs as {ident}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let signed = repo.git(&["log", "-1", "--format=%cn <%ce>", "refs/chant/specs"]);
+                assert_eq!(signed.trim(), ident, "{config:?} {env:?}");
+            }
+            None => {
+                assert_eq!(
+                    out.status.code(),
+                    Some(1),
+                    "{config:?} {env:?}: git refuses"
+                );
+                assert!(String::from_utf8_lossy(&out.stderr).contains("no git identity"));
+            }
+        }
+    }
+}
