@@ -79,6 +79,34 @@ impl Event {
     }
 }
 
+/// A status note with at most one `commit` event per spec: git's `notes.rewriteRef` copy
+/// (and ours, without it) adds the old commit's event to the new commit's note, beside the
+/// one post-commit wrote, on every amend and rebase. The latest stays; every other line is
+/// kept as it is. `None` when there was nothing to drop.
+pub fn one_commit_event_per_spec(text: &str) -> Option<String> {
+    let commit_event = |line: &str| Event::parse(line).ok().filter(|e| e.event == "commit");
+    let mut latest: std::collections::HashMap<String, String> = Default::default();
+    for event in text.lines().filter_map(commit_event) {
+        let at = latest.entry(event.spec).or_default();
+        if event.at > *at {
+            *at = event.at;
+        }
+    }
+    let mut kept = std::collections::HashSet::new();
+    let mut out = String::with_capacity(text.len());
+    let mut dropped = false;
+    for line in text.split_inclusive('\n') {
+        if let Some(event) = commit_event(line.trim_end_matches('\n')) {
+            if latest.get(&event.spec) != Some(&event.at) || !kept.insert(event.spec) {
+                dropped = true;
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    dropped.then_some(out)
+}
+
 /// Percent-encodes the characters that would break the line grammar.
 fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -130,6 +158,19 @@ mod tests {
             "2026-02-02T14:27:53Z 003-root-cause in_progress->completed model=sonnet reason=done%20at%20100%25%20%3D%20ok%20✓"
         );
         assert_eq!(Event::parse(&line).unwrap(), event);
+    }
+
+    #[test]
+    fn a_note_keeps_one_commit_event_per_spec_the_latest() {
+        let note = "2026-02-03T00:00:00Z s commit\n2026-02-03T00:00:00Z s pending->in_progress\n\n2026-02-01T00:00:00Z s commit\n2026-02-01T00:00:00Z t commit\n";
+        assert_eq!(
+            one_commit_event_per_spec(note).as_deref(),
+            Some("2026-02-03T00:00:00Z s commit\n2026-02-03T00:00:00Z s pending->in_progress\n\n2026-02-01T00:00:00Z t commit\n")
+        );
+        assert_eq!(
+            one_commit_event_per_spec("2026-02-01T00:00:00Z t commit\n"),
+            None
+        );
     }
 
     #[test]

@@ -133,6 +133,12 @@ pub(crate) fn append_edit<'a>(
             text.push('\n');
             added = true;
         }
+        if notes_ref == crate::store::paths::NOTES_REF {
+            if let Some(deduped) = event::one_commit_event_per_spec(&text) {
+                text = deduped;
+                added = true;
+            }
+        }
         if !added {
             continue;
         }

@@ -322,3 +322,48 @@ fn post_rewrite_copies_notes_when_git_does_not() {
     );
     assert_eq!(commits(&repo), vec![amended]);
 }
+
+#[test]
+fn amends_and_rebases_leave_one_commit_event_per_spec() {
+    let repo = setup();
+    let base = commit_file(&repo, "base.txt", "base");
+    commit_file(&repo, "a.txt", "chant(s1x): one");
+    for (n, date) in ["2026-02-03T10:00:00Z", "2026-02-04T10:00:00Z"]
+        .iter()
+        .enumerate()
+    {
+        let out = repo
+            .git_cmd(&[
+                "commit",
+                "-q",
+                "--amend",
+                "-m",
+                &format!("chant(s1x): one, amended {n}"),
+            ])
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .unwrap();
+        crate::harness::assert_success(&out);
+    }
+    let out = repo
+        .git_cmd(&["rebase", "-q", "--force-rebase", &base])
+        .env("GIT_COMMITTER_DATE", "2026-02-05T10:00:00Z")
+        .output()
+        .unwrap();
+    crate::harness::assert_success(&out);
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let note = repo.git(&["notes", "--ref=chant", "show", &head]);
+    let events: Vec<&str> = note
+        .lines()
+        .filter(|l| l.ends_with(" 2026-01-01-001-s1x commit"))
+        .collect();
+    assert_eq!(
+        events.len(),
+        1,
+        "one commit event, not one per rewrite: {note}"
+    );
+    assert!(
+        note.contains("2026-02-05T10:00:00Z 2026-01-01-001-s1x commit"),
+        "the rebased commit's own: {note}"
+    );
+}
