@@ -17,15 +17,22 @@ impl Store {
     /// Sets `notes.displayRef=refs/notes/chant` (so `git log` shows status events) and
     /// `notes.rewriteRef` for both notes refs (so amend and rebase carry notes), adding
     /// only the values that are missing. Returns whether the config changed.
+    ///
+    /// The rewrite refs are written as one-match globs (`refs/notes/chan[t]`): git warns
+    /// "notes ref … is invalid" on every amend and rebase while a plain `rewriteRef` names
+    /// a ref that does not exist yet (`refs/notes/chant-output` until the first
+    /// transcript), and says nothing for a glob that matches nothing. The plain values
+    /// earlier versions wrote are replaced.
     pub fn ensure_notes_config(&self) -> Result<bool, StoreError> {
         self.ensure_config_values(
             "notes",
             None,
             &[
                 ("displayRef", NOTES_REF),
-                ("rewriteRef", NOTES_REF),
-                ("rewriteRef", OUTPUT_REF),
+                ("rewriteRef", &rewrite_glob(NOTES_REF)),
+                ("rewriteRef", &rewrite_glob(OUTPUT_REF)),
             ],
+            &[("rewriteRef", NOTES_REF), ("rewriteRef", OUTPUT_REF)],
         )
     }
 
@@ -33,7 +40,7 @@ impl Store {
     /// (`..` names, duplicate entries) itself. Defence in depth: the validator checks the
     /// same and more without relying on it.
     pub fn ensure_server_config(&self) -> Result<bool, StoreError> {
-        self.ensure_config_values("receive", None, &[("fsckObjects", "true")])
+        self.ensure_config_values("receive", None, &[("fsckObjects", "true")], &[])
     }
 
     /// Adds `remote.<name>.fetch` refspecs that bring the remote's ledger and notes into
@@ -45,16 +52,19 @@ impl Store {
             "remote",
             Some(remote),
             &[("fetch", &specs[0]), ("fetch", &specs[1])],
+            &[],
         )
     }
 
     /// Adds each `key = value` to `[section "subsection"]` of the repository's config unless
-    /// that exact value is already there. Returns whether the file changed.
+    /// that exact value is already there, and removes the `retired` values. Returns whether
+    /// the file changed.
     fn ensure_config_values(
         &self,
         section: &str,
         subsection: Option<&str>,
         wanted: &[(&str, &str)],
+        retired: &[(&str, &str)],
     ) -> Result<bool, StoreError> {
         let path = self.repo.common_dir().join("config");
         let mut file =
@@ -75,10 +85,23 @@ impl Store {
                 !present.iter().any(|v| v == value.as_bytes())
             })
             .collect();
-        if missing.is_empty() {
+        let mut removed = false;
+        for (key, value) in retired {
+            let Ok(mut values) = file.raw_values_mut(format!("{prefix}.{key}").as_str()) else {
+                continue;
+            };
+            let present = values.get().unwrap_or_default();
+            for at in (0..present.len()).rev() {
+                if present[at] == value.as_bytes() {
+                    values.delete(at);
+                    removed = true;
+                }
+            }
+        }
+        if missing.is_empty() && !removed {
             return Ok(false);
         }
-        {
+        if !missing.is_empty() {
             let mut entries = file
                 .section_mut_or_create_new(section, subsection.map(Into::into))
                 .map_err(|e| StoreError::Corrupt {
@@ -110,5 +133,13 @@ impl Store {
             return Err(io("writing the git config")(e));
         }
         Ok(true)
+    }
+}
+
+/// A glob matching exactly `name` (its last character as a one-character class).
+fn rewrite_glob(name: &str) -> String {
+    match name.char_indices().last() {
+        Some((at, c)) => format!("{}[{c}]", &name[..at]),
+        None => String::new(),
     }
 }

@@ -367,3 +367,49 @@ fn amends_and_rebases_leave_one_commit_event_per_spec() {
         "the rebased commit's own: {note}"
     );
 }
+
+#[test]
+fn amend_and_rebase_after_init_print_no_notes_warnings_and_still_carry_notes() {
+    let repo = Repo::new();
+    repo.git(&["config", "--add", "notes.rewriteRef", "refs/notes/chant"]);
+    repo.git(&[
+        "config",
+        "--add",
+        "notes.rewriteRef",
+        "refs/notes/chant-output",
+    ]);
+    repo.chant(&["init"]); // replaces what earlier versions wrote
+    let rewrite = repo.git(&["config", "--get-all", "notes.rewriteRef"]);
+    assert_eq!(rewrite, "refs/notes/chan[t]\nrefs/notes/chant-outpu[t]\n");
+    let base = repo.commit("base");
+    repo.commit("one");
+    for args in [
+        &[
+            "commit",
+            "--amend",
+            "--allow-empty",
+            "-q",
+            "-m",
+            "one again",
+        ][..],
+        &["rebase", "-q", "--force-rebase", "--keep-empty", &base],
+    ] {
+        let out = repo.git_cmd(args).output().unwrap();
+        crate::harness::assert_success(&out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("notes ref"), "{args:?}: {stderr}");
+    }
+    // The globs still carry notes along.
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.chant(&["event", &head, "s1", "marked"]);
+    repo.git(&[
+        "commit",
+        "--amend",
+        "--allow-empty",
+        "-q",
+        "-m",
+        "one, third time",
+    ]);
+    let note = repo.git(&["notes", "--ref=chant", "show", "HEAD"]);
+    assert!(note.contains(" s1 marked"), "{note}");
+}
