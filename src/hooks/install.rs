@@ -47,19 +47,54 @@ fn reads_stdin(name: &str) -> bool {
     matches!(name, "post-rewrite" | "pre-receive")
 }
 
-/// The shim for a hook file of its own (`exec`) or inside someone else's hook (runs first,
-/// stops the hook if git chant refuses, and leaves standard input for the rest).
-fn block(name: &str, alone: bool) -> String {
-    let body = if alone {
-        format!("exec git-chant hook {name} \"$@\"\n")
-    } else if reads_stdin(name) {
-        format!(
-            "chant_stdin=$(cat)\nprintf '%s\\n' \"$chant_stdin\" | git-chant hook {name} \"$@\" || exit $?\nexec <<CHANT_EOF\n$chant_stdin\nCHANT_EOF\n"
-        )
-    } else {
-        format!("git-chant hook {name} \"$@\" || exit $?\n")
+/// Where `commit-msg` tells `post-commit`, in the shell, that the message names no spec:
+/// beside the index git hands both hooks (`GIT_INDEX_FILE`, in the git dir, per worktree).
+/// Absent (`--no-verify`, a cherry-pick) means "not known", and post-commit asks git-chant.
+const STATE: &str = r#"chant_state=${GIT_INDEX_FILE:+${GIT_INDEX_FILE%/*}/chant-hook-state}"#;
+
+/// What a hook says and does when `git-chant` is not on its `PATH` (an IDE's, say): the
+/// commit goes through, unchecked, with a warning; the server refuses, failing closed.
+fn missing(name: &str) -> String {
+    let what = match name {
+        "commit-msg" => "the commit goes through unchecked",
+        "post-commit" => "this commit is not recorded on its specs",
+        "post-rewrite" => "rewritten commits are not followed",
+        _ => "refusing the push: the ledger cannot be checked",
     };
-    format!("{BEGIN}\n{body}{END}\n")
+    // `:` so that the hook's status is 0 when it ends here.
+    let then = if name == "pre-receive" { "exit 1" } else { ":" };
+    format!(
+        "else\n  echo \"git chant: git-chant is not on this hook's PATH; {what} (install it, or fix PATH, then run \\`git chant reindex\\`)\" >&2\n  {then}\nfi\n"
+    )
+}
+
+/// The shim's shell. A message that names no spec (`chant(` or `Chant-Spec` on no line,
+/// a superset of what git-chant reads) never starts git-chant: commit-msg reads the
+/// message with shell builtins and leaves `none` for post-commit, which then forks nothing.
+fn body(name: &str, alone: bool) -> String {
+    let run = format!("  git-chant hook {name} \"$@\" || exit $?\n");
+    let found = "if command -v git-chant >/dev/null 2>&1; then\n";
+    match name {
+        "commit-msg" => format!(
+            "{STATE}\nchant_named=\nwhile IFS= read -r chant_line || [ -n \"$chant_line\" ]; do\n  case $chant_line in\n    'chant('*|*[Cc][Hh][Aa][Nn][Tt]-[Ss][Pp][Ee][Cc]*) chant_named=1; break ;;\n  esac\ndone < \"$1\"\nif [ -z \"$chant_named\" ]; then\n  if [ -n \"$chant_state\" ]; then {{ echo none > \"$chant_state\"; }} 2>/dev/null || :; fi\nel{found}  if [ -n \"$chant_state\" ]; then {{ : > \"$chant_state\"; }} 2>/dev/null || :; fi\n{run}{}",
+            missing(name)
+        ),
+        "post-commit" => format!(
+            "{STATE}\nchant_plain=\n[ -n \"$chant_state\" ] && [ -f \"$chant_state\" ] && read -r chant_plain < \"$chant_state\"\nif [ \"$chant_plain\" = none ]; then\n  {{ : > \"$chant_state\"; }} 2>/dev/null || :\nel{found}{run}{}",
+            missing(name)
+        ),
+        _ if !alone && reads_stdin(name) => format!(
+            "chant_stdin=$(cat)\n{found}  printf '%s\\n' \"$chant_stdin\" | git-chant hook {name} \"$@\" || exit $?\n{}exec <<CHANT_EOF\n$chant_stdin\nCHANT_EOF\n",
+            missing(name)
+        ),
+        _ => format!("{found}{run}{}", missing(name)),
+    }
+}
+
+/// The shim for a hook file of its own, or inside someone else's hook (runs first, stops
+/// the hook if git chant refuses, and leaves standard input for the rest).
+fn block(name: &str, alone: bool) -> String {
+    format!("{BEGIN}\n{}{END}\n", body(name, alone))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -191,7 +226,15 @@ mod tests {
         assert_eq!(first[0].1, Action::Created);
         assert_eq!(first[1].1, Action::Added);
         let once = std::fs::read_to_string(dir.path().join("post-commit")).unwrap();
-        assert!(once.starts_with("#!/bin/sh\n# BEGIN git-chant\ngit-chant hook post-commit \"$@\" || exit $?\n# END git-chant\necho user hook\n"), "{once}");
+        assert!(once.starts_with("#!/bin/sh\n# BEGIN git-chant\n"), "{once}");
+        assert!(
+            once.contains("git-chant hook post-commit \"$@\" || exit $?\n"),
+            "{once}"
+        );
+        assert!(
+            once.ends_with("# END git-chant\necho user hook\nexit 0\n"),
+            "{once}"
+        );
         let again = install(dir.path(), CLIENT_HOOKS).unwrap();
         assert!(again.iter().all(|(_, a)| *a == Action::Unchanged));
         assert_eq!(

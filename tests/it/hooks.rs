@@ -413,3 +413,90 @@ fn amend_and_rebase_after_init_print_no_notes_warnings_and_still_carry_notes() {
     let note = repo.git(&["notes", "--ref=chant", "show", "HEAD"]);
     assert!(note.contains(" s1 marked"), "{note}");
 }
+
+/// `PATH` with only the directory of the `git` the tests run and the shell's: no git-chant.
+fn path_without_chant() -> String {
+    let git = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .find(|d| d.join("git").is_file())
+        .unwrap();
+    assert!(!git.join("git-chant").exists());
+    format!("{}:/usr/bin:/bin", git.display())
+}
+
+#[test]
+fn a_missing_git_chant_warns_and_lets_the_commit_through() {
+    let repo = setup();
+    for message in ["chant(s1x): names a spec", "names none"] {
+        std::fs::write(repo.path.join("f.txt"), message).unwrap();
+        repo.git(&["add", "f.txt"]);
+        let out = repo
+            .git_cmd(&["commit", "-q", "-m", message])
+            .env("PATH", path_without_chant())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{message}: {stderr}");
+        if message.starts_with("chant(") {
+            assert!(
+                stderr.contains("git-chant is not on this hook's PATH"),
+                "{stderr}"
+            );
+            assert!(stderr.contains("git chant reindex"), "{stderr}");
+        } else {
+            assert_eq!(stderr, "", "a commit naming no spec needs no git-chant");
+        }
+    }
+    let out = repo.chant(&["reindex"]);
+    assert!(
+        out.contains("1 commits linked"),
+        "reindex records what the hooks missed: {out}"
+    );
+}
+
+#[test]
+fn a_commit_naming_no_spec_never_starts_git_chant() {
+    let repo = setup();
+    // A git-chant first on PATH that logs each start, then runs the real one.
+    let bin = repo.home().join("logging-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = repo.home().join("starts.log");
+    let shim = bin.join("git-chant");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\necho \"$2\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            env!("CARGO_BIN_EXE_git-chant")
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!("{}:{}", bin.display(), path_without_chant());
+    let commit = |message: &str, extra: &[&str]| {
+        std::fs::write(repo.path.join("f.txt"), message).unwrap();
+        repo.git(&["add", "f.txt"]);
+        let mut args = vec!["commit", "-q", "-m", message];
+        args.extend_from_slice(extra);
+        let out = repo.git_cmd(&args).env("PATH", &path).output().unwrap();
+        crate::harness::assert_success(&out);
+        std::fs::read_to_string(&log).unwrap_or_default()
+    };
+    assert_eq!(commit("an ordinary commit", &[]), "", "no start at all");
+    assert_eq!(
+        commit("chant(s1x): a step", &[]),
+        "commit-msg\npost-commit\n"
+    );
+    assert_eq!(
+        commit("another ordinary one", &[]),
+        "commit-msg\npost-commit\n"
+    );
+    // Without commit-msg (--no-verify) post-commit cannot know, and asks git-chant.
+    assert_eq!(
+        commit("chant(s1x): unverified", &["--no-verify"]),
+        "commit-msg\npost-commit\npost-commit\n"
+    );
+    assert_eq!(commits(&repo).len(), 2, "both commits naming s1x recorded");
+}
