@@ -1,33 +1,38 @@
 //! `git chant list`: the specs, as a table or JSON, from the index cache.
 
+use clap::builder::PossibleValuesParser;
 use clap::Args;
 use serde::Serialize;
 
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::lifecycle;
-use crate::store::index::{Index, Summary};
+use crate::ops::query::{self, Filter, Row, Scope, SortKey};
+use crate::store::index::Summary;
 use crate::store::Store;
 
 /// List specs (live ones by default).
+///
+/// List specs as a table (id, state, type, criteria ticked, title) or a JSON array. The
+/// state is the stored status, or for a pending spec `ready` or `blocked`. Filters combine
+/// (all must match); a repeated filter matches any of its values.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant list\n  git chant list --status pending --label bug\n  git chant list --ready --json | jq -r '.[].id'"
+    after_help = "Examples:\n  git chant list\n  git chant list --status pending --label bug\n  git chant list --status blocked --type code\n  git chant list --sort updated --limit 10\n  git chant list --ready --json | jq -r '.[].id'"
 )]
 pub struct ListArgs {
-    /// Only these statuses; repeatable.
-    #[arg(long)]
+    /// Only these statuses, or the computed `ready`/`blocked` (`pending` is both); repeatable.
+    #[arg(long, value_name = "STATUS", value_parser = PossibleValuesParser::new(query::status_values()))]
     status: Vec<String>,
     /// Only specs with any of these labels; repeatable.
     #[arg(long)]
     label: Vec<String>,
     /// Only this type.
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", value_parser = PossibleValuesParser::new(crate::spec::TYPES))]
     kind: Option<String>,
-    /// Only specs ready to be worked.
+    /// Only specs ready to be worked (the same as `--status ready`).
     #[arg(long)]
     ready: bool,
-    /// Only pending specs that are not ready.
+    /// Only pending specs that are not ready (the same as `--status blocked`).
     #[arg(long)]
     blocked: bool,
     /// Archived specs instead of live ones.
@@ -36,37 +41,71 @@ pub struct ListArgs {
     /// Live and archived specs.
     #[arg(long)]
     all: bool,
+    #[command(flatten)]
+    order: Order,
     /// A JSON array instead of a table.
     #[arg(long)]
     json: bool,
 }
 
+/// `--sort` and `--limit`, shared by `list`, `ready` and `search`.
+#[derive(Debug, Args)]
+pub struct Order {
+    /// Order by this key, ties by id (`updated`: the newest change on the ledger first).
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SortKey>,
+    /// Show at most N specs (after sorting).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+impl Order {
+    /// Sorts (when asked) and cuts `rows`.
+    pub fn apply(&self, store: &Store, rows: &mut Vec<Row<'_>>) -> Result<(), Error> {
+        if let Some(key) = self.sort {
+            query::sort(store, rows, key)?;
+        }
+        query::limit(rows, self.limit);
+        Ok(())
+    }
+}
+
 pub fn run(args: ListArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
-    let snapshot = store.snapshot()?;
-    let index = Index::load(&store, &snapshot)?;
-    let lookup = |id: &str| index.get(id);
-    let rows: Vec<(&Summary, bool)> = index
-        .specs
-        .iter()
-        .filter(|s| args.all || s.archived == args.archived)
-        .filter(|s| args.status.is_empty() || args.status.contains(&s.status))
-        .filter(|s| args.label.is_empty() || s.labels.iter().any(|l| args.label.contains(l)))
-        .filter(|s| args.kind.as_ref().is_none_or(|k| &s.kind == k))
-        .map(|s| (s, lifecycle::is_ready(s, lookup)))
-        .filter(|(_, ready)| !args.ready || *ready)
-        .filter(|(s, ready)| !args.blocked || (s.status == "pending" && !ready))
-        .collect();
+    let (store, index) = super::open_index()?;
+    let mut filter = Filter {
+        statuses: args.status.clone(),
+        labels: args.label.clone(),
+        kind: args.kind.clone(),
+        scope: match (args.archived, args.all) {
+            (_, true) => Scope::All,
+            (true, _) => Scope::Archived,
+            _ => Scope::Live,
+        },
+    };
+    let mut rows = query::select(&index, &filter);
+    // The flags are filters of their own, on top of any `--status`.
+    for (flag, state) in [(args.ready, "ready"), (args.blocked, "blocked")] {
+        if flag {
+            filter.statuses = vec![state.to_owned()];
+            rows.retain(|row| filter.matches(row));
+        }
+    }
+    args.order.apply(&store, &mut rows)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        let items: Vec<Item> = rows.iter().map(|(s, ready)| Item::new(s, *ready)).collect();
+        let items: Vec<Item> = rows.iter().map(Item::of).collect();
         crate::cli::print_json(&mut out, &items)?;
     } else {
-        for (s, ready) in rows {
-            let status = if ready { "ready" } else { s.status.as_str() };
+        for row in &rows {
+            let s = row.spec;
             let line = format!(
                 "{:<24} {:<15} {:<13} {:>2}/{:<2} {}\n",
-                s.id, status, s.kind, s.checked, s.total, s.title
+                s.id,
+                row.state(),
+                s.kind,
+                s.checked,
+                s.total,
+                s.title
             );
             crate::cli::print(&mut out, &line)?;
         }
@@ -89,6 +128,9 @@ pub struct Item<'a> {
     ready: bool,
     archived: bool,
     criteria: Criteria,
+    /// When the spec last changed on the ledger; only with `--sort updated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +140,13 @@ pub struct Criteria {
 }
 
 impl<'a> Item<'a> {
+    pub fn of(row: &'a Row<'a>) -> Item<'a> {
+        Item {
+            updated: row.updated.as_deref(),
+            ..Item::new(row.spec, row.ready)
+        }
+    }
+
     pub fn new(s: &'a Summary, ready: bool) -> Item<'a> {
         Item {
             id: &s.id,
@@ -112,6 +161,7 @@ impl<'a> Item<'a> {
                 checked: s.checked,
                 total: s.total,
             },
+            updated: None,
         }
     }
 }

@@ -44,7 +44,6 @@ pub fn run(args: LogArgs) -> Result<Exit, Error> {
             Some(commit) => notes::events(&store, commit)?
                 .into_iter()
                 .filter(|e| e.spec == id)
-                .map(|e| e.to_line())
                 .collect(),
             None => Vec::new(),
         };
@@ -54,10 +53,11 @@ pub fn run(args: LogArgs) -> Result<Exit, Error> {
         let value = json!({
             "id": id,
             "ledger": ledger,
-            "commits": code.iter().map(|(s, full, events)| json!({"commit": s, "resolved": full, "events": events})).collect::<Vec<_>>(),
+            "commits": code.iter().map(|(s, full, events)| json!({"commit": s, "resolved": full, "events": events.iter().map(notes::Event::to_line).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         });
         let mut out = std::io::stdout().lock();
         super::print_json(&mut out, &value)?;
+        super::flush(&mut out)?;
         return Ok(Exit::Ok);
     }
     // Authors, reasons and events came with the ledger: `print` escapes them.
@@ -89,12 +89,10 @@ pub fn run(args: LogArgs) -> Result<Exit, Error> {
             };
             text.push_str(&format!("  {short}{missing}\n"));
             for event in events {
-                text.push_str(&format!("    {event}\n"));
+                text.push_str(&format!("    {}\n", event.to_display()));
             }
         }
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    super::print(&mut out, &text)?;
-    super::flush(&mut out)?;
+    super::page(&store, &text)?;
     Ok(Exit::Ok)
 }

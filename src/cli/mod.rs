@@ -17,6 +17,7 @@ mod lifecycle;
 mod lint;
 mod list;
 mod log;
+mod manual;
 mod ready;
 mod reindex;
 mod search;
@@ -105,12 +106,15 @@ pub enum Command {
     Reindex(reindex::ReindexArgs),
     Validate(validate::ValidateArgs),
     /// Fetch a remote's ledger and notes into remote-tracking refs.
+    #[command(after_help = "Examples:\n  git chant fetch\n  git chant fetch upstream")]
     Fetch(sync::RemoteArgs),
     /// Merge another ledger into ours (three-way, per spec and field).
     Merge(sync::MergeArgs),
     /// Push the ledger and notes (never forced).
+    #[command(after_help = "Examples:\n  git chant push\n  git chant push upstream")]
     Push(sync::RemoteArgs),
     /// Fetch, merge and push, again while the remote moves.
+    #[command(after_help = "Examples:\n  git chant sync\n  git chant sync upstream")]
     Sync(sync::RemoteArgs),
     Conflicts(sync::ConflictsArgs),
     Work(work::WorkArgs),
@@ -118,6 +122,8 @@ pub enum Command {
     Worktrees(work::WorktreesArgs),
     Import(import::ImportArgs),
     Export(import::ExportArgs),
+    InstallManPages(manual::InstallManPagesArgs),
+    Completions(manual::CompletionsArgs),
     #[command(hide = true)]
     Hook(hook::HookArgs),
     #[command(hide = true)]
@@ -162,6 +168,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Worktrees(args) => work::worktrees(args),
         Command::Import(args) => import::import(args),
         Command::Export(args) => import::export(args),
+        Command::InstallManPages(args) => manual::install_man_pages(args),
+        Command::Completions(args) => manual::completions(args),
         Command::Hook(args) => hook::run(args),
         Command::Event(args) => event::run(args),
     }
@@ -173,6 +181,22 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 /// in after this escaping, never before.
 pub(crate) fn print(out: &mut impl std::io::Write, text: &str) -> Result<(), Error> {
     write_or_quit(out.write_all(crate::escape::escape(text).as_bytes()))
+}
+
+/// Human output that may be long (`show`, `log`), escaped like `print`: through git's
+/// pager when stdout is a terminal, as git pages its own, otherwise straight to stdout.
+pub(crate) fn page(store: &crate::store::Store, text: &str) -> Result<(), Error> {
+    let Some(mut pager) = crate::store::pager::Pager::start(store) else {
+        let mut out = std::io::stdout().lock();
+        print(&mut out, text)?;
+        return flush(&mut out);
+    };
+    let written = pager.write(crate::escape::escape(text).as_bytes());
+    pager.finish();
+    written.map_err(|source| Error::Write {
+        path: "<pager>".into(),
+        source,
+    })
 }
 
 /// Exact bytes (`show --raw`, `fmt -`): what is stored, for pipes and files.

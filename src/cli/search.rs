@@ -4,20 +4,22 @@ use clap::Args;
 
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::lifecycle;
+use crate::ops::query;
 use crate::store::index::{read_all, Index};
 use crate::store::Store;
 
-use super::list::Item;
+use super::list::{Item, Order};
 
 /// Search titles and bodies, live and archived specs, case-insensitively.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant search \"race condition\"\n  git chant search store.py --json"
+    after_help = "Examples:\n  git chant search \"race condition\"\n  git chant search store.py --json\n  git chant search flaky --sort updated --limit 5"
 )]
 pub struct SearchArgs {
     /// The text to look for.
     text: String,
+    #[command(flatten)]
+    order: Order,
     /// A JSON array (the same objects as `list --json`).
     #[arg(long)]
     json: bool,
@@ -34,25 +36,24 @@ pub fn run(args: SearchArgs) -> Result<Exit, Error> {
             .to_lowercase()
             .contains(&needle)
     })?;
-    let found: Vec<_> = entries
+    let found = entries
         .iter()
         .zip(hits)
         .filter(|(_, hit)| *hit)
-        .filter_map(|(e, _)| index.get(&e.id))
-        .collect();
+        .filter_map(|(e, _)| index.get(&e.id));
+    let mut rows = query::rows(&index, found);
+    args.order.apply(&store, &mut rows)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        let items: Vec<Item> = found
-            .iter()
-            .map(|s| Item::new(s, lifecycle::is_ready(s, |id| index.get(id))))
-            .collect();
+        let items: Vec<Item> = rows.iter().map(Item::of).collect();
         super::print_json(&mut out, &items)?;
     } else {
-        for s in found {
+        for row in &rows {
+            let s = row.spec;
             let archived = if s.archived { " (archived)" } else { "" };
             super::print(
                 &mut out,
-                &format!("{:<24} {:<15} {}{archived}\n", s.id, s.status, s.title),
+                &format!("{:<24} {:<15} {}{archived}\n", s.id, row.state(), s.title),
             )?;
         }
     }

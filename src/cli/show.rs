@@ -1,31 +1,38 @@
-//! `git chant show`: one spec with its readiness and the status notes of its commits.
+//! `git chant show`: one spec with its readiness, numbered criteria, members, status
+//! events and transcripts, paged on a terminal.
 
 use clap::Args;
 use serde_json::json;
 
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::lifecycle;
-use crate::notes::{self, Event};
-use crate::spec::Spec;
-use crate::store::index::Summary;
+use crate::ops::view::{self, Transcript, View};
 use crate::store::Store;
 
-/// Show a spec, its readiness and the status events of its commits.
+/// How many lines of each transcript `show` prints without `--transcript`.
+const TAIL_LINES: usize = 20;
+
+/// Show a spec, its readiness, criteria, members and the status events of its commits.
 ///
-/// Show a spec: its text, whether it is ready (and what blocks it), and the status events
-/// noted on its commits.
+/// Show a spec: its text, whether it is ready (and what blocks it), its acceptance criteria
+/// numbered as `check` takes them, a driver's members with their states, and the status
+/// events noted on its commits. Agent transcripts show their header and last lines
+/// (`--transcript` for all of them). On a terminal the output goes through git's pager
+/// (GIT_PAGER, core.pager, PAGER; `git --no-pager chant show …` turns it off).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant show 003-root-cause\n  git chant show r2x            a unique suffix or substring is enough\n  git chant show 003 --raw      the blob exactly as stored\n  git chant show 003 --json"
+    after_help = "Examples:\n  git chant show 003-root-cause\n  git chant show r2x              a unique suffix or substring is enough\n  git chant show 003 --transcript  every line of the agent transcripts\n  git chant show 003 --raw        the blob exactly as stored\n  git chant show 003 --json"
 )]
 pub struct ShowArgs {
     /// The spec id (short forms resolve).
     id: String,
     /// Print the stored bytes and nothing else.
-    #[arg(long, conflicts_with = "json")]
+    #[arg(long, conflicts_with_all = ["json", "transcript"])]
     raw: bool,
-    /// One JSON object.
+    /// Every line of each agent transcript, not only the last ones.
+    #[arg(long)]
+    transcript: bool,
+    /// One JSON object (transcripts whole).
     #[arg(long)]
     json: bool,
 }
@@ -38,92 +45,125 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
         .locate(&id)?
         .ok_or(crate::spec::id::IdError::Unknown { id })?;
     let bytes = snapshot.blob(entry.blob)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.raw {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         super::print_raw(&mut out, &bytes)?;
         super::flush(&mut out)?;
         return Ok(Exit::Ok);
     }
-    let spec = Spec::parse(&entry.id, &bytes)?;
-    let summary = Summary::from_spec(&entry, &spec);
-    let deps = crate::ops::lookup::neighbours(&snapshot, &summary)?;
-    let blocked_by = lifecycle::blockers(&summary, |d| deps.iter().find(|s| s.id == d));
-    let ready = summary.status == "pending" && blocked_by.is_empty();
-    let events = commit_events(&store, &spec)?;
-    let transcripts = crate::work::transcripts(&store, &entry.id, &spec)?;
+    let view = view::view(&store, &snapshot, entry, &bytes)?;
     if args.json {
-        let frontmatter = serde_json::to_value(spec.frontmatter().to_mapping()).unwrap_or_default();
-        let value = json!({
-            "id": entry.id,
-            "title": summary.title,
-            "status": summary.status,
-            "type": summary.kind,
-            "archived": entry.archived,
-            "frontmatter": frontmatter,
-            "body": spec.body(),
-            "ready": ready,
-            "blocked_by": blocked_by,
-            "criteria": {"checked": summary.checked, "total": summary.total},
-            "notes": events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
-            "transcripts": transcripts.iter().map(|(c, t)| json!({"commit": c, "text": t})).collect::<Vec<_>>(),
-        });
-        super::print_json_as(&mut out, &value, true)?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        super::print_json(&mut out, &to_json(&view))?;
         super::flush(&mut out)?;
         return Ok(Exit::Ok);
     }
-    // Spec, transcripts and notes are data: `print` escapes their control characters.
-    let mut text = spec.render();
-    if !transcripts.is_empty() {
-        text.push_str(&agent_output(&transcripts));
-    }
-    text.push('\n');
-    let archived = if entry.archived { " (archived)" } else { "" };
-    text.push_str(&match (ready, blocked_by.is_empty()) {
-        (true, _) => format!("-- {}{archived}: ready\n", entry.id),
-        (false, true) => format!("-- {}{archived}: {}\n", entry.id, summary.status),
-        (false, false) => format!(
-            "-- {}{archived}: blocked: {}\n",
-            entry.id,
-            blocked_by.join("; ")
-        ),
-    });
-    for (commit, event) in &events {
-        text.push_str(&format!(
-            "   {} {}\n",
-            &commit[..commit.len().min(12)],
-            event.to_line()
-        ));
-    }
-    super::print(&mut out, &text)?;
-    super::flush(&mut out)?;
+    let tail = (!args.transcript).then_some(TAIL_LINES);
+    // Spec, transcripts and notes are data: `page` escapes their control characters.
+    super::page(&store, &render(&view, tail))?;
     Ok(Exit::Ok)
 }
 
-/// The status events noted on the spec's commits, for this spec.
-fn commit_events(store: &Store, spec: &Spec) -> Result<Vec<(String, Event)>, Error> {
-    let mut all = Vec::new();
-    for commit in spec.commits() {
-        let Ok(id) = store.repo().rev_parse_single(commit) else {
-            continue;
-        };
-        for event in notes::events(store, id.detach())? {
-            all.push((id.to_string(), event));
+fn to_json(view: &View) -> serde_json::Value {
+    let frontmatter =
+        serde_json::to_value(view.spec.frontmatter().to_mapping()).unwrap_or_default();
+    let s = &view.summary;
+    json!({
+        "id": view.entry.id,
+        "title": s.title,
+        "status": s.status,
+        "type": s.kind,
+        "archived": view.entry.archived,
+        "frontmatter": frontmatter,
+        "body": view.spec.body(),
+        "ready": view.ready,
+        "blocked_by": view.blocked_by,
+        "criteria": {"checked": s.checked, "total": s.total, "items": view.criteria},
+        "members": view.members,
+        "notes": view.events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
+        "transcripts": view.transcripts.iter().map(|t| json!({"commit": t.commit, "text": t.note})).collect::<Vec<_>>(),
+    })
+}
+
+/// The human page: the spec, its transcripts (the last `tail` lines of each, or all), then
+/// its state, numbered criteria, members and events.
+fn render(view: &View, tail: Option<usize>) -> String {
+    let id = &view.entry.id;
+    let mut text = view.spec.render();
+    if !view.transcripts.is_empty() {
+        text.push_str(&agent_output(id, &view.transcripts, tail));
+    }
+    text.push('\n');
+    let archived = if view.entry.archived {
+        " (archived)"
+    } else {
+        ""
+    };
+    text.push_str(&match (view.ready, view.blocked_by.is_empty()) {
+        (true, _) => format!("-- {id}{archived}: ready\n"),
+        (false, true) => format!("-- {id}{archived}: {}\n", view.summary.status),
+        (false, false) => format!(
+            "-- {id}{archived}: blocked: {}\n",
+            view.blocked_by.join("; ")
+        ),
+    });
+    if !view.criteria.is_empty() {
+        let ticked = view.criteria.iter().filter(|c| c.checked).count();
+        text.push_str(&format!(
+            "\nacceptance criteria, {ticked} of {} ticked (git chant check {id} <n>):\n",
+            view.criteria.len()
+        ));
+        for c in &view.criteria {
+            let mark = if c.checked { 'x' } else { ' ' };
+            text.push_str(&format!("  {:>2}. [{mark}] {}\n", c.number, c.text));
         }
     }
-    Ok(all)
+    if !view.members.is_empty() {
+        text.push_str(&format!("\nmembers ({}):\n", view.members.len()));
+        let width = view.members.iter().map(|m| m.id.len()).max().unwrap_or(0);
+        for m in &view.members {
+            text.push_str(&format!(
+                "  {:<width$}  {:<15} {}\n",
+                m.id, m.state, m.title
+            ));
+        }
+    }
+    if !view.events.is_empty() {
+        text.push_str("\nevents:\n");
+        for (commit, event) in &view.events {
+            let short = &commit[..commit.len().min(12)];
+            text.push_str(&format!("  {short} {}\n", event.to_display()));
+        }
+    }
+    text
 }
 
 /// Transcripts rendered the way upstream kept them in the body: `## Agent Output`, then
-/// each transcript in a fence longer than any backtick run inside it.
-fn agent_output(transcripts: &[(String, String)]) -> String {
+/// each transcript in a fence longer than any backtick run inside it: its header, then its
+/// last `tail` lines (all of them when `None`) after a line saying how many were left out.
+fn agent_output(id: &str, transcripts: &[Transcript], tail: Option<usize>) -> String {
     let mut out = String::from("\n## Agent Output\n");
-    for (commit, text) in transcripts {
-        let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    for t in transcripts {
+        let (header, all) = t.split();
+        let (skipped, shown) = match tail {
+            Some(n) => t.tail(n),
+            None => (0, all.trim_end_matches('\n')),
+        };
+        let mut inside = String::new();
+        if !header.is_empty() {
+            inside.push_str(&format!("---\n{header}---\n"));
+        }
+        if skipped > 0 {
+            inside.push_str(&format!(
+                "[… {skipped} earlier lines; `git chant show {id} --transcript` shows them]\n"
+            ));
+        }
+        inside.push_str(shown);
+        let longest = inside.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat(longest.max(2) + 1);
         out.push_str(&format!(
-            "\n{}\n\n{fence}\n{}\n{fence}\n",
-            &commit[..commit.len().min(12)],
-            text.trim_end_matches('\n')
+            "\n{}\n\n{fence}\n{inside}\n{fence}\n",
+            &t.commit[..t.commit.len().min(12)],
         ));
     }
     out

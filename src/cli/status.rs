@@ -12,7 +12,8 @@ use crate::store::index::Summary;
 
 /// Counts per status and what needs doing.
 ///
-/// Counts of live specs per status, and which are ready, in progress or need attention.
+/// Counts of live specs per status, and which are ready, in progress, paused, need
+/// attention or failed.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  git chant status\n  git chant status --json")]
 pub struct StatusArgs {
@@ -26,6 +27,7 @@ struct Report<'a> {
     counts: BTreeMap<&'a str, usize>,
     ready: Vec<&'a str>,
     in_progress: Vec<&'a str>,
+    paused: Vec<&'a str>,
     needs_attention: Vec<&'a str>,
     failed: Vec<&'a str>,
 }
@@ -50,6 +52,7 @@ pub fn run(args: StatusArgs) -> Result<Exit, Error> {
             .map(|s| s.id.as_str())
             .collect(),
         in_progress: with("in_progress"),
+        paused: with("paused"),
         needs_attention: with("needs_attention"),
         failed: with("failed"),
         counts,
@@ -64,11 +67,16 @@ pub fn run(args: StatusArgs) -> Result<Exit, Error> {
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
         let mut text = format!("{} specs: {}\n", live.len(), counts.join(", "));
-        for (label, ids) in [
-            ("ready", &report.ready),
-            ("in progress", &report.in_progress),
-            ("needs attention", &report.needs_attention),
-            ("failed", &report.failed),
+        for (label, status, ids) in [
+            ("ready", "ready", &report.ready),
+            ("in progress", "in_progress", &report.in_progress),
+            ("paused", "paused", &report.paused),
+            (
+                "needs attention",
+                "needs_attention",
+                &report.needs_attention,
+            ),
+            ("failed", "failed", &report.failed),
         ] {
             if ids.is_empty() {
                 continue;
@@ -80,7 +88,7 @@ pub fn run(args: StatusArgs) -> Result<Exit, Error> {
             }
             if ids.len() > 20 {
                 text.push_str(&format!(
-                    "  … and {} more (git chant list --status …)\n",
+                    "  … and {} more (git chant list --status {status})\n",
                     ids.len() - 20
                 ));
             }

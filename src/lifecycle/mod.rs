@@ -81,6 +81,16 @@ pub fn is_ready<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>
     spec.status == "pending" && blockers(spec, lookup).is_empty()
 }
 
+/// The state people see: `ready` or `blocked` for a pending spec (every pending spec is one
+/// or the other), otherwise the stored status.
+pub fn state(status: &str, ready: bool) -> &str {
+    match (status, ready) {
+        ("pending", true) => "ready",
+        ("pending", false) => "blocked",
+        (status, _) => status,
+    }
+}
+
 /// A dependency path from `from` back to `to`, if `from` reaches `to` through `depends_on`
 /// (so adding the edge `to -> from` would close a cycle). `deps` gives a spec's
 /// dependencies; the walk visits each spec once.

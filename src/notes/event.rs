@@ -47,6 +47,18 @@ impl Event {
         line
     }
 
+    /// The event for people (`show`, `log`): values decoded and quoted when they hold a
+    /// space (`reason="agent exited 0"`), line breaks and tabs written as `\n`, `\r`, `\t`
+    /// so an event stays on one line. Other control characters are left to the printer,
+    /// which escapes them (`cli::print`); `to_line` is the stored form.
+    pub fn to_display(&self) -> String {
+        let mut line = format!("{} {} {}", self.at, self.spec, shown(&self.event));
+        for (key, value) in &self.attrs {
+            line.push_str(&format!(" {}={}", shown(key), shown(value)));
+        }
+        line
+    }
+
     pub fn parse(line: &str) -> Result<Event, NoteError> {
         let bad = |why| NoteError::BadLine {
             line: line.to_owned(),
@@ -119,6 +131,26 @@ fn encode(value: &str) -> String {
     out
 }
 
+/// A decoded value on one line, in double quotes when it is empty or holds a space or a
+/// quote (an inner quote as `\"`).
+fn shown(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    for c in value.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    if value.is_empty() || value.contains([' ', '"']) {
+        format!("\"{out}\"")
+    } else {
+        out
+    }
+}
+
 fn decode(value: &str) -> String {
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -170,6 +202,19 @@ mod tests {
         assert_eq!(
             one_commit_event_per_spec("2026-02-01T00:00:00Z t commit\n"),
             None
+        );
+    }
+
+    #[test]
+    fn events_display_decoded_on_one_line() {
+        let event = Event::new("2026-02-02T14:27:53Z", "x", "in_progress->failed")
+            .with("reason", "agent exited 0")
+            .with("model", "sonnet")
+            .with("note", "a \"b\"\nc=100%")
+            .with("empty", "");
+        assert_eq!(
+            event.to_display(),
+            "2026-02-02T14:27:53Z x in_progress->failed reason=\"agent exited 0\" model=sonnet note=\"a \\\"b\\\"\\nc=100%\" empty=\"\""
         );
     }
 

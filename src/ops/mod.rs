@@ -8,10 +8,12 @@ mod edit;
 pub mod export;
 pub mod import;
 pub mod lookup;
+pub mod query;
 pub(crate) mod reindex;
 mod save_edit;
 pub mod sync;
 mod transition;
+pub mod view;
 
 pub use add::{add, NewSpec};
 pub use edit::{archive, check, set, SetAction};

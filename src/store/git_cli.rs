@@ -247,3 +247,12 @@ pub fn worktree_remove(store: &Store, path: &std::path::Path) -> Result<(), Stor
         ))
     }
 }
+
+/// The pager git would start for this repository's output, from `git var GIT_PAGER`
+/// (`GIT_PAGER`, then `core.pager`, then `PAGER`, then git's default); `None` for `cat`,
+/// an empty value, or when git cannot say. `git --no-pager chant …` sets `GIT_PAGER=cat`.
+pub fn pager(store: &Store) -> Option<String> {
+    let out = git(store, &["var".to_owned(), "GIT_PAGER".to_owned()]).ok()?;
+    let pager = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    (out.status.success() && !pager.is_empty() && pager != "cat").then_some(pager)
+}

@@ -12,7 +12,9 @@ mod identity;
 pub mod ids;
 pub mod index;
 pub mod ledger;
+pub mod pager;
 pub mod paths;
+pub mod range;
 mod read;
 mod whoami;
 

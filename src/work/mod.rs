@@ -252,15 +252,7 @@ fn commits_between(
     if Some(end) == start {
         return Ok(Vec::new());
     }
-    let walk = store
-        .repo()
-        .rev_walk([end])
-        .with_hidden(start)
-        .all()
-        .context(|| "walking the run's commits".to_owned())?;
-    let mut found: Vec<ObjectId> = walk.filter_map(|info| info.ok().map(|i| i.id)).collect();
-    found.reverse();
-    Ok(found)
+    Ok(crate::store::range::between(store.repo(), end, start)?)
 }
 
 /// Ready specs in the order `ready` shows them.

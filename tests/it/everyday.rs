@@ -175,3 +175,36 @@ fn identity_follows_gits_rules() {
         }
     }
 }
+
+#[test]
+fn a_range_of_commits_made_in_one_second_stops_where_the_histories_meet() {
+    // root - x - y (old), x - b, merge(y, b) (new): every commit in the same second, as
+    // when two clones sync at once.
+    let repo = Repo::new();
+    let tree = repo.git(&["hash-object", "-t", "tree", "-w", "/dev/null"]);
+    let tree = tree.trim();
+    let commit = |parents: &[&str], m: &str| {
+        let mut args = vec!["commit-tree", tree, "-m", m];
+        for p in parents {
+            args.extend(["-p", p]);
+        }
+        repo.git(&args).trim().to_owned()
+    };
+    let mut chain = vec![commit(&[], "root")];
+    for n in 0..30 {
+        let next = commit(&[chain.last().unwrap()], &format!("c{n}"));
+        chain.push(next);
+    }
+    let x = chain.last().unwrap().clone();
+    let y = commit(&[&x], "y");
+    let b = commit(&[&x], "b");
+    let m = commit(&[&y, &b], "merge");
+    let store = git_chant::store::Store::open(&repo.path).unwrap();
+    let id = |s: &str| gix::ObjectId::from_hex(s.as_bytes()).unwrap();
+    let range = git_chant::store::range::between(store.repo(), id(&m), Some(id(&y))).unwrap();
+    assert_eq!(
+        range,
+        vec![id(&b), id(&m)],
+        "b then the merge, nothing of y's history"
+    );
+}

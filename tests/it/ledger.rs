@@ -50,7 +50,7 @@ fn init_then_add_is_visible_to_plain_git() {
     );
     assert_eq!(
         repo.git(&["config", "--get-all", "notes.rewriteRef"]),
-        "refs/notes/chant\nrefs/notes/chant-output\n"
+        "refs/notes/chan[t]\nrefs/notes/chant-outpu[t]\n"
     );
     assert_eq!(
         repo.git(&["status", "--porcelain"]),

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Commands run as real processes
 //! of the built `git-chant` binary.
 
+mod cli;
 mod concurrency;
 mod edit;
 mod everyday;
@@ -13,6 +14,7 @@ mod ledger_merge_props;
 mod lifecycle;
 mod merge_props;
 mod server;
+mod show;
 mod spec_props;
 mod sync;
 mod trust_client;

@@ -17,15 +17,11 @@ pub(crate) fn check_branch(
     ledger: Option<ObjectId>,
 ) -> Result<(), StoreError> {
     let repo = store.repo();
-    let walk = repo
-        .rev_walk([new])
-        .with_hidden(old)
-        .all()
-        .context(|| "walking the pushed commits".to_owned())?;
     let mut ids: Option<Vec<String>> = None;
-    for info in walk {
-        let info = info.context(|| "walking the pushed commits".to_owned())?;
-        let commit = info.object().context(|| format!("reading {}", info.id))?;
+    for commit_id in crate::store::range::new_commits(repo, new, old)? {
+        let commit = repo
+            .find_commit(commit_id)
+            .context(|| format!("reading {commit_id}"))?;
         let refs = message::references(&commit.message_raw_sloppy().to_string());
         if refs.is_empty() {
             continue;
@@ -45,7 +41,7 @@ pub(crate) fn check_branch(
         let known = ids.as_deref().unwrap_or_default();
         for short in refs.ids {
             if let Err(e) = id::resolve(&short, known.iter().map(String::as_str)) {
-                let short_commit = info.id.to_hex_with_len(12).to_string();
+                let short_commit = commit_id.to_hex_with_len(12).to_string();
                 report.add(
                     Some(&short),
                     None,

@@ -4,7 +4,7 @@
 //! merge being a parent's version or what the merge rules make of them. Then the final
 //! tree's whole-ledger rules (`specs.rs`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use gix::ObjectId;
 
@@ -39,21 +39,15 @@ pub(crate) fn pushed_commits(
     new: ObjectId,
     old: Option<ObjectId>,
 ) -> Result<Vec<Pushed>, StoreError> {
-    let walk = repo
-        .rev_walk([new])
-        .with_hidden(old)
-        .all()
-        .context(|| "walking the pushed commits".to_owned())?;
-    let mut by_id: HashMap<ObjectId, Pushed> = HashMap::new();
-    for info in walk {
-        let info = info.context(|| "walking the pushed commits".to_owned())?;
-        let commit = info.object().context(|| format!("reading {}", info.id))?;
-        let pushed = Pushed {
-            id: info.id,
+    let mut pushed = Vec::new();
+    for id in crate::store::range::between(repo, new, old)? {
+        let commit = repo.find_commit(id).context(|| format!("reading {id}"))?;
+        pushed.push(Pushed {
+            id,
             parents: commit.parent_ids().map(|p| p.detach()).collect(),
             tree: commit
                 .tree_id()
-                .context(|| format!("reading the tree of {}", info.id))?
+                .context(|| format!("reading the tree of {id}"))?
                 .detach(),
             message: commit.message_raw_sloppy().to_string(),
             committer: commit
@@ -61,30 +55,9 @@ pub(crate) fn pushed_commits(
                 .map(|c| c.email.to_string())
                 .unwrap_or_default(),
             size: commit.data.len() as u64,
-        };
-        by_id.insert(info.id, pushed);
+        });
     }
-    // Depth-first post-order over parents inside the push, without recursion.
-    let mut order = Vec::with_capacity(by_id.len());
-    let mut done: HashSet<ObjectId> = HashSet::new();
-    let mut stack = vec![(new, false)];
-    while let Some((id, expanded)) = stack.pop() {
-        if expanded {
-            order.push(id);
-            continue;
-        }
-        if !by_id.contains_key(&id) || !done.insert(id) {
-            continue;
-        }
-        stack.push((id, true));
-        for parent in by_id[&id].parents.iter().rev() {
-            stack.push((*parent, false));
-        }
-    }
-    Ok(order
-        .into_iter()
-        .filter_map(|id| by_id.remove(&id))
-        .collect())
+    Ok(pushed)
 }
 
 /// What the history checks leave for the final tree: the specs the push changed.

@@ -7,6 +7,7 @@
 mod branch;
 mod ledger;
 mod notes;
+
 mod report;
 mod specs;
 mod tree;

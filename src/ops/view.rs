@@ -1,0 +1,175 @@
+//! What `show` presents of one spec, as a report any front end prints: the spec, its
+//! readiness and what blocks it, its acceptance criteria numbered as `check` takes them, a
+//! driver's members with their states, the status events noted on its commits, and its
+//! transcripts (header and text apart, so a front end can show the end of a long one).
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::lifecycle;
+use crate::notes::{self, Event};
+use crate::spec::{Criterion, Spec};
+use crate::store::index::Summary;
+use crate::store::ledger::{Snapshot, SpecEntry};
+use crate::store::Store;
+
+use super::lookup::{self, members, neighbours};
+
+/// One spec as `show` presents it.
+pub struct View {
+    pub entry: SpecEntry,
+    pub spec: Spec,
+    pub summary: Summary,
+    pub ready: bool,
+    /// Why it is not ready (empty when nothing blocks it).
+    pub blocked_by: Vec<String>,
+    /// Numbered from 1, the numbers `git chant check <id> <n>` takes.
+    pub criteria: Vec<Criterion>,
+    /// A driver's members (`<id>.N`) in member order; empty for other specs.
+    pub members: Vec<Member>,
+    /// `(commit, event)` for the status events of this spec on its commits.
+    pub events: Vec<(String, Event)>,
+    /// Oldest first.
+    pub transcripts: Vec<Transcript>,
+}
+
+/// A driver's member, with what its line in `show` needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub ready: bool,
+    /// `ready`/`blocked` for a pending member, else its status.
+    pub state: String,
+}
+
+/// One agent transcript note: a YAML header between `---` lines, then the text.
+#[derive(Debug, Clone)]
+pub struct Transcript {
+    pub commit: String,
+    /// The whole note, as stored.
+    pub note: String,
+}
+
+impl Transcript {
+    /// The header's lines (without the `---` lines) and the text after it; no header when
+    /// the note does not start with one.
+    pub fn split(&self) -> (&str, &str) {
+        let Some(rest) = self.note.strip_prefix("---\n") else {
+            return ("", &self.note);
+        };
+        if let Some(text) = rest.strip_prefix("---\n") {
+            return ("", text);
+        }
+        match rest.find("\n---\n") {
+            Some(end) => (&rest[..end + 1], &rest[end + 5..]),
+            None => ("", &self.note),
+        }
+    }
+
+    /// The last `lines` lines of the text, and how many lines come before them.
+    pub fn tail(&self, lines: usize) -> (usize, &str) {
+        let text = self.split().1.trim_end_matches('\n');
+        let total = text.lines().count();
+        if total <= lines {
+            return (0, text);
+        }
+        let skip = total - lines;
+        let start = text
+            .match_indices('\n')
+            .nth(skip - 1)
+            .map_or(0, |(at, _)| at + 1);
+        (skip, &text[start..])
+    }
+}
+
+/// The view of the spec at `entry` (its blob `bytes`, already read).
+pub fn view(
+    store: &Store,
+    snapshot: &Snapshot<'_>,
+    entry: SpecEntry,
+    bytes: &[u8],
+) -> Result<View, Error> {
+    let spec = Spec::parse(&entry.id, bytes)?;
+    let summary = Summary::from_spec(&entry, &spec);
+    let (ready, blocked_by) = readiness(snapshot, &summary)?;
+    let mut member_list = Vec::new();
+    for id in members(store, snapshot, &entry.id)? {
+        let Some(member) = lookup::summary(snapshot, &id)? else {
+            continue;
+        };
+        let (ready, _) = readiness(snapshot, &member)?;
+        member_list.push(Member {
+            state: lifecycle::state(&member.status, ready).to_owned(),
+            id,
+            title: member.title,
+            status: member.status,
+            ready,
+        });
+    }
+    let events = commit_events(store, &entry.id, &spec)?;
+    let transcripts = crate::work::transcripts(store, &entry.id, &spec)?
+        .into_iter()
+        .map(|(commit, note)| Transcript { commit, note })
+        .collect();
+    Ok(View {
+        criteria: spec.criteria(),
+        members: member_list,
+        entry,
+        spec,
+        summary,
+        ready,
+        blocked_by,
+        events,
+        transcripts,
+    })
+}
+
+/// Whether `spec` is ready, and what blocks it; reads only what readiness looks at.
+fn readiness(snapshot: &Snapshot<'_>, spec: &Summary) -> Result<(bool, Vec<String>), Error> {
+    let deps = neighbours(snapshot, spec)?;
+    let blocked_by = lifecycle::blockers(spec, |d| deps.iter().find(|s| s.id == d));
+    Ok((
+        spec.status == "pending" && blocked_by.is_empty(),
+        blocked_by,
+    ))
+}
+
+/// The status events for spec `id` noted on the commits it lists.
+fn commit_events(store: &Store, id: &str, spec: &Spec) -> Result<Vec<(String, Event)>, Error> {
+    let mut all = Vec::new();
+    for commit in spec.commits() {
+        let Ok(resolved) = store.repo().rev_parse_single(commit) else {
+            continue;
+        };
+        for event in notes::events(store, resolved.detach())? {
+            if event.spec == id {
+                all.push((resolved.to_string(), event));
+            }
+        }
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Transcript;
+
+    fn note(text: &str) -> Transcript {
+        Transcript {
+            commit: "c".into(),
+            note: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_transcript_splits_at_its_header_and_keeps_its_last_lines() {
+        let t = note("---\nspec: x\nexit_code: 0\n---\none\ntwo\nthree\n");
+        assert_eq!(t.split(), ("spec: x\nexit_code: 0\n", "one\ntwo\nthree\n"));
+        assert_eq!(t.tail(2), (1, "two\nthree"));
+        assert_eq!(t.tail(3), (0, "one\ntwo\nthree"));
+        assert_eq!(note("no header\n").split(), ("", "no header\n"));
+        assert_eq!(note("---\nunclosed\n").split(), ("", "---\nunclosed\n"));
+    }
+}
