@@ -118,7 +118,8 @@ fn identity_follows_gits_rules() {
     // (config, environment): git chant signs as git would, or refuses where git refuses.
     // Every case gives an email somewhere or forbids guessing: git's guess from the
     // hostname asks the resolver, which git chant does not (see store/whoami.rs).
-    let cases: &[(&[(&str, &str)], &[(&str, &str)])] = &[
+    type Pairs = &'static [(&'static str, &'static str)];
+    let cases: &[(Pairs, Pairs)] = &[
         (&[("user.email", "only@example.com")], &[]),
         (
             &[("user.name", "Only Name")],
