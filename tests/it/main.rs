@@ -1,12 +1,14 @@
 //! The integration tests: one binary, one module per area. Commands run as real processes
 //! of the built `git-chant` binary.
 
+mod clone;
 mod concurrency;
 mod edit;
 mod fmt;
 mod harness;
 mod hooks;
 mod import;
+mod input;
 mod ledger;
 mod ledger_merge_props;
 mod lifecycle;
