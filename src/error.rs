@@ -21,6 +21,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Rule(#[from] crate::spec::rules::RuleError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Lifecycle(#[from] crate::lifecycle::LifecycleError),
 
     #[error(transparent)]
@@ -41,12 +45,41 @@ pub enum Error {
     #[error("{id} changed while you edited it, and both changed the lines from line {line}")]
     #[diagnostic(
         code(chant::edit::conflict),
-        help("{}", match saved { Some(path) => format!("your edit is kept at {}; run `git chant edit {id}` and re-apply it", path.display()), None => format!("run `git chant edit {id}` again") })
+        help("{}", match saved { Some(path) => format!("your edit is kept at {}; `git chant show {id} --raw` shows the spec as it is now, and `git chant edit {id} --resume` reopens your edit: make those lines agree with it, and the rest merges", path.display()), None => format!("run `git chant edit {id}` again") })
     )]
     EditConflict {
         id: String,
         line: usize,
         saved: Option<PathBuf>,
+    },
+
+    #[error("no kept edit of {id} to resume")]
+    #[diagnostic(
+        code(chant::edit::nothing_kept),
+        help("`git chant edit {id}` starts a new edit; kept edits are in .git/chant/edit/")
+    )]
+    NothingKept { id: String },
+
+    #[error("the kept edit {} has no record of the version of {id} it was made from", path.display())]
+    #[diagnostic(
+        code(chant::edit::no_base),
+        help("it cannot be merged safely: copy what you need from it into `git chant edit {id}`, then delete the file")
+    )]
+    KeptWithoutBase { id: String, path: PathBuf },
+
+    #[error("the editor `{command}` {what}")]
+    #[diagnostic(
+        code(chant::edit::editor),
+        help("git chant runs the editor git would: $GIT_EDITOR, else core.editor, else $VISUAL, else $EDITOR, else vi (here {setting}); set one that works, e.g. `git config core.editor nano`{kept}")
+    )]
+    Editor {
+        command: String,
+        /// Which setting named it: `GIT_EDITOR`, `core.editor`, …
+        setting: String,
+        /// `could not be started (…)` or `exited with 1`.
+        what: String,
+        /// Where the text typed so far is kept, as a sentence to append, or "".
+        kept: String,
     },
 
     #[error("{remote} has ledger changes this clone has not merged: the push was rejected")]
@@ -98,8 +131,12 @@ impl ExitCode for Error {
             Error::Id(e) => e.exit(),
             Error::Store(e) => e.exit(),
             Error::Lifecycle(e) => e.exit(),
+            Error::Rule(e) => e.exit(),
             Error::File(e) => e.exit(),
-            Error::IdTaken { .. } => Exit::User,
+            Error::IdTaken { .. }
+            | Error::NothingKept { .. }
+            | Error::KeptWithoutBase { .. }
+            | Error::Editor { .. } => Exit::User,
             Error::EditConflict { .. } | Error::PushRejected { .. } | Error::SyncGaveUp { .. } => {
                 Exit::Conflict
             }

@@ -93,13 +93,10 @@ pub fn lint(all: &[Input], only: Option<&HashSet<String>>) -> Vec<Finding> {
             }
         };
         let id = input.id.as_str();
-        match spec.title() {
-            None => add(
-                Severity::Error,
-                "title",
-                "no `# Title` line in the body".into(),
-            ),
-            Some(title) => {
+        // The input rules' words, so lint and the writers that refuse say the same thing.
+        match crate::spec::rules::body_title(spec.body()) {
+            Err(broken) => add(Severity::Error, "title", broken.message),
+            Ok(title) => {
                 let same: Vec<&&str> = titles
                     .get(title)
                     .map(|v| v.iter().filter(|o| **o != id).collect())
@@ -190,22 +187,11 @@ fn approval(spec: &Spec, add: &mut Add<'_>) {
     let Some(approval) = spec.approval() else {
         return;
     };
+    for broken in crate::spec::rules::approval(spec) {
+        add(Severity::Error, "approval", broken.message);
+    }
     let get = |k: &str| approval.get(k);
-    if get("required").is_some_and(|v| !v.is_bool()) {
-        add(
-            Severity::Error,
-            "approval",
-            "`approval.required` must be true or false".into(),
-        );
-    }
     let status = get("status").and_then(|v| v.as_str());
-    if get("status").is_some() && !matches!(status, Some("pending" | "approved" | "rejected")) {
-        add(
-            Severity::Error,
-            "approval",
-            "`approval.status` must be pending, approved or rejected".into(),
-        );
-    }
     if status == Some("approved") && get("by").is_none_or(|v| v.is_null()) {
         add(
             Severity::Warning,

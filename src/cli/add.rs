@@ -20,7 +20,7 @@ pub struct AddArgs {
     /// A hand-chosen id instead of a generated YYYY-MM-DD-SSS-RRR one.
     #[arg(long)]
     id: Option<String>,
-    /// Spec type: code, task, driver, group, research, documentation.
+    /// Spec type: code, task, driver, group, research, documentation (others need --force).
     #[arg(long = "type", value_name = "TYPE")]
     kind: Option<String>,
     /// A spec this one depends on (short ids resolve); repeatable.
@@ -38,9 +38,12 @@ pub struct AddArgs {
     /// Create the next member `<driver>.N` of this driver spec.
     #[arg(long, value_name = "DRIVER", conflicts_with = "id")]
     member_of: Option<String>,
-    /// The markdown body from a file, or `-` for stdin.
+    /// The markdown body from a file, or `-` for stdin. A `# ` line in it must match the title.
     #[arg(long, value_name = "FILE")]
     body_file: Option<PathBuf>,
+    /// Store a type git chant does not know.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: AddArgs) -> Result<Exit, Error> {
@@ -60,6 +63,7 @@ pub fn run(args: AddArgs) -> Result<Exit, Error> {
         prompt: args.prompt,
         member_of: args.member_of,
         body,
+        force: args.force,
     };
     let id = ops::add(&store, &new, &ops::today())?;
     super::say(&id)?;

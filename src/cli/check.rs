@@ -25,9 +25,14 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
-    let id = ops::check(&store, &args.id, &args.numbers, !args.uncheck)?;
-    let verb = if args.uncheck { "cleared" } else { "ticked" };
+    let written = ops::check(&store, &args.id, &args.numbers, !args.uncheck)?;
     let list: Vec<String> = args.numbers.iter().map(usize::to_string).collect();
-    super::say(&format!("{id}: {verb} {}", list.join(", ")))?;
+    let verb = match (args.uncheck, written.changed) {
+        (false, true) => "ticked",
+        (true, true) => "cleared",
+        (false, false) => "unchanged: already ticked:",
+        (true, false) => "unchanged: already clear:",
+    };
+    super::say(&format!("{}: {verb} {}", written.id, list.join(", ")))?;
     Ok(Exit::Ok)
 }

@@ -112,6 +112,11 @@ pub fn import(args: ImportArgs) -> Result<Exit, Error> {
                 "  stored, but does not parse (git chant lint shows why): {path}\n"
             ));
         }
+        for what in &summary.broken {
+            text.push_str(&format!(
+                "  stored as it is, but breaks an input rule: {what}\n"
+            ));
+        }
         if let Some(report) = &linked {
             text.push_str(&format!(
                 "history: scanned {} commits; `chant(<id>): …` commits now carry their note events\n",

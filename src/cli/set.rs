@@ -9,11 +9,14 @@ use crate::store::Store;
 
 /// Set one frontmatter field, or add to / remove from a list field.
 ///
-/// Set one frontmatter field, or add to / remove from a list field. Validated: known types,
-/// dependencies that exist and make no cycle; status changes go through the lifecycle commands.
+/// Set one frontmatter field, or add to / remove from a list field. A dotted name sets a
+/// field inside a mapping (`approval.required`), creating the mapping. Validated: known
+/// types, one-line list entries, dependencies that exist and make no cycle; status changes
+/// go through the lifecycle commands, the title through `edit`. A value already there
+/// writes nothing and says "unchanged".
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant set 003 model opus\n  git chant set 003 labels --add perf\n  git chant set 004 depends_on --add 003\n  git chant set 004 depends_on --remove 003\n  git chant set 003 priority 2            unknown keys are kept as written"
+    after_help = "Examples:\n  git chant set 003 model opus\n  git chant set 003 labels --add perf\n  git chant set 004 depends_on --add 003\n  git chant set 004 depends_on --remove 003\n  git chant set 003 approval.required true  a field inside a mapping\n  git chant set 003 priority 2            unknown keys are kept as written"
 )]
 pub struct SetArgs {
     /// The spec id (short forms resolve).
@@ -43,7 +46,12 @@ pub fn run(args: SetArgs) -> Result<Exit, Error> {
         (None, None, None) => return Ok(Exit::Usage),
     };
     let store = Store::open(".")?;
-    let id = ops::set(&store, &args.id, &args.field, &action, args.force)?;
-    super::say(&format!("{id}: {} updated", args.field))?;
+    let written = ops::set(&store, &args.id, &args.field, &action, args.force)?;
+    let what = if written.changed {
+        "updated"
+    } else {
+        "unchanged"
+    };
+    super::say(&format!("{}: {} {what}", written.id, args.field))?;
     Ok(Exit::Ok)
 }

@@ -57,22 +57,35 @@ fn say(merge: &Merge) {
 }
 
 /// `fetch`: the remote's ledger into refs/remotes/<remote>/chant/specs and its notes into
-/// refs/notes/remotes/<remote>/…; nothing local changes.
+/// refs/notes/remotes/<remote>/…; a clone with no ledger (or notes ref) of its own starts
+/// from the remote's, and nothing else local changes.
 pub fn fetch(args: RemoteArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
+    store.check_remote(&args.remote)?;
     git_cli::fetch(&store, &args.remote)?;
-    super::say(&format!(
-        "fetched {} into {}",
-        args.remote,
-        git_cli::remote_ledger(&args.remote)
-    ))?;
+    let tracking = git_cli::remote_ledger(&args.remote);
+    let adopted = crate::ops::adopt::adopt(&store, &args.remote)?;
+    if store.ref_tip(&tracking)?.is_none() {
+        super::say(&format!("fetched {}: it has no ledger yet", args.remote))?;
+    } else {
+        super::say(&format!("fetched {} into {tracking}", args.remote))?;
+    }
+    if adopted.ledger {
+        super::say(&format!(
+            "refs/chant/specs: created from {}'s ledger (this clone had none)",
+            args.remote
+        ))?;
+    }
+    for notes_ref in &adopted.notes {
+        super::say(&format!("{notes_ref}: created from {}'s", args.remote))?;
+    }
     Ok(Exit::Ok)
 }
 
 /// `merge <rev>`: three-way merge of another ledger into ours.
 pub fn merge(args: MergeArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
-    let theirs = store.resolve_rev(&args.rev)?;
+    let theirs = store.ledger_rev(&args.rev)?;
     say(&sync::merge_ledger(&store, theirs, &args.rev)?);
     Ok(Exit::Ok)
 }
@@ -80,6 +93,7 @@ pub fn merge(args: MergeArgs) -> Result<Exit, Error> {
 /// `push`: the ledger and notes, never forced.
 pub fn push(args: RemoteArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
+    store.check_remote(&args.remote)?;
     match git_cli::push(&store, &args.remote)? {
         Pushed::Done => {
             super::say(&format!("pushed to {}", args.remote))?;
@@ -98,6 +112,7 @@ pub fn push(args: RemoteArgs) -> Result<Exit, Error> {
 /// `sync`: fetch, merge, push; again while the remote moves.
 pub fn sync(args: RemoteArgs) -> Result<Exit, Error> {
     let store = Store::open(".")?;
+    store.check_remote(&args.remote)?;
     sync::sync(&store, &args.remote, say)?;
     super::say(&format!("in sync with {}", args.remote))?;
     Ok(Exit::Ok)

@@ -3,7 +3,7 @@
 use serde_yaml::Value;
 
 use crate::error::Error;
-use crate::spec::{id, Spec};
+use crate::spec::{id, rules, Spec};
 use crate::store::paths::spec_path;
 use crate::store::{Change, Store, StoreError};
 
@@ -21,11 +21,14 @@ pub struct NewSpec {
     pub member_of: Option<String>,
     /// A markdown body; without one, a skeleton with the title and one open criterion.
     pub body: Option<String>,
+    /// Store a type git chant does not know.
+    pub force: bool,
 }
 
 impl NewSpec {
-    /// The spec file, before it has an id.
-    pub fn render(&self, depends_on: &[String]) -> String {
+    /// The spec file, before it has an id: `title` (checked) above the body unless the
+    /// body has its own `# ` line.
+    pub fn render(&self, title: &str, depends_on: &[String]) -> String {
         let list = |items: &[String]| {
             Value::Sequence(items.iter().map(|s| Value::from(s.as_str())).collect())
         };
@@ -45,12 +48,11 @@ impl NewSpec {
         if let Some(prompt) = &self.prompt {
             fields.push(("prompt", Value::from(prompt.as_str())));
         }
-        let body = match &self.body {
-            Some(body) if crate::spec::title(body).is_some() => body.clone(),
-            Some(body) => format!("# {}\n\n{body}", self.title),
+        let body = match self.body.as_deref().map(rules::strip_bom) {
+            Some(body) if crate::spec::title(body).is_some() => body.to_owned(),
+            Some(body) => format!("# {title}\n\n{body}"),
             None => format!(
-                "# {}\n\n## Acceptance Criteria\n\n- [ ] Describe what done looks like\n",
-                self.title
+                "# {title}\n\n## Acceptance Criteria\n\n- [ ] Describe what done looks like\n"
             ),
         };
         Spec::new(fields, body).render()
@@ -59,10 +61,14 @@ impl NewSpec {
 
 /// Adds a spec; the id (given, or the next of today's sequence) is allocated inside the
 /// compare-and-swap loop from the live and archived ids, so concurrent adds never share one.
+/// The input rules (`spec::rules`) decide what may be added.
 pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
     if let Some(given) = &new.id {
         id::validate(given)?;
     }
+    let subject = new.id.as_deref().unwrap_or("add");
+    let body = new.body.as_deref().map(rules::strip_bom);
+    let title = rules::add_title(&new.title, body).map_err(|v| v.on(subject))?;
     store.update(|snapshot| {
         if snapshot.commit.is_none() {
             return Err(Error::from(StoreError::NoLedger));
@@ -79,12 +85,18 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
                 return Err(Error::IdTaken { id: given.clone() })
             }
             (Some(given), _) => given.clone(),
-            (None, Some(driver)) => id::next_member(&id::resolve(driver, all())?, all()),
+            (None, Some(driver)) => {
+                let driver = id::resolve(driver, all())?;
+                let (_, spec) = super::lookup::load(snapshot, &driver)?;
+                rules::driver(&driver, &spec).map_err(|v| v.on(subject))?;
+                id::next_member(&driver, all())
+            }
             (None, None) => id::generate(today, all()),
         };
-        let bytes = new.render(&depends_on);
+        let bytes = new.render(title, &depends_on);
         // The file must load back; a title with YAML-breaking text never reaches the ledger.
-        Spec::parse(&spec_id, bytes.as_bytes())?;
+        let spec = Spec::parse(&spec_id, bytes.as_bytes())?;
+        rules::introduced(None, &spec, new.force).map_err(|v| v.on(subject))?;
         let change = Change {
             subject: format!("add {spec_id}"),
             trailers: vec![

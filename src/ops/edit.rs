@@ -5,7 +5,7 @@ use serde_yaml::Value;
 
 use crate::error::Error;
 use crate::lifecycle::{self, LifecycleError};
-use crate::spec::{is_known_type, Shape};
+use crate::spec::{rules, Shape, Spec};
 use crate::store::index::Index;
 use crate::store::paths::spec_path;
 use crate::store::{Change, Store};
@@ -24,14 +24,22 @@ fn one_spec_change(op: &str, id: &str, path: String, bytes: String) -> Change {
     }
 }
 
-/// Ticks (or clears) acceptance criteria by number (1-based). Returns the full id.
+/// What a write to one spec did: its full id, and whether anything changed (a write that
+/// would store the bytes already there makes no ledger commit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub id: String,
+    pub changed: bool,
+}
+
+/// Ticks (or clears) acceptance criteria by number (1-based).
 pub fn check(
     store: &Store,
     short: &str,
     numbers: &[usize],
     checked: bool,
-) -> Result<String, Error> {
-    store.update(|snapshot| {
+) -> Result<Written, Error> {
+    let (id, commit) = store.update_committed(|snapshot| {
         let id = resolve(store, snapshot, short)?;
         let (entry, mut spec) = load(snapshot, &id)?;
         let total = spec.criteria().len();
@@ -50,14 +58,19 @@ pub fn check(
             .map(usize::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        let op = if checked {
-            format!("check {list}")
-        } else {
-            format!("uncheck {list}")
-        };
-        let mut change = one_spec_change(&op, &id, spec_path(&id, entry.archived), spec.render());
-        change.subject = format!("{} {id} {list}", if checked { "check" } else { "uncheck" });
-        Ok((change, id.clone()))
+        let verb = if checked { "check" } else { "uncheck" };
+        let mut change = one_spec_change(
+            &format!("{verb} {list}"),
+            &id,
+            spec_path(&id, entry.archived),
+            spec.render(),
+        );
+        change.subject = format!("{verb} {id} {list}");
+        Ok::<_, Error>((change, id.clone()))
+    })?;
+    Ok(Written {
+        id,
+        changed: commit.is_some(),
     })
 }
 
@@ -72,74 +85,133 @@ pub enum SetAction {
     Remove(String),
 }
 
-/// Sets one frontmatter field, validated: `status` only through the lifecycle commands,
-/// `type` a known type (unless `force`), `depends_on` ids that exist and make no cycle.
+/// Sets one frontmatter field, or one inside a mapping (`approval.required`), under the
+/// input rules (`spec::rules`): not `status` (the lifecycle commands) or `title`, a known
+/// type unless `force`, one-line list entries, dependencies that exist and make no cycle.
 pub fn set(
     store: &Store,
     short: &str,
     field: &str,
     action: &SetAction,
     force: bool,
-) -> Result<String, Error> {
-    store.update(|snapshot| {
+) -> Result<Written, Error> {
+    let (id, commit) = store.update_committed(|snapshot| {
         let id = resolve(store, snapshot, short)?;
         let (entry, mut spec) = load(snapshot, &id)?;
-        let bad = |why: String, help: &str| LifecycleError::BadField { id: id.clone(), why, help: help.into() };
-        let shape = Shape::of(field);
-        match (field, shape, action) {
-            ("status", ..) => {
-                return Err(bad(
-                    "status changes go through the lifecycle commands".into(),
-                    "use git chant start / done / fail / pause / cancel / reopen",
-                )
-                .into())
-            }
-            ("type", _, SetAction::Value(v)) if !is_known_type(v) && !force => {
-                return Err(bad(format!("unknown type `{v}`"), "known types: code, task, driver, group, research, documentation; `--force` stores it anyway").into())
-            }
-            (_, Some(Shape::List | Shape::TextOrList), _) => {
-                let mut items: Vec<String> = spec.list(field).into_iter().map(str::to_owned).collect();
-                let value = match action {
-                    SetAction::Value(v) | SetAction::Add(v) | SetAction::Remove(v) => v,
-                };
-                let value = if field == "depends_on" && !matches!(action, SetAction::Remove(_)) {
-                    resolve(store, snapshot, value)?
-                } else {
-                    value.clone()
-                };
-                match action {
-                    SetAction::Value(_) => items = vec![value],
-                    SetAction::Add(_) if !items.contains(&value) => items.push(value),
-                    SetAction::Add(_) => {}
-                    SetAction::Remove(_) => items.retain(|i| *i != value),
-                }
-                if field == "depends_on" {
-                    check_dependencies(store, snapshot, &id, &items)?;
-                }
-                spec.set_list(field, &items);
-            }
-            (_, _, SetAction::Add(_) | SetAction::Remove(_)) => {
-                return Err(bad(format!("`{field}` is not a list"), "set it with `git chant set <id> <field> <value>`").into())
-            }
-            (_, Some(Shape::Map), _) => {
-                return Err(bad(format!("`{field}` is a mapping"), "change it with `git chant edit`").into())
-            }
-            (_, Some(Shape::Bool), SetAction::Value(v)) => match v.as_str() {
-                "true" | "false" => spec.set_value(field, Value::Bool(v == "true")),
-                _ => return Err(bad(format!("`{field}` must be true or false"), "e.g. `git chant set <id> public true`").into()),
-            },
-            (_, Some(Shape::Text), SetAction::Value(v)) => spec.set_text(field, v),
-            (_, None, SetAction::Value(v)) => {
-                // An unknown key takes the YAML meaning of its value (`3` a number, `true` a
-                // bool), as if the user had written it in the file.
-                let parsed = serde_yaml::from_str::<Value>(v).ok().filter(|p| !p.is_mapping() && !p.is_sequence() && !p.is_null());
-                spec.set_value(field, parsed.unwrap_or_else(|| Value::String(v.clone())));
-            }
+        let broken = |v: rules::Violation| Error::from(v.on(id.clone()));
+        let path = rules::field_path(field).map_err(broken)?;
+        rules::settable(&path).map_err(broken)?;
+        let before = spec.clone();
+        let current = spec.get_path(&path).cloned();
+        let value =
+            new_value(store, snapshot, field, &path, current, action).map_err(|e| match e {
+                Refused::Rule(v) => broken(v),
+                Refused::Other(e) => e,
+            })?;
+        if field == "depends_on" {
+            let deps: Vec<String> = match &value {
+                Some(Value::Sequence(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            check_dependencies(store, snapshot, &id, &deps)?;
         }
+        spec.set_path(&path, value).map_err(|e| {
+            let found = serde_yaml::to_string(&e.found).unwrap_or_default();
+            broken(rules::not_a_mapping(field, &e.at, found.trim()))
+        })?;
+        rules::introduced(Some(&before), &spec, force).map_err(broken)?;
+        let bytes = spec.render();
+        // What is written must load back, whatever the value was.
+        Spec::parse(&id, bytes.as_bytes())?;
         let op = format!("set {field}");
-        let change = one_spec_change(&op, &id, spec_path(&id, entry.archived), spec.render());
-        Ok((change, id.clone()))
+        let change = one_spec_change(&op, &id, spec_path(&id, entry.archived), bytes);
+        Ok::<_, Error>((change, id.clone()))
+    })?;
+    Ok(Written {
+        id,
+        changed: commit.is_some(),
     })
+}
+
+/// Why `new_value` refused: a rule (pinned to the spec by the caller), or another error.
+enum Refused {
+    Rule(rules::Violation),
+    Other(Error),
+}
+
+impl From<Error> for Refused {
+    fn from(e: Error) -> Self {
+        Refused::Other(e)
+    }
+}
+
+/// The value `set` stores at `path` (`None` removes it), from its current value and the
+/// action, by the field's shape: lists take items, booleans `true`/`false`, text as given,
+/// unknown fields the YAML meaning of the value (`3` a number), as if written in the file.
+fn new_value(
+    store: &Store,
+    snapshot: &crate::store::ledger::Snapshot<'_>,
+    field: &str,
+    path: &[&str],
+    current: Option<Value>,
+    action: &SetAction,
+) -> Result<Option<Value>, Refused> {
+    let shape = Shape::of_path(path);
+    let current_list = match &current {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Sequence(items)) => Some(items.clone()),
+        Some(Value::String(s)) if shape == Some(Shape::TextOrList) => Some(vec![s.as_str().into()]),
+        Some(_) => None,
+    };
+    let is_list = match shape {
+        Some(Shape::List | Shape::TextOrList) => true,
+        Some(_) => false,
+        // An unknown field is a list when it holds one, or for --add / --remove.
+        None => {
+            matches!(current, Some(Value::Sequence(_)))
+                || (!matches!(action, SetAction::Value(_)) && current_list.is_some())
+        }
+    };
+    let text = match action {
+        SetAction::Value(v) | SetAction::Add(v) | SetAction::Remove(v) => v,
+    };
+    if is_list {
+        rules::list_item(field, text).map_err(Refused::Rule)?;
+        let value = if field == "depends_on" && !matches!(action, SetAction::Remove(_)) {
+            resolve(store, snapshot, text).map_err(Refused::Other)?
+        } else {
+            text.clone()
+        };
+        let value = Value::String(value);
+        let mut items = current_list.unwrap_or_default();
+        match action {
+            SetAction::Value(_) => items = vec![value],
+            SetAction::Add(_) if !items.contains(&value) => items.push(value),
+            SetAction::Add(_) => {}
+            SetAction::Remove(_) => items.retain(|i| *i != value),
+        }
+        // Upstream never writes `[]`: an emptied list goes away.
+        return Ok((!items.is_empty()).then_some(Value::Sequence(items)));
+    }
+    let SetAction::Value(v) = action else {
+        return Err(Refused::Rule(rules::not_a_list(field)));
+    };
+    Ok(Some(match shape {
+        Some(Shape::Map) => return Err(Refused::Rule(rules::a_mapping(field))),
+        Some(Shape::Bool) => match v.as_str() {
+            "true" | "false" => Value::Bool(v == "true"),
+            _ => return Err(Refused::Rule(rules::not_bool(field))),
+        },
+        Some(_) => Value::String(v.clone()),
+        None => serde_yaml::from_str::<Value>(v)
+            .ok()
+            .filter(|p| !p.is_mapping() && !p.is_sequence() && !p.is_null())
+            .unwrap_or_else(|| Value::String(v.clone())),
+    }))
 }
 
 /// Refuses `depends_on: deps` for `id` when one of them does not exist or already depends

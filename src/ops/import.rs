@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::files::{Bound, FileError};
-use crate::spec::{id, Spec};
+use crate::spec::{id, rules, Spec};
 use crate::store::paths::{spec_path, CONFIG_PATH};
 use crate::store::{Change, Context, Store, StoreError};
 
@@ -50,6 +50,9 @@ pub struct Summary {
     pub unparsable: Vec<String>,
     /// Files that cannot be stored: their names are not valid ids.
     pub invalid: Vec<String>,
+    /// Specs that break an input rule `add`, `set` and `edit` refuse (`<path>: <what>`),
+    /// stored anyway, byte for byte (`lint` reports them too).
+    pub broken: Vec<String>,
 }
 
 /// Classifies a path of an upstream `.chant/` directory; `None` for files it ignores.
@@ -281,8 +284,13 @@ pub fn plan(files: Vec<(String, Vec<u8>)>, summary: &mut Summary) -> Vec<Source>
                     summary.invalid.push(rel);
                     continue;
                 }
-                if Spec::parse(&name, &bytes).is_err() {
-                    summary.unparsable.push(rel.clone());
+                match Spec::parse(&name, &bytes) {
+                    Err(_) => summary.unparsable.push(rel.clone()),
+                    Ok(spec) => summary.broken.extend(
+                        rules::check(&spec, false)
+                            .into_iter()
+                            .map(|v| format!("{rel}: {}", v.message)),
+                    ),
                 }
                 spec_path(&name, kind == Kind::Archived)
             }

@@ -3,10 +3,12 @@
 //! what the commands call.
 
 mod add;
+pub mod adopt;
 pub mod conflicts;
 mod edit;
 pub mod export;
 pub mod import;
+pub mod kept;
 pub mod lookup;
 pub mod query;
 pub(crate) mod reindex;
@@ -16,7 +18,7 @@ mod transition;
 pub mod view;
 
 pub use add::{add, NewSpec};
-pub use edit::{archive, check, set, SetAction};
+pub use edit::{archive, check, set, SetAction, Written};
 pub use lookup::{load, resolve};
 pub use reindex::{reindex, Report, Scope};
 pub use save_edit::{save_edit, Saved};

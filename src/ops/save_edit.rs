@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::lifecycle::{self, LifecycleError};
 use crate::merge::text::{merge3, Prefer};
-use crate::spec::Spec;
+use crate::spec::{rules, Spec};
 use crate::store::paths::spec_path;
 use crate::store::{Change, Store};
 
@@ -20,7 +20,9 @@ pub enum Saved {
     Merged,
 }
 
-/// Writes `edited` over spec `id`, whose bytes were `base` when the editor opened.
+/// Writes `edited` over spec `id`, whose bytes were `base` when the editor opened. The
+/// result must parse and may break no input rule the spec did not already break
+/// (`spec::rules`); `force` allows an unknown type and a status change off the table.
 pub fn save_edit(
     store: &Store,
     id: &str,
@@ -28,10 +30,11 @@ pub fn save_edit(
     edited: &str,
     force: bool,
 ) -> Result<Saved, Error> {
+    let edited = rules::strip_bom(edited);
     if base == edited {
         return Ok(Saved::Unchanged);
     }
-    store.update(|snapshot| {
+    let (saved, commit) = store.update_committed(|snapshot| {
         let (entry, current) = load(snapshot, id)?;
         let current_text = current.render();
         let (text, saved) = if current_text == base {
@@ -48,6 +51,7 @@ pub fn save_edit(
             (merged.text, Saved::Merged)
         };
         let spec = Spec::parse(id, text.as_bytes())?;
+        rules::introduced(Some(&current), &spec, force).map_err(|v| v.on(id))?;
         validate(store, snapshot, id, &current, &spec, force)?;
         let mut change = Change {
             subject: format!("edit {id}"),
@@ -63,6 +67,12 @@ pub fn save_edit(
                 format!("edit, status {} -> {}", current.status(), spec.status());
         }
         Ok((change, saved))
+    })?;
+    // A merge that comes out as the spec already is writes nothing.
+    Ok(if commit.is_some() {
+        saved
+    } else {
+        Saved::Unchanged
     })
 }
 

@@ -60,6 +60,15 @@ pub enum SpecErrorKind {
         line: usize,
     },
 
+    #[error(
+        "{name}:1: the file starts with a UTF-8 byte-order mark (bytes EF BB BF) before its `---`"
+    )]
+    #[diagnostic(
+        code(chant::spec::byte_order_mark),
+        help("save it as UTF-8 without a byte-order mark, or remove the mark: `sed -i '1s/^\\xEF\\xBB\\xBF//' <file>`; `git chant add --body-file` and `git chant edit` drop one themselves")
+    )]
+    ByteOrderMark { name: String },
+
     #[error("{name}:1: no frontmatter: line 1 must be exactly `---`")]
     #[diagnostic(
         code(chant::spec::no_frontmatter),
@@ -89,7 +98,7 @@ pub enum SpecErrorKind {
     #[error("{name}:{line}: invalid YAML in frontmatter: {message}")]
     #[diagnostic(
         code(chant::spec::yaml),
-        help("fix the YAML on line {line}; `git chant fmt --check {name}` re-checks the file")
+        help("fix the YAML on line {line}{}", recheck(name))
     )]
     Yaml {
         name: String,
@@ -143,6 +152,18 @@ pub enum SpecErrorKind {
 impl ExitCode for SpecError {
     fn exit(&self) -> Exit {
         Exit::Validation
+    }
+}
+
+/// How to re-check what was named: `fmt --check` takes files (and `-`), not spec ids, so
+/// only a file gets the command; a spec's own command (`edit`) says its next step itself.
+fn recheck(name: &str) -> String {
+    if name == "<stdin>" {
+        "; `git chant fmt --check -` re-checks it".to_owned()
+    } else if super::id::validate(name).is_ok() && !name.ends_with(".md") {
+        String::new()
+    } else {
+        format!("; `git chant fmt --check {name}` re-checks the file")
     }
 }
 

@@ -65,9 +65,31 @@ pub const FIELDS: &[(&str, Shape)] = &[
     ("public", Shape::Bool),
 ];
 
+/// Known fields inside a mapping field, by dotted path (what `set approval.required` sets).
+pub const NESTED_FIELDS: &[(&str, Shape)] = &[
+    ("approval.required", Shape::Bool),
+    ("approval.status", Shape::Text),
+    ("approval.by", Shape::Text),
+    ("approval.at", Shape::Text),
+];
+
 impl Shape {
     pub fn of(field: &str) -> Option<Shape> {
         FIELDS.iter().find(|(f, _)| *f == field).map(|(_, s)| *s)
+    }
+
+    /// The shape of a top-level field (`model`) or a nested one (`approval.required`).
+    pub fn of_path(path: &[&str]) -> Option<Shape> {
+        match path {
+            [one] => Shape::of(one),
+            _ => {
+                let dotted = path.join(".");
+                NESTED_FIELDS
+                    .iter()
+                    .find(|(f, _)| *f == dotted)
+                    .map(|(_, s)| *s)
+            }
+        }
     }
 
     pub fn accepts(self, value: &Value) -> bool {

@@ -6,12 +6,15 @@ mod error;
 mod fields;
 mod frontmatter;
 pub mod id;
+mod path;
+pub mod rules;
 mod scalars;
 
 pub use body::{criteria, criteria_counts, title, Criterion};
 pub use error::{SpecError, SpecErrorKind};
 pub use fields::{is_known_status, is_known_type, Shape, FIELDS, STATUSES, TYPES};
 pub use frontmatter::Frontmatter;
+pub use path::NotAMapping;
 
 use miette::NamedSource;
 use serde_yaml::{Mapping, Value};
@@ -77,6 +80,9 @@ impl Spec {
                 line,
             })
         })?;
+        if text.starts_with('\u{feff}') {
+            return fail(SpecErrorKind::ByteOrderMark { name });
+        }
         let src = || NamedSource::new(name.clone(), text.to_owned());
 
         let mut lines = text.split_inclusive('\n');

@@ -56,6 +56,29 @@ impl Change {
             && self.ref_edits.is_empty()
     }
 
+    /// Drops the writes that would leave a file as the snapshot has it (the same bytes, or
+    /// the removal of a file that is not there), so an operation that changes nothing, in
+    /// whichever writer, makes no ledger commit.
+    fn drop_unchanged(&mut self, snapshot: &Snapshot<'_>) -> Result<(), StoreError> {
+        let kind = snapshot.repo().object_hash();
+        let mut kept = Vec::with_capacity(self.writes.len());
+        for (path, content) in std::mem::take(&mut self.writes) {
+            let now = snapshot.file_id(&path)?;
+            let same = match (&content, now) {
+                (None, None) => true,
+                (Some(bytes), Some(id)) => {
+                    gix::objs::compute_hash(kind, gix::objs::Kind::Blob, bytes).ok() == Some(id)
+                }
+                _ => false,
+            };
+            if !same {
+                kept.push((path, content));
+            }
+        }
+        self.writes = kept;
+        Ok(())
+    }
+
     fn message(&self) -> String {
         let mut message = format!("chant: {}\n", self.subject);
         if !self.trailers.is_empty() {
@@ -97,7 +120,8 @@ impl Store {
         let mut backoff_ms = 1;
         for _ in 0..MAX_ATTEMPTS {
             let snapshot = self.snapshot_or_empty()?;
-            let (change, value) = op(&snapshot)?;
+            let (mut change, value) = op(&snapshot)?;
+            change.drop_unchanged(&snapshot)?;
             if change.is_empty() {
                 return Ok((value, None));
             }

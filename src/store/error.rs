@@ -49,7 +49,7 @@ pub enum StoreError {
     #[error("no ledger yet: refs/chant/specs does not exist")]
     #[diagnostic(
         code(chant::store::no_ledger),
-        help("run `git chant init` to create it, or `git chant fetch` to get a remote's")
+        help("in a clone of a repository that has one, `git chant init --remote origin` takes origin's; otherwise `git chant init` creates it")
     )]
     NoLedger,
 
@@ -59,6 +59,20 @@ pub enum StoreError {
         help("`git fsck` checks the objects; `git reflog show refs/chant/specs` lists earlier ledger states to reset to with `git update-ref refs/chant/specs <commit>`")
     )]
     Corrupt { what: String },
+
+    #[error("`{rev}` is not a chant ledger: {why}")]
+    #[diagnostic(
+        code(chant::store::not_a_ledger),
+        help("`git chant merge` takes a ledger revision, such as `origin/chant/specs` (refs/remotes/origin/chant/specs, which `git chant fetch origin` brings); it does not land code branches such as an agent's `chant/<id>`, which git merges (`git merge`)")
+    )]
+    NotALedger { rev: String, why: String },
+
+    #[error("no remote named `{remote}` in this repository")]
+    #[diagnostic(
+        code(chant::store::unknown_remote),
+        help("{}", if known.is_empty() { format!("this repository has no remotes: add one with `git remote add {remote} <url>`") } else { format!("its remotes: {} (`git remote -v` shows their URLs); add another with `git remote add {remote} <url>`", known.join(", ")) })
+    )]
+    UnknownRemote { remote: String, known: Vec<String> },
 
     #[error("the ledger format is `{found}`, this git chant reads `chant-ledger 1`")]
     #[diagnostic(

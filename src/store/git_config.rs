@@ -43,6 +43,28 @@ impl Store {
         self.ensure_config_values("receive", None, &[("fsckObjects", "true")], &[])
     }
 
+    /// Refuses a remote name this repository does not configure (`remote.<name>.url`),
+    /// listing the ones it does.
+    pub fn check_remote(&self, remote: &str) -> Result<(), StoreError> {
+        if self
+            .config_string(&format!("remote.{remote}.url"))
+            .is_some()
+        {
+            return Ok(());
+        }
+        let known = self
+            .repo
+            .remote_names()
+            .into_iter()
+            .map(|name| name.to_string())
+            .filter(|name| self.config_string(&format!("remote.{name}.url")).is_some())
+            .collect();
+        Err(StoreError::UnknownRemote {
+            remote: remote.to_owned(),
+            known,
+        })
+    }
+
     /// Adds `remote.<name>.fetch` refspecs that bring the remote's ledger and notes into
     /// remote-tracking refs, so a plain `git fetch` keeps them current and never overwrites
     /// local notes.

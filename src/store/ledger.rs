@@ -117,6 +117,45 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The ledger commit a revision names (`origin/chant/specs`, a commit id), refused
+    /// with `NotALedger` when it names anything else: a code branch, a tree, a commit whose
+    /// tree has no `FORMAT` of this git chant.
+    pub fn ledger_rev(&self, rev: &str) -> Result<ObjectId, StoreError> {
+        let not = |why: String| StoreError::NotALedger {
+            rev: rev.to_owned(),
+            why,
+        };
+        let id = self.resolve_rev(rev)?;
+        let commit = self
+            .repo
+            .find_object(id)
+            .context(|| format!("reading {id}"))?
+            .peel_to_commit()
+            .map_err(|_| not(format!("it names {id}, which is not a commit")))?;
+        let commit_id = commit.id;
+        let tree = commit
+            .tree_id()
+            .context(|| format!("reading the tree of {commit_id}"))?
+            .detach();
+        let snapshot = Snapshot {
+            commit: Some(commit_id),
+            tree,
+            repo: &self.repo,
+        };
+        match snapshot.file(FORMAT_PATH)? {
+            Some(bytes) if bytes == FORMAT.as_bytes() => Ok(commit_id),
+            // A ledger of another version: upgrading is the answer, not another rev.
+            Some(bytes) => Err(StoreError::UnknownFormat {
+                found: String::from_utf8_lossy(&bytes).trim().to_owned(),
+            }),
+            None => Err(not(format!(
+                "its commit {commit_id} has no FORMAT file, so it is not a ledger commit"
+            ))),
+        }
+    }
+}
+
 /// The tree of a commit.
 pub fn commit_tree(repo: &gix::Repository, commit: ObjectId) -> Result<ObjectId, StoreError> {
     Ok(repo
@@ -179,6 +218,13 @@ impl<'r> Snapshot<'r> {
             .lookup_entry_by_path(path)
             .map_err(|e| corrupt(format!("cannot look up {path}: {e}")))?;
         Ok(entry.map(|e| (e.object_id(), e.mode().is_tree())))
+    }
+
+    /// The blob id of the file at `path`, `None` when absent (or a folder).
+    pub fn file_id(&self, path: &str) -> Result<Option<ObjectId>, StoreError> {
+        Ok(self
+            .entry(path)?
+            .and_then(|(id, is_tree)| (!is_tree).then_some(id)))
     }
 
     /// The bytes of the file at `path`, `None` when absent.

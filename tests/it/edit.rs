@@ -36,6 +36,19 @@ fn edit(repo: &Repo, editor: &str) -> std::process::Output {
         .unwrap()
 }
 
+/// The kept edits (`.md`; each has its `.md.base` beside it).
+fn kept_edits(repo: &Repo) -> Vec<std::path::PathBuf> {
+    let Ok(dir) = std::fs::read_dir(repo.path.join(".git/chant/edit")) else {
+        return Vec::new();
+    };
+    let mut found: Vec<_> = dir
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    found.sort();
+    found
+}
+
 fn raw(repo: &Repo) -> String {
     repo.chant(&["show", "p1", "--raw"])
 }
@@ -83,11 +96,9 @@ fn a_conflicting_change_is_refused_and_the_edit_kept() {
         text.contains("- [x] Findings written down\n"),
         "the other change stays: {text}"
     );
-    let kept: Vec<_> = std::fs::read_dir(repo.path.join(".git/chant/edit"))
-        .unwrap()
-        .collect();
+    let kept = kept_edits(&repo);
     assert_eq!(kept.len(), 1);
-    let kept = std::fs::read_to_string(kept[0].as_ref().unwrap().path()).unwrap();
+    let kept = std::fs::read_to_string(&kept[0]).unwrap();
     assert!(
         kept.contains("- [ ] Findings written\n"),
         "nothing typed is lost"
@@ -102,10 +113,107 @@ fn an_invalid_edit_is_refused_and_kept() {
     assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("p1:4:") && stderr.contains("your edit is kept at"),
+        stderr.contains("p1:4:")
+            && stderr.contains("your edit is kept at")
+            && stderr.contains("git chant edit p1 --resume"),
+        "{stderr}"
+    );
+    // `fmt --check` takes files, not ids: the help must not send the user there.
+    assert!(!stderr.contains("fmt --check p1"), "{stderr}");
+    assert_eq!(raw(&repo), before);
+}
+
+#[test]
+fn an_edit_that_drops_the_title_is_refused_and_kept() {
+    let (repo, editor) = setup("sed -i '/^# Phase 1$/d' \"$1\"");
+    let before = raw(&repo);
+    let out = edit(&repo, &editor);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("p1: no `# Title` line in the body")
+            && stderr.contains("git chant edit p1 --resume"),
         "{stderr}"
     );
     assert_eq!(raw(&repo), before);
+    assert_eq!(kept_edits(&repo).len(), 1);
+}
+
+#[test]
+fn a_kept_edit_resumes_and_merges_with_what_changed_since() {
+    // The first session drops the title and renames a criterion: refused, kept.
+    let (repo, editor) = setup("sed -i -e '/^# Phase 1$/d' -e 's/Reviewed/Peer reviewed/' \"$1\"");
+    assert_eq!(edit(&repo, &editor).status.code(), Some(1));
+    // Meanwhile someone ticks criterion 1.
+    repo.chant(&["check", "p1", "1"]);
+    // Resuming shows the kept text (the rename is there); putting the title back saves it.
+    let fix = repo.home().join("fix.sh");
+    std::fs::write(
+        &fix,
+        r#"#!/bin/sh
+set -e
+grep -q 'Peer reviewed' "$1"
+sed -i 's/^## Acceptance/# Phase 1, again\n\n&/' "$1"
+"#,
+    )
+    .unwrap();
+    let out = repo
+        .chant_cmd(&["edit", "p1", "--resume"])
+        .env("GIT_EDITOR", format!("sh {}", fix.display()))
+        .output()
+        .unwrap();
+    crate::harness::assert_success(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("merged"));
+    let text = raw(&repo);
+    assert!(
+        text.contains(
+            "# Phase 1, again
+"
+        ) && text.contains(
+            "- [ ] Peer reviewed
+"
+        ) && text.contains(
+            "- [x] Findings written down
+"
+        ),
+        "both the resumed edit and the other change: {text}"
+    );
+    assert!(
+        kept_edits(&repo).is_empty(),
+        "a saved edit is no longer kept"
+    );
+    let out = repo.chant_out(&["edit", "p1", "--resume"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no kept edit of p1"));
+}
+
+#[test]
+fn a_failing_editor_is_named_with_the_setting_that_chose_it() {
+    let (repo, _) = setup("true");
+    let out = edit(&repo, "no-such-editor-here");
+    let text = crate::trust_client::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("the editor `no-such-editor-here` could not be started")
+            && text.contains("$GIT_EDITOR is `no-such-editor-here`")
+            && text.contains("core.editor"),
+        "{text}"
+    );
+    assert!(!text.contains("check that the path exists"), "{text}");
+    let out = repo
+        .chant_cmd(&["edit", "p1"])
+        .env("EDITOR", "false")
+        .output()
+        .unwrap();
+    let text = crate::trust_client::stderr(&out);
+    assert!(
+        text.contains("the editor `false` exited with 1") && text.contains("$EDITOR is `false`"),
+        "{text}"
+    );
+    assert!(
+        kept_edits(&repo).is_empty(),
+        "nothing was typed, nothing is kept"
+    );
 }
 
 /// `edit` on a terminal (a pty from util-linux `script`) answering the re-open question.

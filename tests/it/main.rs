@@ -2,6 +2,7 @@
 //! of the built `git-chant` binary.
 
 mod cli;
+mod clone;
 mod concurrency;
 mod edit;
 mod everyday;
@@ -9,6 +10,7 @@ mod fmt;
 mod harness;
 mod hooks;
 mod import;
+mod input;
 mod ledger;
 mod ledger_merge_props;
 mod lifecycle;

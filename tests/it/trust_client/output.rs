@@ -7,23 +7,14 @@ use crate::harness::{hermetic, Repo};
 const EVIL_TITLE: &str = "Clip \x1b]52;c;SGVsbG8=\x07 and wipe \x1b[2J done";
 
 /// A spec whose title carries OSC 52 (clipboard write) and a clear-screen sequence, and
-/// whose criterion carries another, added through the normal command.
+/// whose criterion carries another, as a push from anyone could bring it (`add` refuses
+/// such a title).
 fn evil_repo() -> Repo {
     let repo = setup();
-    let body = repo.home().join("body.md");
-    std::fs::write(
-        &body,
-        format!("# {EVIL_TITLE}\n\n## Acceptance Criteria\n\n- [ ] tick \x1b[2J\u{9b}31m me\n"),
-    )
-    .unwrap();
-    repo.chant(&[
-        "add",
-        EVIL_TITLE,
-        "--id",
-        "evil",
-        "--body-file",
-        body.to_str().unwrap(),
-    ]);
+    repo.put_ledger_file(
+        &git_chant::store::paths::spec_path("evil", false),
+        &format!("---\ntype: code\nstatus: pending\n---\n# {EVIL_TITLE}\n\n## Acceptance Criteria\n\n- [ ] tick \x1b[2J\u{9b}31m me\n"),
+    );
     repo
 }
 
