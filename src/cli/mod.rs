@@ -6,6 +6,7 @@ mod archive;
 mod check;
 mod dag;
 mod diff;
+mod doctor;
 mod edit;
 mod event;
 mod fmt;
@@ -104,6 +105,7 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     Hooks(hooks::HooksArgs),
     Reindex(reindex::ReindexArgs),
+    Doctor(doctor::DoctorArgs),
     Validate(validate::ValidateArgs),
     /// Fetch a remote's ledger and notes into remote-tracking refs.
     ///
@@ -161,6 +163,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Fmt(args) => fmt::run(args),
         Command::Hooks(args) => hooks::run(args),
         Command::Reindex(args) => reindex::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Fetch(args) => sync::fetch(args),
         Command::Merge(args) => sync::merge(args),

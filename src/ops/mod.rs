@@ -5,6 +5,7 @@
 mod add;
 pub mod adopt;
 pub mod conflicts;
+pub mod doctor;
 mod edit;
 pub mod export;
 pub mod import;

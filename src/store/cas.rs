@@ -129,6 +129,17 @@ impl Store {
             match self.edit_refs(edits) {
                 Ok(_) => return Ok((value, written)),
                 Err(e) if e.is_conflict() || e.is_retryable() || e.can_retry() => {
+                    // A lock no write is holding would make every attempt fail: say so now.
+                    if let Some(lock) = super::locks::present(self)
+                        .into_iter()
+                        .find(|l| l.is_stale())
+                    {
+                        return Err(StoreError::StaleLock {
+                            path: lock.path.display().to_string(),
+                            age_secs: lock.age.as_secs(),
+                        }
+                        .into());
+                    }
                     std::thread::sleep(Duration::from_micros(jitter(backoff_ms * 1000)));
                     backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);
                 }

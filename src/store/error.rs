@@ -98,9 +98,16 @@ pub enum StoreError {
     #[error("refs/chant/specs kept moving: gave up after {attempts} attempts")]
     #[diagnostic(
         code(chant::store::lost_race),
-        help("nothing was written; run the same command again. If no other git or git chant is running, a crashed writer may have left `.git/refs/chant/specs.lock` behind: remove it")
+        help("nothing was written; run the same command again. `git chant doctor` finds locks a killed writer left behind")
     )]
     LostRace { attempts: u32 },
+
+    #[error("{path} is {age_secs} s old: a writer that was killed left it, and every write waits for it")]
+    #[diagnostic(
+        code(chant::store::stale_lock),
+        help("nothing was written; `git chant doctor --fix` removes stale locks (when no git is running here), then run the command again")
+    )]
+    StaleLock { path: String, age_secs: u64 },
 
     #[error("refusing to write refs from a server hook")]
     #[diagnostic(
@@ -129,7 +136,7 @@ pub enum StoreError {
 impl ExitCode for StoreError {
     fn exit(&self) -> Exit {
         match self {
-            StoreError::LostRace { .. } => Exit::Conflict,
+            StoreError::LostRace { .. } | StoreError::StaleLock { .. } => Exit::Conflict,
             _ => Exit::User,
         }
     }

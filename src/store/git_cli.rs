@@ -248,6 +248,38 @@ pub fn worktree_remove(store: &Store, path: &std::path::Path) -> Result<(), Stor
     }
 }
 
+/// Worktrees git still lists whose folders are gone (what `git worktree prune` removes).
+pub fn worktrees_prunable(store: &Store) -> Result<Vec<String>, StoreError> {
+    let args = ["worktree", "list", "--porcelain"].map(str::to_owned);
+    let out = git(store, &args)?;
+    if !out.status.success() {
+        return Err(failed("git worktree list", &out));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text
+        .split("\n\n")
+        .filter(|block| block.lines().any(|l| l.starts_with("prunable")))
+        .filter_map(|block| {
+            block
+                .lines()
+                .next()?
+                .strip_prefix("worktree ")
+                .map(str::to_owned)
+        })
+        .collect())
+}
+
+/// `git worktree prune`: forgets worktrees whose folders are gone.
+pub fn worktree_prune(store: &Store) -> Result<(), StoreError> {
+    let args = ["worktree", "prune"].map(str::to_owned);
+    let out = with_worktree_lock(store, || git(store, &args))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed("git worktree prune", &out))
+    }
+}
+
 /// The pager git would start for this repository's output, from `git var GIT_PAGER`
 /// (`GIT_PAGER`, then `core.pager`, then `PAGER`, then git's default); `None` for `cat`,
 /// an empty value, or when git cannot say. `git --no-pager chant …` sets `GIT_PAGER=cat`.

@@ -12,6 +12,7 @@ mod identity;
 pub mod ids;
 pub mod index;
 pub mod ledger;
+pub mod locks;
 pub mod pager;
 pub mod paths;
 pub mod range;

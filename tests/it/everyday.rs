@@ -209,3 +209,104 @@ fn a_range_of_commits_made_in_one_second_stops_where_the_histories_meet() {
         "b then the merge, nothing of y's history"
     );
 }
+
+/// Sets a file's modification time `secs` seconds into the past.
+fn age(path: &std::path::Path, secs: u64) {
+    let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    file.set_modified(then).unwrap();
+}
+
+fn doctor_json(repo: &Repo, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let mut all = vec!["doctor", "--json"];
+    all.extend_from_slice(args);
+    let out = repo.chant_out(&all);
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+fn states<'a>(checks: &'a [serde_json::Value], area: &str) -> Vec<&'a str> {
+    checks
+        .iter()
+        .filter(|c| c["area"] == area)
+        .map(|c| c["state"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_lock_a_killed_writer_left_is_named_at_once_and_doctor_fix_removes_it() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    assert_eq!(
+        doctor_json(&repo, &[]).0,
+        Some(0),
+        "a fresh repository is healthy"
+    );
+    let lock = repo.path.join(".git/refs/chant/specs.lock");
+    std::fs::write(&lock, "").unwrap();
+    // A young lock is a write under way: doctor leaves it alone.
+    let (code, checks) = doctor_json(&repo, &["--fix"]);
+    assert_eq!((code, states(&checks, "locks")), (Some(0), vec!["advice"]));
+    assert!(lock.exists());
+    age(&lock, 120);
+    let started = std::time::Instant::now();
+    let out = repo.chant_out(&["add", "Blocked"]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("specs.lock") && stderr.contains("git chant doctor --fix"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "said at once, not after 11 s of retries"
+    );
+    let (code, checks) = doctor_json(&repo, &[]);
+    assert_eq!((code, states(&checks, "locks")), (Some(1), vec!["problem"]));
+    let (code, checks) = doctor_json(&repo, &["--fix"]);
+    assert_eq!((code, states(&checks, "locks")), (Some(0), vec!["fixed"]));
+    assert!(!lock.exists());
+    repo.chant(&["add", "Unblocked"]);
+}
+
+#[test]
+fn doctor_fix_cleans_temp_files_sets_the_notes_config_prunes_worktrees_and_moves_strays() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    repo.commit("base");
+    let tmp = repo.path.join(".git/chant/.tmpXyZ12");
+    std::fs::create_dir_all(tmp.parent().unwrap()).unwrap();
+    std::fs::write(&tmp, "").unwrap();
+    age(&tmp, 600);
+    repo.git(&["config", "--unset", "notes.displayRef"]);
+    let gone = repo.home().join("gone-worktree");
+    repo.git(&["worktree", "add", "-q", gone.to_str().unwrap()]);
+    std::fs::remove_dir_all(&gone).unwrap();
+    let path = format!("specs/{}/stray.md", wrong_shard("stray"));
+    repo.put_ledger_file(&path, "---\nstatus: pending\n---\n# Stray\n");
+
+    let (code, checks) = doctor_json(&repo, &[]);
+    assert_eq!(code, Some(1));
+    for area in ["temp files", "notes config", "worktrees", "layout"] {
+        assert_eq!(states(&checks, area), vec!["problem"], "{area}: {checks:?}");
+    }
+    let (code, checks) = doctor_json(&repo, &["--fix"]);
+    assert_eq!(code, Some(0), "{checks:?}");
+    for area in ["temp files", "notes config", "worktrees", "layout"] {
+        assert_eq!(states(&checks, area), vec!["fixed"], "{area}: {checks:?}");
+    }
+    assert!(!tmp.exists());
+    assert_eq!(
+        repo.git(&["config", "notes.displayRef"]),
+        "refs/notes/chant\n"
+    );
+    assert!(!repo.git(&["worktree", "list"]).contains("gone-worktree"));
+    assert!(
+        repo.list_json(&[]).iter().any(|s| s["id"] == "stray"),
+        "the stray is a spec again"
+    );
+    repo.chant(&["lint"]);
+    assert_eq!(doctor_json(&repo, &[]).0, Some(0), "nothing left to fix");
+}
