@@ -122,6 +122,11 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+
+    /// stdout was closed by its reader (`git chant list | head`): not worth a word; `main`
+    /// ends the command quietly with exit 0.
+    #[error("stdout was closed")]
+    ClosedPipe,
 }
 
 impl ExitCode for Error {
@@ -142,6 +147,7 @@ impl ExitCode for Error {
             }
             Error::PushRefused { .. } => Exit::Validation,
             Error::Read { .. } | Error::Write { .. } => Exit::User,
+            Error::ClosedPipe => Exit::Ok,
         }
     }
 }

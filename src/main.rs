@@ -2,14 +2,16 @@
 //! exit code from `git_chant::exit`.
 
 use clap::Parser;
-use git_chant::{cli, diag, exit::ExitCode};
+use git_chant::{cli, error, exit, exit::ExitCode};
 
 fn main() {
     let args = cli::Cli::parse();
-    let code = match cli::run(args) {
+    let ctx = cli::Ctx::default();
+    let code = match cli::run(&ctx, args).and_then(|exit| ctx.ui.flush().map(|()| exit)) {
         Ok(exit) => exit,
+        Err(error::Error::ClosedPipe) => exit::Exit::Ok,
         Err(error) => {
-            eprint!("{}", diag::render(&error, diag::Style::for_stderr()));
+            ctx.ui.diagnostic(&error);
             error.exit()
         }
     };

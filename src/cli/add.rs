@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::{self, NewSpec};
-use crate::store::Store;
 
 /// Add a spec to the ledger and print its id.
 #[derive(Debug, Args)]
@@ -46,8 +46,8 @@ pub struct AddArgs {
     force: bool,
 }
 
-pub fn run(args: AddArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: AddArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let bound = crate::files::Limits::from_store(&store).spec;
     let body = match &args.body_file {
         None => None,
@@ -66,6 +66,6 @@ pub fn run(args: AddArgs) -> Result<Exit, Error> {
         force: args.force,
     };
     let id = ops::add(&store, &new, &ops::today())?;
-    super::say(&id)?;
+    ctx.ui.line(&id)?;
     Ok(Exit::Ok)
 }

@@ -2,10 +2,10 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
-use crate::store::Store;
 
 /// Move finished specs to the archive.
 ///
@@ -27,12 +27,14 @@ pub struct ArchiveArgs {
     force: bool,
 }
 
-pub fn run(args: ArchiveArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: ArchiveArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let moved = ops::archive(&store, &args.ids, args.completed, args.force)?;
     match moved.len() {
-        0 => super::say("nothing to archive")?,
-        n => super::say(&format!("archived {n}: {}", moved.join(", ")))?,
+        0 => ctx.ui.line("nothing to archive")?,
+        n => ctx
+            .ui
+            .line(&format!("archived {n}: {}", moved.join(", ")))?,
     }
     Ok(Exit::Ok)
 }

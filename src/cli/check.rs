@@ -2,10 +2,10 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
-use crate::store::Store;
 
 /// Tick (or with --uncheck, clear) acceptance criteria, numbered from 1 as `show` lists them.
 #[derive(Debug, Args)]
@@ -23,8 +23,8 @@ pub struct CheckArgs {
     uncheck: bool,
 }
 
-pub fn run(args: CheckArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let written = ops::check(&store, &args.id, &args.numbers, !args.uncheck)?;
     let list: Vec<String> = args.numbers.iter().map(usize::to_string).collect();
     let verb = match (args.uncheck, written.changed) {
@@ -33,6 +33,7 @@ pub fn run(args: CheckArgs) -> Result<Exit, Error> {
         (false, false) => "unchanged: already ticked:",
         (true, false) => "unchanged: already clear:",
     };
-    super::say(&format!("{}: {verb} {}", written.id, list.join(", ")))?;
+    ctx.ui
+        .line(&format!("{}: {verb} {}", written.id, list.join(", ")))?;
     Ok(Exit::Ok)
 }

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use clap::{Args, ValueEnum};
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::store::index::{Index, Summary};
@@ -25,8 +26,8 @@ pub struct DagArgs {
     format: Format,
 }
 
-pub fn run(args: DagArgs) -> Result<Exit, Error> {
-    let (_, index) = super::open_index()?;
+pub fn run(ctx: &Ctx, args: DagArgs) -> Result<Exit, Error> {
+    let (_, index) = ctx.index()?;
     let live: Vec<&Summary> = index.specs.iter().filter(|s| !s.archived).collect();
     let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for s in &live {
@@ -37,7 +38,6 @@ pub fn run(args: DagArgs) -> Result<Exit, Error> {
                 .push(s.id.as_str());
         }
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let text = match args.format {
         Format::Dot => dot(&live),
         Format::Text => {
@@ -76,8 +76,7 @@ pub fn run(args: DagArgs) -> Result<Exit, Error> {
             text
         }
     };
-    super::print(&mut out, &text)?;
-    super::flush(&mut out)?;
+    ctx.ui.text(&text)?;
     Ok(Exit::Ok)
 }
 

@@ -2,11 +2,11 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
 use crate::store::history::history;
-use crate::store::Store;
 use crate::unified::unified_diff;
 
 /// A unified diff of a spec between ledger revisions.
@@ -24,8 +24,8 @@ pub struct DiffArgs {
     rev: Option<String>,
 }
 
-pub fn run(args: DiffArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let id = ops::resolve(&store, &snapshot, &args.id)?;
     let (_, now) = ops::load(&snapshot, &id)?;
@@ -55,6 +55,6 @@ pub fn run(args: DiffArgs) -> Result<Exit, Error> {
         &format!("{id} ({label})"),
         &format!("{id} (now)"),
     );
-    super::print(&mut std::io::stdout().lock(), &diff)?;
+    ctx.ui.text(&diff)?;
     Ok(Exit::Ok)
 }

@@ -2,10 +2,10 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::doctor::{self, State};
-use crate::store::Store;
 
 /// Find what a killed writer or an old version left behind, and repair it with --fix.
 ///
@@ -30,12 +30,11 @@ pub struct DoctorArgs {
     json: bool,
 }
 
-pub fn run(args: DoctorArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let checks = doctor::doctor(&store, args.fix)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        super::print_json(&mut out, &checks)?;
+        ctx.ui.json(&checks)?;
     } else {
         let mut text = String::new();
         for check in &checks {
@@ -50,9 +49,8 @@ pub fn run(args: DoctorArgs) -> Result<Exit, Error> {
                 text.push_str(&format!("         next: {next}\n"));
             }
         }
-        super::print(&mut out, &text)?;
+        ctx.ui.text(&text)?;
     }
-    super::flush(&mut out)?;
     let problem = checks.iter().any(|c| c.state == State::Problem);
     Ok(if problem { Exit::User } else { Exit::Ok })
 }

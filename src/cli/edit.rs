@@ -1,12 +1,12 @@
 //! `git chant edit`: change a spec in your editor; validated before it is written, and an
 //! edit that cannot be saved is kept, to be reopened with `--resume`.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::diag;
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::{self, kept, Saved};
@@ -75,8 +75,8 @@ impl Work {
     }
 }
 
-pub fn run(args: EditArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: EditArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let (id, current) = {
         let snapshot = store.snapshot()?;
         let id = ops::resolve(&store, &snapshot, &args.id)?;
@@ -101,7 +101,7 @@ pub fn run(args: EditArgs) -> Result<Exit, Error> {
                 dir.display()
             ));
         }
-        super::warn(&note);
+        ctx.ui.warn(&note);
         (Work::Resumed(found.path), found.base)
     } else {
         std::fs::create_dir_all(&dir).map_err(io)?;
@@ -134,9 +134,9 @@ pub fn run(args: EditArgs) -> Result<Exit, Error> {
             .and_then(|bytes| crate::files::text(bytes, work.path()))
             .and_then(|edited| ops::save_edit(&store, &id, &base, &edited, args.force));
         match saved {
-            Ok(Saved::Unchanged) => super::say(&format!("{id}: no changes"))?,
-            Ok(Saved::Written) => super::say(&format!("{id}: saved"))?,
-            Ok(Saved::Merged) => super::say(&format!(
+            Ok(Saved::Unchanged) => ctx.ui.line(&format!("{id}: no changes"))?,
+            Ok(Saved::Written) => ctx.ui.line(&format!("{id}: saved"))?,
+            Ok(Saved::Merged) => ctx.ui.line(&format!(
                 "{id}: saved, merged with changes made while you edited"
             ))?,
             Err(Error::EditConflict { id, line, .. }) => {
@@ -149,13 +149,13 @@ pub fn run(args: EditArgs) -> Result<Exit, Error> {
             }
             Err(error) => {
                 if std::io::stdin().is_terminal() {
-                    eprint!("{}", diag::render(&error, diag::Style::for_stderr()));
-                    if ask("Re-open the editor? [Y/n] ") {
+                    ctx.ui.diagnostic(&error);
+                    if ask(ctx, "Re-open the editor? [Y/n] ") {
                         continue;
                     }
                 }
                 let kept = work.keep(&base)?;
-                super::warn(&format!(
+                ctx.ui.warn(&format!(
                     "your edit is kept at {}: {resume}",
                     kept.display()
                 ));
@@ -228,9 +228,8 @@ impl Editor {
     }
 }
 
-fn ask(question: &str) -> bool {
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
+fn ask(ctx: &Ctx, question: &str) -> bool {
+    ctx.ui.err(question);
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);
     !answer.trim().eq_ignore_ascii_case("n")

@@ -3,11 +3,12 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::notes::Event;
 use crate::store::paths::NOTES_REF;
-use crate::store::{Change, NoteAppend, Store};
+use crate::store::{Change, NoteAppend};
 
 /// Append one status event line to the note of a commit.
 #[derive(Debug, Args)]
@@ -22,8 +23,8 @@ pub struct EventArgs {
     attrs: Vec<String>,
 }
 
-pub fn run(args: EventArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: EventArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let commit = store.resolve_rev(&args.commit)?;
     let at = crate::clock::now();
     let mut event = Event::new(at, &args.spec, &args.event);

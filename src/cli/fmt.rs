@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::diag;
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::{Exit, ExitCode};
 use crate::spec::Spec;
@@ -27,9 +27,8 @@ pub struct FmtArgs {
     files: Vec<PathBuf>,
 }
 
-pub fn run(args: FmtArgs) -> Result<Exit, Error> {
+pub fn run(ctx: &Ctx, args: FmtArgs) -> Result<Exit, Error> {
     let mut exit = Exit::Ok;
-    let mut stdout = std::io::stdout().lock();
     let bound = crate::files::Limits::here().spec;
     for path in &args.files {
         let stdin = path.as_os_str() == "-";
@@ -46,7 +45,7 @@ pub fn run(args: FmtArgs) -> Result<Exit, Error> {
         let canonical = match Spec::canonical(&name, &bytes) {
             Ok(text) => text,
             Err(e) => {
-                eprint!("{}", diag::render(&e, diag::Style::for_stderr()));
+                ctx.ui.diagnostic(&e);
                 exit = e.exit();
                 continue;
             }
@@ -62,18 +61,17 @@ pub fn run(args: FmtArgs) -> Result<Exit, Error> {
                 let diff =
                     unified_diff(&original, &canonical, &name, &format!("{name} (canonical)"));
                 // A diff is for reading: escaped like any data shown.
-                super::print(&mut stdout, &diff)?;
+                ctx.ui.text(&diff)?;
                 if exit == Exit::Ok {
                     exit = Exit::User;
                 }
             }
         } else if stdin {
             // The canonical text itself, for a pipe or a file: exact bytes.
-            super::print_raw(&mut stdout, canonical.as_bytes())?;
+            ctx.ui.raw(canonical.as_bytes())?;
         } else if !unchanged {
             std::fs::write(path, canonical).map_err(write_err)?;
         }
     }
-    super::flush(&mut stdout)?;
     Ok(exit)
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::diag::{self, Style};
+use super::Ctx;
+use crate::diag::Style;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::hooks::client::{self, MessageCheck};
@@ -38,24 +39,24 @@ enum Hook {
     },
 }
 
-pub fn run(args: HookArgs) -> Result<Exit, Error> {
+pub fn run(ctx: &Ctx, args: HookArgs) -> Result<Exit, Error> {
     match args.hook {
-        Hook::CommitMsg { file } => commit_msg(&file),
-        Hook::PostCommit => Ok(never_fail(post_commit())),
-        Hook::PostRewrite { .. } => Ok(never_fail(post_rewrite())),
+        Hook::CommitMsg { file } => commit_msg(ctx, &file),
+        Hook::PostCommit => Ok(never_fail(ctx, post_commit(ctx))),
+        Hook::PostRewrite { .. } => Ok(never_fail(ctx, post_rewrite(ctx))),
         Hook::PreReceive => {
             let input = super::read_stdin(crate::files::Limits::default().note)?;
-            Ok(gate(server::parse_updates(&input)))
+            Ok(gate(ctx, server::parse_updates(&input)))
         }
         Hook::Update { ref_name, old, new } => {
-            Ok(gate(vec![server::Update::new(&old, &new, &ref_name)]))
+            Ok(gate(ctx, vec![server::Update::new(&old, &new, &ref_name)]))
         }
     }
 }
 
 /// Runs the server checks in hook mode (pushed objects still in quarantine, refs never
 /// written) and answers git: 0 accepts, 1 rejects. A check that cannot run rejects too.
-fn gate(updates: Vec<server::Update>) -> Exit {
+fn gate(ctx: &Ctx, updates: Vec<server::Update>) -> Exit {
     let checked = Store::open_for_hook(".").and_then(|store| {
         let policy = Policy::from_config(&store);
         server::check_push(&store, &updates, &policy)
@@ -63,18 +64,19 @@ fn gate(updates: Vec<server::Update>) -> Exit {
     match checked {
         Ok(problems) if problems.is_empty() => Exit::Ok,
         Ok(problems) => {
-            eprint!("{}", server::render(&problems));
+            ctx.ui.err(&server::render(&problems));
             Exit::User
         }
         Err(e) => {
-            eprint!("{}", diag::render(&e, Style::Ascii));
-            eprintln!("git chant: push rejected: the checks could not run");
+            ctx.ui.diagnostic_as(&e, Style::Ascii);
+            ctx.ui
+                .err("git chant: push rejected: the checks could not run\n");
             Exit::User
         }
     }
 }
 
-fn commit_msg(file: &PathBuf) -> Result<Exit, Error> {
+fn commit_msg(ctx: &Ctx, file: &PathBuf) -> Result<Exit, Error> {
     // Bounded without reading any config, so a message naming no spec stays this cheap;
     // git allows long messages, so the generous transcript limit.
     let bound = crate::files::Limits::default().note;
@@ -83,7 +85,7 @@ fn commit_msg(file: &PathBuf) -> Result<Exit, Error> {
     if message::references(&text).is_empty() {
         return Ok(Exit::Ok);
     }
-    let store = Store::open(".")?;
+    let store = ctx.store()?;
     match client::check_message(&store, &text)? {
         MessageCheck::NoReference => Ok(Exit::Ok),
         MessageCheck::Resolved(expanded) => {
@@ -100,21 +102,22 @@ fn commit_msg(file: &PathBuf) -> Result<Exit, Error> {
                 .config_string("chant.hooks.strict")
                 .is_none_or(|v| !matches!(v.as_str(), "false" | "no" | "off" | "0"));
             for e in &errors {
-                eprint!("{}", diag::render(e, Style::Ascii));
+                ctx.ui.diagnostic_as(e, Style::Ascii);
             }
             if strict {
-                eprintln!("git chant: commit refused; fix the id in the message, or commit with --no-verify (then `git chant reindex`)");
+                ctx.ui.err("git chant: commit refused; fix the id in the message, or commit with --no-verify (then `git chant reindex`)\n");
                 Ok(Exit::User)
             } else {
-                eprintln!("git chant: warning only (chant.hooks.strict=false)");
+                ctx.ui
+                    .err("git chant: warning only (chant.hooks.strict=false)\n");
                 Ok(Exit::Ok)
             }
         }
     }
 }
 
-fn post_commit() -> Result<(), Error> {
-    let store = Store::open(".")?;
+fn post_commit(ctx: &Ctx) -> Result<(), Error> {
+    let store = ctx.store()?;
     let head = store
         .repo()
         .head_commit()
@@ -126,12 +129,16 @@ fn post_commit() -> Result<(), Error> {
     let id = head.id;
     for recorded in client::record_commit(&store, id, &refs)? {
         match recorded.transition {
-            Some((from, to)) => super::warn(&format!("git chant: {}: {from} -> {to}", recorded.id)),
-            None => super::warn(&format!("git chant: {}: commit recorded", recorded.id)),
+            Some((from, to)) => ctx
+                .ui
+                .warn(&format!("git chant: {}: {from} -> {to}", recorded.id)),
+            None => ctx
+                .ui
+                .warn(&format!("git chant: {}: commit recorded", recorded.id)),
         }
         if !recorded.open.is_empty() {
             // Criteria are the spec's text: escaped like all data.
-            super::warn(&format!(
+            ctx.ui.warn(&format!(
                 "git chant: {} not completed, criteria still open: {}",
                 recorded.id,
                 recorded.open.join("; ")
@@ -141,7 +148,7 @@ fn post_commit() -> Result<(), Error> {
     Ok(())
 }
 
-fn post_rewrite() -> Result<(), Error> {
+fn post_rewrite(ctx: &Ctx) -> Result<(), Error> {
     let input = super::read_stdin(crate::files::Limits::default().note)?;
     let pairs: Vec<_> = input
         .lines()
@@ -155,19 +162,21 @@ fn post_rewrite() -> Result<(), Error> {
     if pairs.is_empty() {
         return Ok(());
     }
-    let store = Store::open(".")?;
+    let store = ctx.store()?;
     for id in client::rewrite(&store, &pairs)? {
-        super::warn(&format!("git chant: {id}: rewritten commits followed"));
+        ctx.ui
+            .warn(&format!("git chant: {id}: rewritten commits followed"));
     }
     Ok(())
 }
 
 /// A post-* hook reports a failure and exits 0: the commit already happened, and
 /// `git chant reindex` recovers whatever was not recorded.
-fn never_fail(result: Result<(), Error>) -> Exit {
+fn never_fail(ctx: &Ctx, result: Result<(), Error>) -> Exit {
     if let Err(e) = result {
-        eprint!("{}", diag::render(&e, Style::Ascii));
-        eprintln!("git chant: warning: not recorded; run `git chant reindex` later");
+        ctx.ui.diagnostic_as(&e, Style::Ascii);
+        ctx.ui
+            .err("git chant: warning: not recorded; run `git chant reindex` later\n");
     }
     Exit::Ok
 }

@@ -2,10 +2,10 @@
 
 use clap::{Args, Subcommand};
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::hooks::install::{self, Action, CLIENT_HOOKS, SERVER_HOOKS};
-use crate::store::Store;
 
 /// Install, remove or inspect the git hooks.
 ///
@@ -38,8 +38,8 @@ struct Which {
     server: bool,
 }
 
-pub fn run(args: HooksArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: HooksArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let dir = install::hooks_dir(&store);
     let names = match &args.action {
         HooksAction::Install(w) | HooksAction::Uninstall(w) | HooksAction::Status(w)
@@ -52,7 +52,7 @@ pub fn run(args: HooksArgs) -> Result<Exit, Error> {
     match args.action {
         HooksAction::Install(w) => {
             if w.server && store.ensure_server_config()? {
-                println!("receive.fsckObjects: set to true");
+                ctx.ui.line("receive.fsckObjects: set to true")?;
             }
             for (name, action) in install::install(&dir, names)? {
                 let what = match action {
@@ -60,9 +60,10 @@ pub fn run(args: HooksArgs) -> Result<Exit, Error> {
                     Action::Added => "added to the existing hook",
                     _ => "already installed",
                 };
-                println!("{name}: {what} ({})", dir.join(&name).display());
+                ctx.ui
+                    .line(&format!("{name}: {what} ({})", dir.join(&name).display()))?;
             }
-            warn_if_not_on_path();
+            warn_if_not_on_path(ctx);
         }
         HooksAction::Uninstall(_) => {
             for (name, action) in install::uninstall(&dir, names)? {
@@ -71,32 +72,33 @@ pub fn run(args: HooksArgs) -> Result<Exit, Error> {
                 } else {
                     "was not installed"
                 };
-                println!("{name}: {what}");
+                ctx.ui.line(&format!("{name}: {what}"))?;
             }
         }
         HooksAction::Status(_) => {
-            println!("hooks directory: {}", dir.display());
+            ctx.ui
+                .line(&format!("hooks directory: {}", dir.display()))?;
             for (name, installed, executable) in install::status(&dir, names) {
                 let state = match (installed, executable) {
                     (true, true) => "installed",
                     (true, false) => "installed, but not executable (chmod +x it)",
                     (false, _) => "not installed",
                 };
-                println!("  {name}: {state}");
+                ctx.ui.line(&format!("  {name}: {state}"))?;
             }
             match install::find_on_path(std::env::var_os("PATH").as_deref()) {
-                Some(path) => println!("git-chant on PATH: {}", path.display()),
-                None => println!(
-                    "git-chant on PATH: not found: the hooks will fail (cargo install --path .)"
-                ),
+                Some(path) => ctx.ui.line(&format!("git-chant on PATH: {}", path.display()))?,
+                None => ctx.ui.line(
+                    "git-chant on PATH: not found: the client hooks let commits through unrecorded (cargo install --path .)",
+                )?,
             }
         }
     }
     Ok(Exit::Ok)
 }
 
-fn warn_if_not_on_path() {
+fn warn_if_not_on_path(ctx: &Ctx) {
     if install::find_on_path(std::env::var_os("PATH").as_deref()).is_none() {
-        eprintln!("warning: git-chant is not on PATH, so the hooks cannot run it; install it with `cargo install --path .`");
+        ctx.ui.warn("warning: git-chant is not on PATH, so the hooks cannot run it; install it with `cargo install --path .`");
     }
 }

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::{self, export, import};
-use crate::store::Store;
 
 /// Import an upstream chant `.chant/` directory into the ledger.
 ///
@@ -60,15 +60,16 @@ pub struct ExportArgs {
     json: bool,
 }
 
-pub fn import(args: ImportArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let bound = crate::files::Limits::from_store(&store).spec;
     let files = match &args.rev {
         Some(rev) => import::read_rev(&store, rev, &args.dir, bound)?,
         None => import::read_dir(std::path::Path::new(&args.dir), bound)?,
     };
     if std::io::stderr().is_terminal() && files.len() > 1000 {
-        super::warn(&format!("read {} files from {}…", files.len(), args.dir));
+        ctx.ui
+            .warn(&format!("read {} files from {}…", files.len(), args.dir));
     }
     let mut planned = import::Summary::default();
     let sources = import::plan(files, &mut planned);
@@ -81,7 +82,7 @@ pub fn import(args: ImportArgs) -> Result<Exit, Error> {
     };
     if args.json {
         let value = json!({"summary": summary, "history": linked, "dry_run": args.dry_run});
-        super::print_json(&mut std::io::stdout().lock(), &value)?;
+        ctx.ui.json(&value)?;
     } else {
         // Paths came from the directory or a commit: `print` escapes them.
         let found: Vec<String> = summary
@@ -131,19 +132,19 @@ pub fn import(args: ImportArgs) -> Result<Exit, Error> {
                 args.dir, args.dir, args.dir
             ));
         }
-        super::print(&mut std::io::stdout().lock(), &text)?;
+        ctx.ui.text(&text)?;
     }
     Ok(if blocked { Exit::User } else { Exit::Ok })
 }
 
-pub fn export(args: ExportArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let counts = export::export(&store, &args.dir)?;
     if args.json {
-        super::print_json(&mut std::io::stdout().lock(), &counts)?;
+        ctx.ui.json(&counts)?;
     } else {
         let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        super::say(&format!(
+        ctx.ui.line(&format!(
             "wrote {} into {}",
             parts.join(", "),
             args.dir.display()

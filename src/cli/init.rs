@@ -3,6 +3,7 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::store::{git_cli, Store};
@@ -26,8 +27,8 @@ pub struct InitArgs {
     remote: Option<String>,
 }
 
-pub fn run(args: InitArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: InitArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let mut adopted = None;
     if let Some(remote) = &args.remote {
         store.check_remote(remote)?;
@@ -43,38 +44,39 @@ pub fn run(args: InitArgs) -> Result<Exit, Error> {
         "notes config already set"
     };
     match (created, took_ledger, configured) {
-        (true, _, _) => super::say(&format!("created refs/chant/specs; {notes}"))?,
-        (false, true, _) => super::say(&format!(
+        (true, _, _) => ctx.ui.line(&format!("created refs/chant/specs; {notes}"))?,
+        (false, true, _) => ctx.ui.line(&format!(
             "took {}'s ledger into refs/chant/specs; {notes}",
             args.remote.as_deref().unwrap_or_default()
         ))?,
-        (false, false, true) => super::say("ledger already present; notes config set")?,
-        (false, false, false) => super::say("already initialised")?,
+        (false, false, true) => ctx.ui.line("ledger already present; notes config set")?,
+        (false, false, false) => ctx.ui.line("already initialised")?,
     }
     if let (Some(remote), Some(adopted)) = (&args.remote, &adopted) {
         for notes_ref in &adopted.notes {
-            super::say(&format!("took {remote}'s notes into {notes_ref}"))?;
+            ctx.ui
+                .line(&format!("took {remote}'s notes into {notes_ref}"))?;
         }
         let theirs = store.ref_tip(&git_cli::remote_ledger(remote))?;
         if created && theirs.is_none() {
-            super::say(&format!(
+            ctx.ui.line(&format!(
                 "{remote} has no ledger yet: `git chant sync {remote}` pushes this one"
             ))?;
         } else if !took_ledger && theirs.is_some() && theirs != store.ledger_tip()? {
-            super::say(&format!(
+            ctx.ui.line(&format!(
                 "this clone had a ledger of its own: `git chant sync {remote}` merges {remote}'s into it"
             ))?;
         }
         if store.ensure_remote_fetch(remote)? {
-            super::say(&format!("`git fetch {remote}` now also fetches its ledger and notes (into refs/remotes/{remote}/chant/* and refs/notes/remotes/{remote}/*)"))?;
+            ctx.ui.line(&format!("`git fetch {remote}` now also fetches its ledger and notes (into refs/remotes/{remote}/chant/* and refs/notes/remotes/{remote}/*)"))?;
         }
-        hooks_advice(&store)?;
+        hooks_advice(ctx, store)?;
     }
     Ok(Exit::Ok)
 }
 
 /// Says how to install the client hooks when they are not all installed.
-fn hooks_advice(store: &Store) -> Result<(), Error> {
+fn hooks_advice(ctx: &Ctx, store: &Store) -> Result<(), Error> {
     use crate::hooks::install;
     let dir = install::hooks_dir(store);
     let missing: Vec<String> = install::status(&dir, install::CLIENT_HOOKS)
@@ -85,7 +87,7 @@ fn hooks_advice(store: &Store) -> Result<(), Error> {
     if missing.is_empty() {
         return Ok(());
     }
-    super::say(&format!(
+    ctx.ui.line(&format!(
         "hooks: {} not installed; `git chant hooks install` makes commits that say `chant(<id>): …` advance their specs",
         missing.join(", ")
     ))

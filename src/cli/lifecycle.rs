@@ -2,10 +2,10 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::{self, Target};
-use crate::store::Store;
 
 /// Move a spec through its lifecycle.
 ///
@@ -27,8 +27,8 @@ pub struct LifecycleArgs {
     reason: Option<String>,
 }
 
-pub fn run(target: Target, args: LifecycleArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, target: Target, args: LifecycleArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let outcome = ops::transition(
         &store,
         &args.id,
@@ -38,12 +38,12 @@ pub fn run(target: Target, args: LifecycleArgs) -> Result<Exit, Error> {
         &ops::now(),
     )?;
     let forced = if outcome.forced { " (forced)" } else { "" };
-    super::say(&format!(
+    ctx.ui.line(&format!(
         "{}: {} -> {}{forced}",
         outcome.id, outcome.from, outcome.to
     ))?;
     for message in outcome.messages {
-        super::say(&message)?;
+        ctx.ui.line(&message)?;
     }
     Ok(Exit::Ok)
 }

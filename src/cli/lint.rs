@@ -4,13 +4,13 @@ use std::collections::HashSet;
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::lint::{self, Input, Severity};
 use crate::ops;
 use crate::spec::Spec;
 use crate::store::index::read_all;
-use crate::store::Store;
 
 /// Check specs against the quality rules.
 ///
@@ -30,8 +30,8 @@ pub struct LintArgs {
     json: bool,
 }
 
-pub fn run(args: LintArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: LintArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let only = if args.ids.is_empty() {
         None
@@ -56,9 +56,8 @@ pub fn run(args: LintArgs) -> Result<Exit, Error> {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        super::print_json(&mut out, &findings)?;
+        ctx.ui.json(&findings)?;
     } else {
         let mut text = String::new();
         for f in &findings {
@@ -73,8 +72,7 @@ pub fn run(args: LintArgs) -> Result<Exit, Error> {
             "{checked} specs checked: {errors} errors, {} warnings\n",
             findings.len() - errors
         ));
-        super::print(&mut out, &text)?;
+        ctx.ui.text(&text)?;
     }
-    super::flush(&mut out)?;
     Ok(if errors > 0 { Exit::User } else { Exit::Ok })
 }

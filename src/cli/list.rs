@@ -4,6 +4,7 @@ use clap::builder::PossibleValuesParser;
 use clap::Args;
 use serde::Serialize;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::query::{self, Filter, Row, Scope, SortKey};
@@ -70,8 +71,8 @@ impl Order {
     }
 }
 
-pub fn run(args: ListArgs) -> Result<Exit, Error> {
-    let (store, index) = super::open_index()?;
+pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
+    let (store, index) = ctx.index()?;
     let mut filter = Filter {
         statuses: args.status.clone(),
         labels: args.label.clone(),
@@ -91,10 +92,9 @@ pub fn run(args: ListArgs) -> Result<Exit, Error> {
         }
     }
     args.order.apply(&store, &mut rows)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
-        crate::cli::print_json(&mut out, &items)?;
+        ctx.ui.json(&items)?;
     } else {
         for row in &rows {
             let s = row.spec;
@@ -107,10 +107,9 @@ pub fn run(args: ListArgs) -> Result<Exit, Error> {
                 s.total,
                 s.title
             );
-            crate::cli::print(&mut out, &line)?;
+            ctx.ui.text(&line)?;
         }
     }
-    crate::cli::flush(&mut out)?;
     Ok(Exit::Ok)
 }
 

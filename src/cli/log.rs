@@ -3,12 +3,12 @@
 use clap::Args;
 use serde_json::json;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::notes;
 use crate::ops;
 use crate::store::history::history;
-use crate::store::Store;
 
 /// A spec's ledger history and the code commits that advanced it.
 ///
@@ -24,8 +24,8 @@ pub struct LogArgs {
     json: bool,
 }
 
-pub fn run(args: LogArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let id = ops::resolve(&store, &snapshot, &args.id)?;
     let (_, spec) = ops::load(&snapshot, &id)?;
@@ -55,9 +55,7 @@ pub fn run(args: LogArgs) -> Result<Exit, Error> {
             "ledger": ledger,
             "commits": code.iter().map(|(s, full, events)| json!({"commit": s, "resolved": full, "events": events.iter().map(notes::Event::to_line).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         });
-        let mut out = std::io::stdout().lock();
-        super::print_json(&mut out, &value)?;
-        super::flush(&mut out)?;
+        ctx.ui.json(&value)?;
         return Ok(Exit::Ok);
     }
     // Authors, reasons and events came with the ledger: `print` escapes them.
@@ -93,6 +91,6 @@ pub fn run(args: LogArgs) -> Result<Exit, Error> {
             }
         }
     }
-    super::page(&store, &text)?;
+    ctx.ui.page(&store, &text)?;
     Ok(Exit::Ok)
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, ValueEnum};
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 
@@ -45,7 +46,7 @@ enum Shell {
     Fish,
 }
 
-pub fn install_man_pages(args: InstallManPagesArgs) -> Result<Exit, Error> {
+pub fn install_man_pages(ctx: &Ctx, args: InstallManPagesArgs) -> Result<Exit, Error> {
     let Some(dir) = args.dir.or_else(default_man_dir) else {
         // Without HOME there is no default: the same as a missing argument (exit 2).
         super::Cli::command()
@@ -60,13 +61,13 @@ pub fn install_man_pages(args: InstallManPagesArgs) -> Result<Exit, Error> {
         path: pages.clone(),
         source,
     })?;
-    super::say(&format!(
+    ctx.ui.line(&format!(
         "wrote {} man pages to {}",
         written.len(),
         pages.display()
     ))?;
     if !on_manpath(&dir) {
-        super::say(&format!(
+        ctx.ui.line(&format!(
             "man does not search {0} yet; add it, keeping the default places (the trailing colon):\n  export MANPATH=\"{0}:$MANPATH\"\nor in bash/zsh startup files: export MANPATH=\"{0}:\"",
             dir.display()
         ))?;
@@ -74,16 +75,14 @@ pub fn install_man_pages(args: InstallManPagesArgs) -> Result<Exit, Error> {
     Ok(Exit::Ok)
 }
 
-pub fn completions(args: CompletionsArgs) -> Result<Exit, Error> {
+pub fn completions(ctx: &Ctx, args: CompletionsArgs) -> Result<Exit, Error> {
     let mut cmd = super::Cli::command();
     let script = match args.shell {
         Shell::Bash => bash(&mut cmd),
         Shell::Zsh => generated(clap_complete::Shell::Zsh, &mut cmd, "git-chant"),
         Shell::Fish => generated(clap_complete::Shell::Fish, &mut cmd, "git-chant"),
     };
-    let mut out = std::io::stdout().lock();
-    super::print_raw(&mut out, script.as_bytes())?;
-    super::flush(&mut out)?;
+    ctx.ui.raw(script.as_bytes())?;
     Ok(Exit::Ok)
 }
 

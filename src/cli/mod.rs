@@ -26,8 +26,11 @@ mod set;
 mod show;
 mod status;
 mod sync;
+mod ui;
 mod validate;
 mod work;
+
+pub use ui::{Ctx, Ui};
 
 use clap::{Parser, Subcommand};
 
@@ -137,144 +140,49 @@ pub enum Command {
 }
 
 /// Runs a parsed command line; the `Exit` is the process's exit code on success.
-pub fn run(cli: Cli) -> Result<Exit, Error> {
+pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
     match cli.command {
-        Command::Init(args) => init::run(args),
-        Command::Add(args) => add::run(args),
-        Command::List(args) => list::run(args),
-        Command::Show(args) => show::run(args),
-        Command::Status(args) => status::run(args),
-        Command::Ready(args) => ready::run(args),
-        Command::Start(args) => lifecycle::run(Target::Start, args),
-        Command::Done(args) => lifecycle::run(Target::Done, args),
-        Command::Fail(args) => lifecycle::run(Target::Fail, args),
-        Command::Pause(args) => lifecycle::run(Target::Pause, args),
-        Command::Cancel(args) => lifecycle::run(Target::Cancel, args),
-        Command::Reopen(args) => lifecycle::run(Target::Reopen, args),
-        Command::Check(args) => check::run(args),
-        Command::Set(args) => set::run(args),
-        Command::Edit(args) => edit::run(args),
-        Command::Archive(args) => archive::run(args),
-        Command::Search(args) => search::run(args),
-        Command::Log(args) => log::run(args),
-        Command::Diff(args) => diff::run(args),
-        Command::Dag(args) => dag::run(args),
-        Command::Lint(args) => lint::run(args),
-        Command::Fmt(args) => fmt::run(args),
-        Command::Hooks(args) => hooks::run(args),
-        Command::Reindex(args) => reindex::run(args),
-        Command::Doctor(args) => doctor::run(args),
-        Command::Validate(args) => validate::run(args),
-        Command::Fetch(args) => sync::fetch(args),
-        Command::Merge(args) => sync::merge(args),
-        Command::Push(args) => sync::push(args),
-        Command::Sync(args) => sync::sync(args),
-        Command::Conflicts(args) => sync::conflicts(args),
-        Command::Work(args) => work::run(args),
-        Command::Output(args) => work::output(args),
-        Command::Worktrees(args) => work::worktrees(args),
-        Command::Import(args) => import::import(args),
-        Command::Export(args) => import::export(args),
-        Command::InstallManPages(args) => manual::install_man_pages(args),
-        Command::Completions(args) => manual::completions(args),
-        Command::Hook(args) => hook::run(args),
-        Command::Event(args) => event::run(args),
+        Command::Init(args) => init::run(ctx, args),
+        Command::Add(args) => add::run(ctx, args),
+        Command::List(args) => list::run(ctx, args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
+        Command::Ready(args) => ready::run(ctx, args),
+        Command::Start(args) => lifecycle::run(ctx, Target::Start, args),
+        Command::Done(args) => lifecycle::run(ctx, Target::Done, args),
+        Command::Fail(args) => lifecycle::run(ctx, Target::Fail, args),
+        Command::Pause(args) => lifecycle::run(ctx, Target::Pause, args),
+        Command::Cancel(args) => lifecycle::run(ctx, Target::Cancel, args),
+        Command::Reopen(args) => lifecycle::run(ctx, Target::Reopen, args),
+        Command::Check(args) => check::run(ctx, args),
+        Command::Set(args) => set::run(ctx, args),
+        Command::Edit(args) => edit::run(ctx, args),
+        Command::Archive(args) => archive::run(ctx, args),
+        Command::Search(args) => search::run(ctx, args),
+        Command::Log(args) => log::run(ctx, args),
+        Command::Diff(args) => diff::run(ctx, args),
+        Command::Dag(args) => dag::run(ctx, args),
+        Command::Lint(args) => lint::run(ctx, args),
+        Command::Fmt(args) => fmt::run(ctx, args),
+        Command::Hooks(args) => hooks::run(ctx, args),
+        Command::Reindex(args) => reindex::run(ctx, args),
+        Command::Doctor(args) => doctor::run(ctx, args),
+        Command::Validate(args) => validate::run(ctx, args),
+        Command::Fetch(args) => sync::fetch(ctx, args),
+        Command::Merge(args) => sync::merge(ctx, args),
+        Command::Push(args) => sync::push(ctx, args),
+        Command::Sync(args) => sync::sync(ctx, args),
+        Command::Conflicts(args) => sync::conflicts(ctx, args),
+        Command::Work(args) => work::run(ctx, args),
+        Command::Output(args) => work::output(ctx, args),
+        Command::Worktrees(args) => work::worktrees(ctx, args),
+        Command::Import(args) => import::import(ctx, args),
+        Command::Export(args) => import::export(ctx, args),
+        Command::InstallManPages(args) => manual::install_man_pages(ctx, args),
+        Command::Completions(args) => manual::completions(ctx, args),
+        Command::Hook(args) => hook::run(ctx, args),
+        Command::Event(args) => event::run(ctx, args),
     }
-}
-
-/// Writes human output to stdout with its control characters escaped (data from the ledger
-/// must never drive the terminal; see `escape`); a closed pipe (`git chant list | head`) is
-/// not an error worth a diagnostic, so it ends the command quietly. Colour, if ever, goes
-/// in after this escaping, never before.
-pub(crate) fn print(out: &mut impl std::io::Write, text: &str) -> Result<(), Error> {
-    write_or_quit(out.write_all(crate::escape::escape(text).as_bytes()))
-}
-
-/// Human output that may be long (`show`, `log`), escaped like `print`: through git's
-/// pager when stdout is a terminal, as git pages its own, otherwise straight to stdout.
-pub(crate) fn page(store: &crate::store::Store, text: &str) -> Result<(), Error> {
-    let Some(mut pager) = crate::store::pager::Pager::start(store) else {
-        let mut out = std::io::stdout().lock();
-        print(&mut out, text)?;
-        return flush(&mut out);
-    };
-    let written = pager.write(crate::escape::escape(text).as_bytes());
-    pager.finish();
-    written.map_err(|source| Error::Write {
-        path: "<pager>".into(),
-        source,
-    })
-}
-
-/// Exact bytes (`show --raw`, `fmt -`): what is stored, for pipes and files.
-pub(crate) fn print_raw(out: &mut impl std::io::Write, bytes: &[u8]) -> Result<(), Error> {
-    write_or_quit(out.write_all(bytes))
-}
-
-/// One line of human output on stdout, escaped.
-pub(crate) fn say(line: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    print(&mut out, line)?;
-    print(&mut out, "\n")
-}
-
-/// One line on stderr, escaped; a closed stderr is not worth failing for.
-pub(crate) fn warn(line: &str) {
-    eprintln!("{}", crate::escape::escape(line));
-}
-
-pub(crate) fn flush(out: &mut impl std::io::Write) -> Result<(), Error> {
-    write_or_quit(out.flush())
-}
-
-/// JSON on stdout: indented on a terminal, compact in a pipe (DEL and C1 controls, which
-/// serde_json leaves raw, as `\u00NN`).
-pub(crate) fn print_json(
-    out: &mut impl std::io::Write,
-    value: &impl serde::Serialize,
-) -> Result<(), Error> {
-    use std::io::IsTerminal;
-    print_json_as(out, value, std::io::stdout().is_terminal())
-}
-
-/// JSON on stdout, indented or not.
-pub(crate) fn print_json_as(
-    out: &mut impl std::io::Write,
-    value: &impl serde::Serialize,
-    pretty: bool,
-) -> Result<(), Error> {
-    let text = if pretty {
-        serde_json::to_string_pretty(value)
-    } else {
-        serde_json::to_string(value)
-    };
-    let text = text.map_err(|e| Error::Write {
-        path: "<stdout>".into(),
-        source: std::io::Error::from(e),
-    })?;
-    write_or_quit(out.write_all(crate::escape::json(text).as_bytes()))?;
-    print(out, "\n")
-}
-
-fn write_or_quit(result: std::io::Result<()>) -> Result<(), Error> {
-    match result {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(source) => Err(Error::Write {
-            path: "<stdout>".into(),
-            source,
-        }),
-    }
-}
-
-/// Opens the repository and the index of its ledger, for read commands.
-pub(crate) fn open_index() -> Result<(crate::store::Store, crate::store::index::Index), Error> {
-    let store = crate::store::Store::open(".")?;
-    let index = {
-        let snapshot = store.snapshot()?;
-        crate::store::index::Index::load(&store, &snapshot)?
-    };
-    Ok((store, index))
 }
 
 /// The text of a file argument, at most `bound` bytes; `-` reads standard input.

@@ -2,6 +2,7 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::query::{self, Filter};
@@ -25,8 +26,8 @@ pub struct ReadyArgs {
     json: bool,
 }
 
-pub fn run(args: ReadyArgs) -> Result<Exit, Error> {
-    let (store, index) = super::open_index()?;
+pub fn run(ctx: &Ctx, args: ReadyArgs) -> Result<Exit, Error> {
+    let (store, index) = ctx.index()?;
     let filter = Filter {
         statuses: vec!["ready".to_owned()],
         ..Filter::default()
@@ -34,19 +35,15 @@ pub fn run(args: ReadyArgs) -> Result<Exit, Error> {
     let mut rows = query::select(&index, &filter);
     query::dependency_order(&index, &mut rows);
     args.order.apply(&store, &mut rows)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
-        super::print_json(&mut out, &items)?;
+        ctx.ui.json(&items)?;
     } else {
         for row in &rows {
             let s = row.spec;
-            super::print(
-                &mut out,
-                &format!("{:<24} {:<13} {}\n", s.id, s.kind, s.title),
-            )?;
+            ctx.ui
+                .text(&format!("{:<24} {:<13} {}\n", s.id, s.kind, s.title))?;
         }
     }
-    super::flush(&mut out)?;
     Ok(Exit::Ok)
 }

@@ -1,13 +1,11 @@
 //! `git chant reindex`: recover from history what the hooks did not record.
 
-use std::io::IsTerminal;
-
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
-use crate::store::Store;
 
 /// Recover commits: entries and note events from history.
 ///
@@ -29,28 +27,25 @@ pub struct ReindexArgs {
     json: bool,
 }
 
-pub fn run(args: ReindexArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: ReindexArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let since = match &args.since {
         Some(rev) => Some(store.resolve_rev(rev)?),
         None => None,
     };
-    let terminal = std::io::stderr().is_terminal();
-    let report = ops::reindex(&store, since, ops::Scope::Everything, |n| {
-        if terminal {
-            eprint!("\rscanned {n} commits…");
-        }
+    let report = ops::reindex(store, since, ops::Scope::Everything, |n| {
+        ctx.ui.progress(Some(&format!("scanned {n} commits…")));
     })?;
-    if terminal && report.scanned >= 1000 {
-        eprintln!();
+    if report.scanned >= 1000 {
+        ctx.ui.progress(None);
     }
     if args.json {
-        super::print_json(&mut std::io::stdout().lock(), &report)?;
+        ctx.ui.json(&report)?;
     } else {
-        println!(
+        ctx.ui.line(&format!(
             "scanned {} commits: {} commits linked, {} dropped, {} specs changed",
             report.scanned, report.linked, report.dropped, report.specs
-        );
+        ))?;
     }
     Ok(Exit::Ok)
 }

@@ -2,11 +2,11 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::query;
 use crate::store::index::{read_all, Index};
-use crate::store::Store;
 
 use super::list::{Item, Order};
 
@@ -25,8 +25,8 @@ pub struct SearchArgs {
     json: bool,
 }
 
-pub fn run(args: SearchArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let index = Index::load(&store, &snapshot)?;
     let needle = args.text.to_lowercase();
@@ -43,21 +43,21 @@ pub fn run(args: SearchArgs) -> Result<Exit, Error> {
         .filter_map(|(e, _)| index.get(&e.id));
     let mut rows = query::rows(&index, found);
     args.order.apply(&store, &mut rows)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
-        super::print_json(&mut out, &items)?;
+        ctx.ui.json(&items)?;
     } else {
         for row in &rows {
             let s = row.spec;
             let archived = if s.archived { " (archived)" } else { "" };
-            super::print(
-                &mut out,
-                &format!("{:<24} {:<15} {}{archived}\n", s.id, row.state(), s.title),
-            )?;
+            ctx.ui.text(&format!(
+                "{:<24} {:<15} {}{archived}\n",
+                s.id,
+                row.state(),
+                s.title
+            ))?;
         }
     }
-    super::flush(&mut out)?;
     Ok(Exit::Ok)
 }
 

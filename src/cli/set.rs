@@ -2,10 +2,10 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::{self, SetAction};
-use crate::store::Store;
 
 /// Set one frontmatter field, or add to / remove from a list field.
 ///
@@ -37,7 +37,7 @@ pub struct SetArgs {
     force: bool,
 }
 
-pub fn run(args: SetArgs) -> Result<Exit, Error> {
+pub fn run(ctx: &Ctx, args: SetArgs) -> Result<Exit, Error> {
     let action = match (args.value, args.add, args.remove) {
         (Some(v), _, _) => SetAction::Value(v),
         (_, Some(v), _) => SetAction::Add(v),
@@ -45,13 +45,14 @@ pub fn run(args: SetArgs) -> Result<Exit, Error> {
         // clap requires one of the three.
         (None, None, None) => return Ok(Exit::Usage),
     };
-    let store = Store::open(".")?;
+    let store = ctx.store()?;
     let written = ops::set(&store, &args.id, &args.field, &action, args.force)?;
     let what = if written.changed {
         "updated"
     } else {
         "unchanged"
     };
-    super::say(&format!("{}: {} {what}", written.id, args.field))?;
+    ctx.ui
+        .line(&format!("{}: {} {what}", written.id, args.field))?;
     Ok(Exit::Ok)
 }

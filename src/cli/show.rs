@@ -4,10 +4,10 @@
 use clap::Args;
 use serde_json::json;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::view::{self, Transcript, View};
-use crate::store::Store;
 
 /// How many lines of each transcript `show` prints without `--transcript`.
 const TAIL_LINES: usize = 20;
@@ -37,8 +37,8 @@ pub struct ShowArgs {
     json: bool,
 }
 
-pub fn run(args: ShowArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let id = crate::ops::resolve(&store, &snapshot, &args.id)?;
     let entry = snapshot
@@ -46,21 +46,17 @@ pub fn run(args: ShowArgs) -> Result<Exit, Error> {
         .ok_or(crate::spec::id::IdError::Unknown { id })?;
     let bytes = snapshot.blob(entry.blob)?;
     if args.raw {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        super::print_raw(&mut out, &bytes)?;
-        super::flush(&mut out)?;
+        ctx.ui.raw(&bytes)?;
         return Ok(Exit::Ok);
     }
     let view = view::view(&store, &snapshot, entry, &bytes)?;
     if args.json {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        super::print_json(&mut out, &to_json(&view))?;
-        super::flush(&mut out)?;
+        ctx.ui.json(&to_json(&view))?;
         return Ok(Exit::Ok);
     }
     let tail = (!args.transcript).then_some(TAIL_LINES);
     // Spec, transcripts and notes are data: `page` escapes their control characters.
-    super::page(&store, &render(&view, tail))?;
+    ctx.ui.page(&store, &render(&view, tail))?;
     Ok(Exit::Ok)
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use clap::Args;
 use serde::Serialize;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::lifecycle;
@@ -32,8 +33,8 @@ struct Report<'a> {
     failed: Vec<&'a str>,
 }
 
-pub fn run(args: StatusArgs) -> Result<Exit, Error> {
-    let (_, index) = super::open_index()?;
+pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
+    let (_, index) = ctx.index()?;
     let live: Vec<&Summary> = index.specs.iter().filter(|s| !s.archived).collect();
     let mut counts = BTreeMap::new();
     for s in &live {
@@ -57,9 +58,8 @@ pub fn run(args: StatusArgs) -> Result<Exit, Error> {
         failed: with("failed"),
         counts,
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        super::print_json(&mut out, &report)?;
+        ctx.ui.json(&report)?;
     } else {
         let counts: Vec<String> = report
             .counts
@@ -93,8 +93,7 @@ pub fn run(args: StatusArgs) -> Result<Exit, Error> {
                 ));
             }
         }
-        super::print(&mut out, &text)?;
+        ctx.ui.text(&text)?;
     }
-    super::flush(&mut out)?;
     Ok(Exit::Ok)
 }

@@ -2,12 +2,12 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::conflicts;
 use crate::ops::sync::{self, Merge};
 use crate::store::git_cli::{self, Pushed};
-use crate::store::Store;
 
 /// A remote name (default: origin).
 #[derive(Debug, Args)]
@@ -39,10 +39,10 @@ pub struct ConflictsArgs {
 }
 
 /// What a merge did, as progress lines (a failing stdout is noticed by the next write).
-fn say(merge: &Merge) {
+fn say(ctx: &Ctx, merge: &Merge) {
     let _ = match merge {
-        Merge::UpToDate => super::say("ledger: up to date"),
-        Merge::FastForward => super::say("ledger: fast-forwarded"),
+        Merge::UpToDate => ctx.ui.line("ledger: up to date"),
+        Merge::FastForward => ctx.ui.line("ledger: fast-forwarded"),
         Merge::Merged { changed, conflicts } => {
             let mut text = format!("ledger: merged ({changed} specs or files changed)");
             for c in conflicts {
@@ -51,7 +51,7 @@ fn say(merge: &Merge) {
                     c.spec, c.field, c.kept, c.lost
                 ));
             }
-            super::say(&text)
+            ctx.ui.line(&text)
         }
     };
 }
@@ -59,44 +59,47 @@ fn say(merge: &Merge) {
 /// `fetch`: the remote's ledger into refs/remotes/<remote>/chant/specs and its notes into
 /// refs/notes/remotes/<remote>/…; a clone with no ledger (or notes ref) of its own starts
 /// from the remote's, and nothing else local changes.
-pub fn fetch(args: RemoteArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn fetch(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     store.check_remote(&args.remote)?;
     git_cli::fetch(&store, &args.remote)?;
     let tracking = git_cli::remote_ledger(&args.remote);
     let adopted = crate::ops::adopt::adopt(&store, &args.remote)?;
     if store.ref_tip(&tracking)?.is_none() {
-        super::say(&format!("fetched {}: it has no ledger yet", args.remote))?;
+        ctx.ui
+            .line(&format!("fetched {}: it has no ledger yet", args.remote))?;
     } else {
-        super::say(&format!("fetched {} into {tracking}", args.remote))?;
+        ctx.ui
+            .line(&format!("fetched {} into {tracking}", args.remote))?;
     }
     if adopted.ledger {
-        super::say(&format!(
+        ctx.ui.line(&format!(
             "refs/chant/specs: created from {}'s ledger (this clone had none)",
             args.remote
         ))?;
     }
     for notes_ref in &adopted.notes {
-        super::say(&format!("{notes_ref}: created from {}'s", args.remote))?;
+        ctx.ui
+            .line(&format!("{notes_ref}: created from {}'s", args.remote))?;
     }
     Ok(Exit::Ok)
 }
 
 /// `merge <rev>`: three-way merge of another ledger into ours.
-pub fn merge(args: MergeArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn merge(ctx: &Ctx, args: MergeArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let theirs = store.ledger_rev(&args.rev)?;
-    say(&sync::merge_ledger(&store, theirs, &args.rev)?);
+    say(ctx, &sync::merge_ledger(store, theirs, &args.rev)?);
     Ok(Exit::Ok)
 }
 
 /// `push`: the ledger and notes, never forced.
-pub fn push(args: RemoteArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn push(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     store.check_remote(&args.remote)?;
     match git_cli::push(&store, &args.remote)? {
         Pushed::Done => {
-            super::say(&format!("pushed to {}", args.remote))?;
+            ctx.ui.line(&format!("pushed to {}", args.remote))?;
             Ok(Exit::Ok)
         }
         Pushed::Moved => Err(Error::PushRejected {
@@ -110,24 +113,24 @@ pub fn push(args: RemoteArgs) -> Result<Exit, Error> {
 }
 
 /// `sync`: fetch, merge, push; again while the remote moves.
-pub fn sync(args: RemoteArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn sync(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     store.check_remote(&args.remote)?;
-    sync::sync(&store, &args.remote, say)?;
-    super::say(&format!("in sync with {}", args.remote))?;
+    sync::sync(store, &args.remote, |merge| say(ctx, merge))?;
+    ctx.ui.line(&format!("in sync with {}", args.remote))?;
     Ok(Exit::Ok)
 }
 
-pub fn conflicts(args: ConflictsArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn conflicts(ctx: &Ctx, args: ConflictsArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let found = conflicts::unresolved(&store)?;
     if args.json {
-        super::print_json(&mut std::io::stdout().lock(), &found)?;
+        ctx.ui.json(&found)?;
     } else if found.is_empty() {
-        super::say("no unresolved conflicts")?;
+        ctx.ui.line("no unresolved conflicts")?;
     } else {
         for c in &found {
-            super::say(&format!(
+            ctx.ui.line(&format!(
                 "{} {}: kept {:?}; lost {:?} (merge {} on {})",
                 c.spec,
                 c.field,

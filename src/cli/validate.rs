@@ -3,10 +3,10 @@
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::hooks::server::{self, Policy, Update};
-use crate::store::Store;
 
 /// The server's push checks for one ref update, for CI.
 ///
@@ -29,8 +29,8 @@ pub struct ValidateArgs {
     json: bool,
 }
 
-pub fn run(args: ValidateArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let resolve = |rev: &str| -> Result<String, Error> {
         if rev.len() == 40 && rev.bytes().all(|b| b == b'0') {
             return Ok(rev.to_owned());
@@ -40,11 +40,11 @@ pub fn run(args: ValidateArgs) -> Result<Exit, Error> {
     let update = Update::new(&resolve(&args.old)?, &resolve(&args.new)?, &args.ref_name);
     let problems = server::check_push(&store, &[update], &Policy::from_config(&store))?;
     if args.json {
-        super::print_json(&mut std::io::stdout().lock(), &problems)?;
+        ctx.ui.json(&problems)?;
     } else if problems.is_empty() {
-        println!("{}: valid", args.ref_name);
+        ctx.ui.line(&format!("{}: valid", args.ref_name))?;
     } else {
-        print!("{}", server::render(&problems));
+        ctx.ui.text(&server::render(&problems))?;
     }
     Ok(if problems.is_empty() {
         Exit::Ok

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use clap::Args;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
@@ -49,14 +50,14 @@ pub struct WorkArgs {
     json: bool,
 }
 
-pub fn run(args: WorkArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let mut queue: VecDeque<String> = VecDeque::new();
     for short in &args.ids {
         queue.push_back(ops::resolve(&store, &store.snapshot()?, short)?);
     }
     if args.ids.is_empty() && !args.chain {
-        let (_, index) = super::open_index()?;
+        let (_, index) = ctx.index()?;
         for s in index
             .specs
             .iter()
@@ -115,7 +116,7 @@ pub fn run(args: WorkArgs) -> Result<Exit, Error> {
                         1 => "1 commit".to_owned(),
                         n => format!("{n} commits"),
                     };
-                    super::say(&format!(
+                    ctx.ui.line(&format!(
                         "{}: {} ({commits}; transcript on {})",
                         o.id,
                         o.status,
@@ -126,14 +127,14 @@ pub fn run(args: WorkArgs) -> Result<Exit, Error> {
             }
             Err(message) => {
                 all_ok = false;
-                eprint!("{message}");
+                ctx.ui.err(&message);
             }
         }
     }
     if args.json {
-        super::print_json(&mut std::io::stdout().lock(), &outcomes)?;
+        ctx.ui.json(&outcomes)?;
     } else if outcomes.is_empty() && all_ok {
-        super::say("no spec is ready")?;
+        ctx.ui.line("no spec is ready")?;
     }
     Ok(if all_ok { Exit::Ok } else { Exit::User })
 }
@@ -154,12 +155,12 @@ pub struct OutputArgs {
     file: PathBuf,
 }
 
-pub fn output(args: OutputArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn output(ctx: &Ctx, args: OutputArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     let bound = crate::files::Limits::from_store(&store).note;
     let text = super::read_text_arg(&args.file, bound)?;
     let (id, commit) = work::attach(&store, &args.id, args.commit.as_deref(), &text)?;
-    super::say(&format!(
+    ctx.ui.line(&format!(
         "{id}: transcript attached to {}",
         &commit.to_string()[..12]
     ))?;
@@ -175,11 +176,11 @@ pub struct WorktreesArgs {
     prune: bool,
 }
 
-pub fn worktrees(args: WorktreesArgs) -> Result<Exit, Error> {
-    let store = Store::open(".")?;
+pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
     if args.prune {
         let removed = work::prune(&store)?;
-        super::say(&format!(
+        ctx.ui.line(&format!(
             "removed {} worktrees{}{}",
             removed.len(),
             if removed.is_empty() { "" } else { ": " },
@@ -191,7 +192,8 @@ pub fn worktrees(args: WorktreesArgs) -> Result<Exit, Error> {
     for (id, path) in work::worktrees(&store)? {
         let status =
             ops::lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
-        super::say(&format!("{id:<24} {status:<15} {}", path.display()))?;
+        ctx.ui
+            .line(&format!("{id:<24} {status:<15} {}", path.display()))?;
     }
     Ok(Exit::Ok)
 }

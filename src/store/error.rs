@@ -98,7 +98,7 @@ pub enum StoreError {
     #[error("refs/chant/specs kept moving: gave up after {attempts} attempts")]
     #[diagnostic(
         code(chant::store::lost_race),
-        help("nothing was written; run the same command again. `git chant doctor` finds locks a killed writer left behind")
+        help("nothing was written; run the same command again. if no other git is running, a killed writer may have left `.git/refs/chant/specs.lock`: `git chant doctor --fix` removes it once it is 30 s old")
     )]
     LostRace { attempts: u32 },
 

@@ -14,6 +14,7 @@ mod input;
 mod ledger;
 mod ledger_merge_props;
 mod lifecycle;
+mod pipes;
 mod merge_props;
 mod server;
 mod show;
