@@ -112,8 +112,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Fetch a remote's ledger and notes into remote-tracking refs.
     ///
-    /// Fetch a remote's ledger and notes into remote-tracking refs (refs/remotes/<remote>/
-    /// chant/specs, refs/notes/remotes/<remote>/…). A clone with no ledger (or notes ref)
+    /// Fetch a remote's ledger and notes into remote-tracking refs
+    /// (`refs/remotes/<remote>/chant/specs`, `refs/notes/remotes/<remote>/…`). A clone with no ledger (or notes ref)
     /// of its own gets one from the remote's; refs it has are left for `sync` or `merge`.
     #[command(after_help = "Examples:\n  git chant fetch\n  git chant fetch upstream")]
     Fetch(sync::RemoteArgs),

@@ -10,7 +10,7 @@ use crate::store::paths::{spec_path, OUTPUT_REF};
 use crate::store::{Change, Context, Store};
 
 /// Attaches `text` as the transcript of spec `short` on `commit` (default: the last of
-/// its `commits:`), linked as [`attach_note`] says. Returns the spec id and the commit.
+/// its `commits:`), linked as `attach_note` says. Returns the spec id and the commit.
 pub fn attach(
     store: &Store,
     short: &str,

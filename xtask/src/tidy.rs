@@ -1,0 +1,157 @@
+//! `cargo xtask tidy`: the code-shape rules `.ci/run` enforces, each printed with what it
+//! found — rustdoc builds without warnings, no `print!`-family macro outside the `Ui`, no
+//! status or trailer-key literal outside the module that owns it, no source file over 400
+//! lines. Fast: a text scan of `src/` and `xtask/src/`, and one `cargo doc`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The longest a source file may be.
+const MAX_LINES: usize = 400;
+
+/// Where output may be written: the command line's `Ui`.
+const OUTPUT_OWNER: &str = "src/cli/ui.rs";
+
+/// The stored statuses as literals, and the module that owns them.
+const STATUS_LITERALS: &[&str] = &[
+    "\"pending\"",
+    "\"in_progress\"",
+    "\"paused\"",
+    "\"completed\"",
+    "\"failed\"",
+    "\"needs_attention\"",
+    "\"cancelled\"",
+];
+const STATUS_OWNERS: &[&str] = &["src/lifecycle/", "src/spec/fields.rs"];
+
+/// Ledger commit trailer keys, and the module that owns them.
+const TRAILER_LITERALS: &[&str] = &[
+    "\"Chant-Spec\"",
+    "\"Chant-Op\"",
+    "\"Chant-Commit\"",
+    "\"Chant-Forced\"",
+    "\"Chant-Conflict\"",
+    "\"Chant-Status\"",
+];
+const TRAILER_OWNERS: &[&str] = &["src/store/trailers.rs"];
+
+/// One rule's findings.
+struct Rule {
+    name: &'static str,
+    found: Vec<String>,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .ok_or("no workspace root")?
+        .to_owned();
+    let mut files = Vec::new();
+    for dir in ["src", "xtask/src"] {
+        collect(&root.join(dir), &mut files)?;
+    }
+    files.sort();
+    let mut rules = vec![
+        Rule {
+            name: "files over 400 lines",
+            found: Vec::new(),
+        },
+        Rule {
+            name: "print!/println!/eprint!/eprintln! outside src/cli/ui.rs",
+            found: Vec::new(),
+        },
+        Rule {
+            name: "status literals outside src/lifecycle/",
+            found: Vec::new(),
+        },
+        Rule {
+            name: "trailer-key literals outside src/store/trailers.rs",
+            found: Vec::new(),
+        },
+    ];
+    for path in &files {
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{rel}: {e}"))?;
+        let lines = text.lines().count();
+        if lines > MAX_LINES {
+            rules[0].found.push(format!("{rel}: {lines} lines"));
+        }
+        // Tests (a file's `#[cfg(test)] mod tests` below the code) and xtask may print and
+        // spell literals as they like.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        if rel.starts_with("src/") {
+            scan(
+                &rel,
+                code,
+                &mut rules[1],
+                &["print!(", "println!(", "eprint!(", "eprintln!("],
+                &[OUTPUT_OWNER, "src/main.rs"],
+            );
+            scan(&rel, code, &mut rules[2], STATUS_LITERALS, STATUS_OWNERS);
+            scan(&rel, code, &mut rules[3], TRAILER_LITERALS, TRAILER_OWNERS);
+        }
+    }
+    let mut failed = 0;
+    for rule in &rules {
+        println!("{}: {}", rule.name, rule.found.len());
+        for found in &rule.found {
+            println!("  {found}");
+        }
+        failed += rule.found.len();
+    }
+    if !args.iter().any(|a| a == "--no-doc") {
+        let doc = Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .args(["doc", "--no-deps", "--lib", "-p", "git-chant", "--quiet"])
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .status()
+            .map_err(|e| format!("running cargo doc: {e}"))?;
+        println!(
+            "rustdoc warnings: {}",
+            if doc.success() {
+                "none"
+            } else {
+                "some (above)"
+            }
+        );
+        if !doc.success() {
+            failed += 1;
+        }
+    }
+    if failed > 0 && !args.iter().any(|a| a == "--report") {
+        return Err(format!("{failed} findings"));
+    }
+    Ok(())
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Records every line of `code` holding one of `needles`, unless `rel` is an owner.
+fn scan(rel: &str, code: &str, rule: &mut Rule, needles: &[&str], owners: &[&str]) {
+    if owners.iter().any(|o| rel.starts_with(o)) {
+        return;
+    }
+    for (n, line) in code.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        if needles.iter().any(|needle| line.contains(needle)) {
+            rule.found.push(format!("{rel}:{}: {}", n + 1, trimmed));
+        }
+    }
+}
