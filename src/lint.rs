@@ -290,44 +290,9 @@ fn type_fields(id: &str, spec: &Spec, specs: &HashMap<&str, &Spec>, add: &mut Ad
     }
 }
 
-/// Specs on a dependency cycle: those left after repeatedly removing specs without
-/// unresolved dependencies and, in the other direction, specs nothing depends on; each
-/// survivor is then confirmed to reach itself.
-fn in_cycles<'a>(specs: &HashMap<&'a str, &Spec>) -> HashSet<&'a str> {
-    let deps = |id: &str| -> Vec<String> {
-        specs
-            .get(id)
-            .map(|s| {
-                s.depends_on()
-                    .into_iter()
-                    .filter(|d| specs.contains_key(d))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut left: HashSet<&str> = specs.keys().copied().collect();
-    loop {
-        let before = left.len();
-        let keep: HashSet<&str> = left
-            .iter()
-            .copied()
-            .filter(|id| deps(id).iter().any(|d| left.contains(d.as_str())))
-            .collect();
-        let dependents: HashSet<String> = keep.iter().flat_map(|id| deps(id)).collect();
-        left = keep
-            .into_iter()
-            .filter(|id| dependents.contains(*id))
-            .collect();
-        if left.len() == before {
-            break;
-        }
-    }
-    left.into_iter()
-        .filter(|id| {
-            deps(id)
-                .iter()
-                .any(|d| lifecycle::path_between(d, id, deps).is_some())
-        })
-        .collect()
+/// Specs on a dependency cycle (dependencies outside the ledger are leaves).
+fn in_cycles<'a>(specs: &HashMap<&'a str, &'a Spec>) -> HashSet<&'a str> {
+    lifecycle::graph::on_cycles(specs.keys().copied(), |id| {
+        specs.get(id).map(|s| s.depends_on()).unwrap_or_default()
+    })
 }

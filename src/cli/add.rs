@@ -48,7 +48,7 @@ pub struct AddArgs {
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let bound = crate::files::Limits::from_store(&store).spec;
+    let bound = crate::files::Limits::from_store(store).spec;
     let body = match &args.body_file {
         None => None,
         Some(path) => Some(super::read_text_arg(path, bound)?),
@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<Exit, Error> {
         body,
         force: args.force,
     };
-    let id = ops::add(&store, &new, &ops::today())?;
+    let id = ops::add(store, &new, &ops::today())?;
     ctx.ui.line(&id)?;
     Ok(Exit::Ok)
 }

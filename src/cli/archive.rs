@@ -29,7 +29,7 @@ pub struct ArchiveArgs {
 
 pub fn run(ctx: &Ctx, args: ArchiveArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let moved = ops::archive(&store, &args.ids, args.completed, args.force)?;
+    let moved = ops::archive(store, &args.ids, args.completed, args.force)?;
     match moved.len() {
         0 => ctx.ui.line("nothing to archive")?,
         n => ctx

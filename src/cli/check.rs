@@ -25,7 +25,7 @@ pub struct CheckArgs {
 
 pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let written = ops::check(&store, &args.id, &args.numbers, !args.uncheck)?;
+    let written = ops::check(store, &args.id, &args.numbers, !args.uncheck)?;
     let list: Vec<String> = args.numbers.iter().map(usize::to_string).collect();
     let verb = match (args.uncheck, written.changed) {
         (false, true) => "ticked",

@@ -27,12 +27,12 @@ pub struct DiffArgs {
 pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
-    let id = ops::resolve(&store, &snapshot, &args.id)?;
+    let id = ops::resolve(store, &snapshot, &args.id)?;
     let (_, now) = ops::load(&snapshot, &id)?;
     let base = match &args.rev {
         Some(rev) => Some(store.resolve_rev(rev)?),
         None => {
-            let last = history(&store)?
+            let last = history(store)?
                 .into_iter()
                 .find(|c| c.trailer("Chant-Spec").any(|s| s == id));
             last.and_then(|c| c.parent)

@@ -32,7 +32,7 @@ pub struct DoctorArgs {
 
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let checks = doctor::doctor(&store, args.fix)?;
+    let checks = doctor::doctor(store, args.fix)?;
     if args.json {
         ctx.ui.json(&checks)?;
     } else {

@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let (id, current) = {
         let snapshot = store.snapshot()?;
-        let id = ops::resolve(&store, &snapshot, &args.id)?;
+        let id = ops::resolve(store, &snapshot, &args.id)?;
         // The id names the temporary file: one a push planted (`..`, `/`) must not lead
         // out of `.git/chant/edit/`.
         crate::spec::id::validate(&id)?;
@@ -114,8 +114,8 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<Exit, Error> {
         (Work::Fresh(file), current)
     };
     let opened = std::fs::read(work.path()).unwrap_or_default();
-    let editor = Editor::configured(&store);
-    let bound = crate::files::Limits::from_store(&store).spec;
+    let editor = Editor::configured(store);
+    let bound = crate::files::Limits::from_store(store).spec;
     let resume = format!("`git chant edit {id} --resume` reopens it");
     loop {
         if let Err(mut error) = editor.run(work.path()) {
@@ -132,7 +132,7 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<Exit, Error> {
         // A file grown past the limit is refused like an invalid edit: re-opened or kept.
         let saved = crate::files::read_file(work.path(), bound)
             .and_then(|bytes| crate::files::text(bytes, work.path()))
-            .and_then(|edited| ops::save_edit(&store, &id, &base, &edited, args.force));
+            .and_then(|edited| ops::save_edit(store, &id, &base, &edited, args.force));
         match saved {
             Ok(Saved::Unchanged) => ctx.ui.line(&format!("{id}: no changes"))?,
             Ok(Saved::Written) => ctx.ui.line(&format!("{id}: saved"))?,

@@ -86,7 +86,7 @@ fn commit_msg(ctx: &Ctx, file: &PathBuf) -> Result<Exit, Error> {
         return Ok(Exit::Ok);
     }
     let store = ctx.store()?;
-    match client::check_message(&store, &text)? {
+    match client::check_message(store, &text)? {
         MessageCheck::NoReference => Ok(Exit::Ok),
         MessageCheck::Resolved(expanded) => {
             if expanded != text {
@@ -127,7 +127,7 @@ fn post_commit(ctx: &Ctx) -> Result<(), Error> {
         return Ok(());
     }
     let id = head.id;
-    for recorded in client::record_commit(&store, id, &refs)? {
+    for recorded in client::record_commit(store, id, &refs)? {
         match recorded.transition {
             Some((from, to)) => ctx
                 .ui
@@ -163,7 +163,7 @@ fn post_rewrite(ctx: &Ctx) -> Result<(), Error> {
         return Ok(());
     }
     let store = ctx.store()?;
-    for id in client::rewrite(&store, &pairs)? {
+    for id in client::rewrite(store, &pairs)? {
         ctx.ui
             .warn(&format!("git chant: {id}: rewritten commits followed"));
     }

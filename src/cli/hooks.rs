@@ -40,7 +40,7 @@ struct Which {
 
 pub fn run(ctx: &Ctx, args: HooksArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let dir = install::hooks_dir(&store);
+    let dir = install::hooks_dir(store);
     let names = match &args.action {
         HooksAction::Install(w) | HooksAction::Uninstall(w) | HooksAction::Status(w)
             if w.server =>

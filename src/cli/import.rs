@@ -62,9 +62,9 @@ pub struct ExportArgs {
 
 pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let bound = crate::files::Limits::from_store(&store).spec;
+    let bound = crate::files::Limits::from_store(store).spec;
     let files = match &args.rev {
-        Some(rev) => import::read_rev(&store, rev, &args.dir, bound)?,
+        Some(rev) => import::read_rev(store, rev, &args.dir, bound)?,
         None => import::read_dir(std::path::Path::new(&args.dir), bound)?,
     };
     if std::io::stderr().is_terminal() && files.len() > 1000 {
@@ -73,12 +73,12 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Exit, Error> {
     }
     let mut planned = import::Summary::default();
     let sources = import::plan(files, &mut planned);
-    let summary = import::import(&store, &sources, planned, args.force, args.dry_run)?;
+    let summary = import::import(store, &sources, planned, args.force, args.dry_run)?;
     let blocked = !args.force && (!summary.conflicts.is_empty() || !summary.invalid.is_empty());
     let linked = if args.dry_run || blocked || summary.written == 0 {
         None
     } else {
-        Some(ops::reindex(&store, None, ops::Scope::NotesOnly, |_| {})?)
+        Some(ops::reindex(store, None, ops::Scope::NotesOnly, |_| {})?)
     };
     if args.json {
         let value = json!({"summary": summary, "history": linked, "dry_run": args.dry_run});
@@ -139,7 +139,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Exit, Error> {
 
 pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let counts = export::export(&store, &args.dir)?;
+    let counts = export::export(store, &args.dir)?;
     if args.json {
         ctx.ui.json(&counts)?;
     } else {

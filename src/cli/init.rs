@@ -32,10 +32,10 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<Exit, Error> {
     let mut adopted = None;
     if let Some(remote) = &args.remote {
         store.check_remote(remote)?;
-        git_cli::fetch(&store, remote)?;
-        adopted = Some(crate::ops::adopt::adopt(&store, remote)?);
+        git_cli::fetch(store, remote)?;
+        adopted = Some(crate::ops::adopt::adopt(store, remote)?);
     }
-    let created = crate::ops::init(&store)?;
+    let created = crate::ops::init(store)?;
     let configured = store.ensure_notes_config()?;
     let took_ledger = adopted.as_ref().is_some_and(|a| a.ledger);
     let notes = if configured {

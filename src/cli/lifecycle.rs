@@ -30,7 +30,7 @@ pub struct LifecycleArgs {
 pub fn run(ctx: &Ctx, target: Target, args: LifecycleArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let outcome = ops::transition(
-        &store,
+        store,
         &args.id,
         target,
         args.force,

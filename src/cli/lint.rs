@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: LintArgs) -> Result<Exit, Error> {
     } else {
         let mut set = HashSet::new();
         for short in &args.ids {
-            set.insert(ops::resolve(&store, &snapshot, short)?);
+            set.insert(ops::resolve(store, &snapshot, short)?);
         }
         Some(set)
     };

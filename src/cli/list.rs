@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
             rows.retain(|row| filter.matches(row));
         }
     }
-    args.order.apply(&store, &mut rows)?;
+    args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
         ctx.ui.json(&items)?;

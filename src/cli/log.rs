@@ -27,9 +27,9 @@ pub struct LogArgs {
 pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
-    let id = ops::resolve(&store, &snapshot, &args.id)?;
+    let id = ops::resolve(store, &snapshot, &args.id)?;
     let (_, spec) = ops::load(&snapshot, &id)?;
-    let ledger: Vec<_> = history(&store)?
+    let ledger: Vec<_> = history(store)?
         .into_iter()
         .filter(|c| c.trailer("Chant-Spec").any(|s| s == id))
         .collect();
@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
             .ok()
             .map(|c| c.detach());
         let events = match resolved {
-            Some(commit) => notes::events(&store, commit)?
+            Some(commit) => notes::events(store, commit)?
                 .into_iter()
                 .filter(|e| e.spec == id)
                 .collect(),
@@ -91,6 +91,6 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
             }
         }
     }
-    ctx.ui.page(&store, &text)?;
+    ctx.ui.page(store, &text)?;
     Ok(Exit::Ok)
 }

@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: ReadyArgs) -> Result<Exit, Error> {
     };
     let mut rows = query::select(&index, &filter);
     query::dependency_order(&index, &mut rows);
-    args.order.apply(&store, &mut rows)?;
+    args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
         ctx.ui.json(&items)?;

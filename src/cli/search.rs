@@ -28,7 +28,7 @@ pub struct SearchArgs {
 pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
-    let index = Index::load(&store, &snapshot)?;
+    let index = Index::load(store, &snapshot)?;
     let needle = args.text.to_lowercase();
     let entries = snapshot.entries()?;
     let hits = read_all(&snapshot, &entries, |_, bytes| {
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
         .filter(|(_, hit)| *hit)
         .filter_map(|(e, _)| index.get(&e.id));
     let mut rows = query::rows(&index, found);
-    args.order.apply(&store, &mut rows)?;
+    args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
         ctx.ui.json(&items)?;

@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: SetArgs) -> Result<Exit, Error> {
         (None, None, None) => return Ok(Exit::Usage),
     };
     let store = ctx.store()?;
-    let written = ops::set(&store, &args.id, &args.field, &action, args.force)?;
+    let written = ops::set(store, &args.id, &args.field, &action, args.force)?;
     let what = if written.changed {
         "updated"
     } else {

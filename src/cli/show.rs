@@ -40,7 +40,7 @@ pub struct ShowArgs {
 pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
-    let id = crate::ops::resolve(&store, &snapshot, &args.id)?;
+    let id = crate::ops::resolve(store, &snapshot, &args.id)?;
     let entry = snapshot
         .locate(&id)?
         .ok_or(crate::spec::id::IdError::Unknown { id })?;
@@ -49,14 +49,14 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Exit, Error> {
         ctx.ui.raw(&bytes)?;
         return Ok(Exit::Ok);
     }
-    let view = view::view(&store, &snapshot, entry, &bytes)?;
+    let view = view::view(store, &snapshot, entry, &bytes)?;
     if args.json {
         ctx.ui.json(&to_json(&view))?;
         return Ok(Exit::Ok);
     }
     let tail = (!args.transcript).then_some(TAIL_LINES);
     // Spec, transcripts and notes are data: `page` escapes their control characters.
-    ctx.ui.page(&store, &render(&view, tail))?;
+    ctx.ui.page(store, &render(&view, tail))?;
     Ok(Exit::Ok)
 }
 

@@ -62,9 +62,9 @@ fn say(ctx: &Ctx, merge: &Merge) {
 pub fn fetch(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     store.check_remote(&args.remote)?;
-    git_cli::fetch(&store, &args.remote)?;
+    git_cli::fetch(store, &args.remote)?;
     let tracking = git_cli::remote_ledger(&args.remote);
-    let adopted = crate::ops::adopt::adopt(&store, &args.remote)?;
+    let adopted = crate::ops::adopt::adopt(store, &args.remote)?;
     if store.ref_tip(&tracking)?.is_none() {
         ctx.ui
             .line(&format!("fetched {}: it has no ledger yet", args.remote))?;
@@ -97,7 +97,7 @@ pub fn merge(ctx: &Ctx, args: MergeArgs) -> Result<Exit, Error> {
 pub fn push(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     store.check_remote(&args.remote)?;
-    match git_cli::push(&store, &args.remote)? {
+    match git_cli::push(store, &args.remote)? {
         Pushed::Done => {
             ctx.ui.line(&format!("pushed to {}", args.remote))?;
             Ok(Exit::Ok)
@@ -123,7 +123,7 @@ pub fn sync(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
 
 pub fn conflicts(ctx: &Ctx, args: ConflictsArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let found = conflicts::unresolved(&store)?;
+    let found = conflicts::unresolved(store)?;
     if args.json {
         ctx.ui.json(&found)?;
     } else if found.is_empty() {

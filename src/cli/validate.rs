@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Exit, Error> {
         Ok(store.resolve_rev(rev)?.to_string())
     };
     let update = Update::new(&resolve(&args.old)?, &resolve(&args.new)?, &args.ref_name);
-    let problems = server::check_push(&store, &[update], &Policy::from_config(&store))?;
+    let problems = server::check_push(store, &[update], &Policy::from_config(store))?;
     if args.json {
         ctx.ui.json(&problems)?;
     } else if problems.is_empty() {

@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let mut queue: VecDeque<String> = VecDeque::new();
     for short in &args.ids {
-        queue.push_back(ops::resolve(&store, &store.snapshot()?, short)?);
+        queue.push_back(ops::resolve(store, &store.snapshot()?, short)?);
     }
     if args.ids.is_empty() && !args.chain {
         let (_, index) = ctx.index()?;
@@ -157,9 +157,9 @@ pub struct OutputArgs {
 
 pub fn output(ctx: &Ctx, args: OutputArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let bound = crate::files::Limits::from_store(&store).note;
+    let bound = crate::files::Limits::from_store(store).note;
     let text = super::read_text_arg(&args.file, bound)?;
-    let (id, commit) = work::attach(&store, &args.id, args.commit.as_deref(), &text)?;
+    let (id, commit) = work::attach(store, &args.id, args.commit.as_deref(), &text)?;
     ctx.ui.line(&format!(
         "{id}: transcript attached to {}",
         &commit.to_string()[..12]
@@ -179,7 +179,7 @@ pub struct WorktreesArgs {
 pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     if args.prune {
-        let removed = work::prune(&store)?;
+        let removed = work::prune(store)?;
         ctx.ui.line(&format!(
             "removed {} worktrees{}{}",
             removed.len(),
@@ -189,7 +189,7 @@ pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
         return Ok(Exit::Ok);
     }
     let snapshot = store.snapshot()?;
-    for (id, path) in work::worktrees(&store)? {
+    for (id, path) in work::worktrees(store)? {
         let status =
             ops::lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
         ctx.ui

@@ -2,10 +2,10 @@
 //! spec can be worked) and dependency cycles.
 
 mod error;
+pub mod graph;
 
 pub use error::LifecycleError;
-
-use std::collections::HashSet;
+pub use graph::path_between;
 
 use crate::spec::id::{driver_of, member_number};
 use crate::store::index::Summary;
@@ -91,33 +91,6 @@ pub fn state(status: &str, ready: bool) -> &str {
     }
 }
 
-/// A dependency path from `from` back to `to`, if `from` reaches `to` through `depends_on`
-/// (so adding the edge `to -> from` would close a cycle). `deps` gives a spec's
-/// dependencies; the walk visits each spec once.
-pub fn path_between(
-    from: &str,
-    to: &str,
-    mut deps: impl FnMut(&str) -> Vec<String>,
-) -> Option<Vec<String>> {
-    let mut seen = HashSet::new();
-    let mut stack = vec![vec![from.to_owned()]];
-    while let Some(path) = stack.pop() {
-        let last = path.last()?.clone();
-        if last == to {
-            return Some(path);
-        }
-        if !seen.insert(last.clone()) {
-            continue;
-        }
-        for dep in deps(&last) {
-            let mut next = path.clone();
-            next.push(dep);
-            stack.push(next);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,19 +102,5 @@ mod tests {
         assert!(is_allowed("completed", "pending"));
         assert!(!is_allowed("completed", "cancelled"));
         assert!(allowed_from("blocked").is_empty());
-    }
-
-    #[test]
-    fn cycles_are_found_with_their_path() {
-        let deps = |id: &str| match id {
-            "a" => vec!["b".to_owned()],
-            "b" => vec!["c".to_owned()],
-            _ => vec![],
-        };
-        assert_eq!(
-            path_between("a", "c", deps),
-            Some(vec!["a".into(), "b".into(), "c".into()])
-        );
-        assert_eq!(path_between("c", "a", deps), None);
     }
 }

@@ -2,7 +2,7 @@
 //! computed statuses, labels, type, live or archived), the sort keys and the limit, in one
 //! place so every front end (the CLI now, an MCP server later) selects the same rows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::error::Error;
 use crate::lifecycle;
@@ -181,35 +181,10 @@ pub fn dependency_order(index: &Index, rows: &mut [Row<'_>]) {
 
 /// Length of the longest dependency chain below each spec (cycles count once).
 fn depths(index: &Index) -> HashMap<&str, usize> {
-    let mut depth: HashMap<&str, usize> = HashMap::new();
-    for spec in &index.specs {
-        let mut stack = vec![(spec.id.as_str(), false)];
-        let mut on_path = HashSet::new();
-        while let Some((id, expanded)) = stack.pop() {
-            if depth.contains_key(id) {
-                continue;
-            }
-            let deps: Vec<&str> = index
-                .get(id)
-                .map(|s| s.depends_on.iter().map(String::as_str).collect())
-                .unwrap_or_default();
-            if expanded {
-                let d = deps
-                    .iter()
-                    .filter_map(|d| depth.get(d))
-                    .max()
-                    .map_or(0, |m| m + 1);
-                depth.insert(id, d);
-                on_path.remove(id);
-            } else if on_path.insert(id) {
-                stack.push((id, true));
-                stack.extend(
-                    deps.into_iter()
-                        .filter(|d| !on_path.contains(d))
-                        .map(|d| (d, false)),
-                );
-            }
-        }
-    }
-    depth
+    crate::lifecycle::graph::depths(index.ids(), |id| {
+        index
+            .get(id)
+            .map(|s| s.depends_on.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    })
 }
