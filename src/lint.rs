@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::lifecycle;
+use crate::lifecycle::{self, Status};
 use crate::spec::{is_known_status, is_known_type, Spec};
 
 /// Thresholds of the complexity rule (upstream chant's spirit: a spec an agent can finish
@@ -142,11 +142,13 @@ pub fn lint(all: &[Input], only: Option<&HashSet<String>>) -> Vec<Finding> {
                     "unknown-dependency",
                     format!("depends on `{dep}`, which does not exist"),
                 ),
-                Some(d) if matches!(d.status(), "cancelled" | "failed") => add(
-                    Severity::Warning,
-                    "dependency-state",
-                    format!("depends on {dep}, which is {}", d.status()),
-                ),
+                Some(d) if matches!(Status::of(d.status()), Status::Cancelled | Status::Failed) => {
+                    add(
+                        Severity::Warning,
+                        "dependency-state",
+                        format!("depends on {dep}, which is {}", d.status()),
+                    )
+                }
                 Some(_) => {}
             }
         }
@@ -169,7 +171,7 @@ pub fn lint(all: &[Input], only: Option<&HashSet<String>>) -> Vec<Finding> {
         complexity(spec, criteria.len(), &mut add);
         coupling(id, spec, &specs, &mut add);
         type_fields(id, spec, &specs, &mut add);
-        if spec.status() == "completed" && spec.completed_at().is_none() {
+        if Status::Completed.is(spec.status()) && spec.completed_at().is_none() {
             add(
                 Severity::Warning,
                 "completed-at",

@@ -17,7 +17,7 @@ use crate::ops;
 )]
 pub struct ArchiveArgs {
     /// Spec ids (short forms resolve).
-    #[arg(required_unless_present = "completed")]
+    #[arg(required_unless_present = "completed")] // tidy: the --completed flag
     ids: Vec<String>,
     /// Archive every live completed spec.
     #[arg(long)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::lifecycle;
+use crate::lifecycle::{self, Status};
 use crate::store::index::Summary;
 
 /// Counts per status and what needs doing.
@@ -52,10 +52,10 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
             .filter(|s| lifecycle::is_ready(s, |id| index.get(id)))
             .map(|s| s.id.as_str())
             .collect(),
-        in_progress: with("in_progress"),
-        paused: with("paused"),
-        needs_attention: with("needs_attention"),
-        failed: with("failed"),
+        in_progress: with(Status::InProgress.as_str()),
+        paused: with(Status::Paused.as_str()),
+        needs_attention: with(Status::NeedsAttention.as_str()),
+        failed: with(Status::Failed.as_str()),
         counts,
     };
     if args.json {
@@ -69,14 +69,20 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
         let mut text = format!("{} specs: {}\n", live.len(), counts.join(", "));
         for (label, status, ids) in [
             ("ready", "ready", &report.ready),
-            ("in progress", "in_progress", &report.in_progress),
-            ("paused", "paused", &report.paused),
+            (
+                "in progress",
+                Status::InProgress.as_str(),
+                &report.in_progress,
+            ),
+            // tidy: labels
+            ("paused", Status::Paused.as_str(), &report.paused),
             (
                 "needs attention",
-                "needs_attention",
+                Status::NeedsAttention.as_str(),
                 &report.needs_attention,
             ),
-            ("failed", "failed", &report.failed),
+            // tidy: labels
+            ("failed", Status::Failed.as_str(), &report.failed),
         ] {
             if ids.is_empty() {
                 continue;

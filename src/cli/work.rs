@@ -86,21 +86,38 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
                     let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
                     let mut taken = taken.lock().unwrap_or_else(|p| p.into_inner());
                     let next = q.pop_front().or_else(|| {
-                        if !args.chain { return None; }
-                        Store::open(".").ok().and_then(|s| work::next_ready(&s, &taken).ok().flatten())
+                        if !args.chain {
+                            return None;
+                        }
+                        Store::open(".")
+                            .ok()
+                            .and_then(|s| work::next_ready(&s, &taken).ok().flatten())
                     });
-                    if let Some(id) = &next { taken.push(id.clone()); }
+                    if let Some(id) = &next {
+                        taken.push(id.clone());
+                    }
                     next
                 };
                 let Some(id) = next else { return };
-                let outcome = Store::open(".").map_err(Error::from).and_then(|s| work::work(&s, &id, &opts));
-                let failed = !matches!(&outcome, Ok(o) if o.status == "completed" || o.status == "needs_attention");
+                let outcome = Store::open(".")
+                    .map_err(Error::from)
+                    .and_then(|s| work::work(&s, &id, &opts));
+                let failed = !matches!(&outcome, Ok(o) if finished(&o.status));
                 if failed && args.chain {
                     stop.store(true, std::sync::atomic::Ordering::SeqCst);
                 }
                 // The diagnostic is escaped as it renders; the id is data too.
-                let shown = outcome.map_err(|e| format!("{}: {}", crate::escape::escape(&id), crate::diag::render(&e, crate::diag::Style::for_stderr())));
-                results.lock().unwrap_or_else(|p| p.into_inner()).push(shown);
+                let shown = outcome.map_err(|e| {
+                    format!(
+                        "{}: {}",
+                        crate::escape::escape(&id),
+                        crate::diag::render(&e, crate::diag::Style::for_stderr())
+                    )
+                });
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(shown);
             });
         }
     });
@@ -110,7 +127,7 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
     for result in results {
         match result {
             Ok(o) => {
-                all_ok &= o.status == "completed" || o.status == "needs_attention";
+                all_ok &= finished(&o.status);
                 if !args.json {
                     let commits = match o.commits.len() {
                         1 => "1 commit".to_owned(),
@@ -196,4 +213,13 @@ pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
             .line(&format!("{id:<24} {status:<15} {}", path.display()))?;
     }
     Ok(Exit::Ok)
+}
+
+/// A run that ended where the agent meant it to: completed, or handed back for attention.
+fn finished(status: &str) -> bool {
+    use crate::lifecycle::Status;
+    matches!(
+        Status::of(status),
+        Status::Completed | Status::NeedsAttention
+    )
 }

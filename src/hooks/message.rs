@@ -61,7 +61,9 @@ pub fn references(message: &str) -> References {
         {
             refs.ids.push(value.to_owned());
         }
-        if key.eq_ignore_ascii_case("Chant-Status") && value.eq_ignore_ascii_case("completed") {
+        if key.eq_ignore_ascii_case("Chant-Status")
+            && value.eq_ignore_ascii_case(crate::lifecycle::Status::Completed.as_str())
+        {
             refs.complete = true;
         }
     }

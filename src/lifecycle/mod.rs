@@ -3,48 +3,43 @@
 
 mod error;
 pub mod graph;
+mod status;
 
 pub use error::LifecycleError;
 pub use graph::path_between;
+pub use status::{Status, STORED};
 
 use crate::spec::id::{driver_of, member_number};
 use crate::store::index::Summary;
 
 /// Which stored status may move to which (DESIGN.md "Statuses and transitions").
-const TRANSITIONS: &[(&str, &[&str])] = &[
-    ("pending", &["in_progress", "cancelled"]),
-    (
-        "in_progress",
-        &[
-            "completed",
-            "failed",
-            "needs_attention",
-            "paused",
-            "cancelled",
-        ],
-    ),
-    ("paused", &["in_progress", "cancelled"]),
-    ("failed", &["pending", "in_progress"]),
-    ("needs_attention", &["pending", "in_progress"]),
-    ("completed", &["pending"]),
-    ("cancelled", &["pending"]),
-];
+fn transitions(from: &Status) -> &'static [Status] {
+    use Status::*;
+    match from {
+        Pending => &[InProgress, Cancelled],
+        InProgress => &[Completed, Failed, NeedsAttention, Paused, Cancelled],
+        Paused => &[InProgress, Cancelled],
+        Failed | NeedsAttention => &[Pending, InProgress],
+        Completed | Cancelled => &[Pending],
+        Unknown(_) => &[],
+    }
+}
 
 /// The statuses `from` may move to without `--force` (none for an unknown status).
-pub fn allowed_from(from: &str) -> &'static [&'static str] {
-    TRANSITIONS
+pub fn allowed_from(from: &str) -> Vec<&'static str> {
+    transitions(&Status::of(from))
         .iter()
-        .find(|(f, _)| *f == from)
-        .map_or(&[], |(_, to)| to)
+        .map(Status::as_str)
+        .collect()
 }
 
 pub fn is_allowed(from: &str, to: &str) -> bool {
-    allowed_from(from).contains(&to)
+    transitions(&Status::of(from)).iter().any(|s| s.is(to))
 }
 
 /// Statuses that satisfy a dependency.
 pub fn is_done(status: &str) -> bool {
-    matches!(status, "completed" | "cancelled")
+    Status::of(status).is_done()
 }
 
 /// Why a pending spec cannot start yet; empty when nothing blocks it. A spec is ready when
@@ -84,10 +79,10 @@ pub fn is_ready<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>
 /// The state people see: `ready` or `blocked` for a pending spec (every pending spec is one
 /// or the other), otherwise the stored status.
 pub fn state(status: &str, ready: bool) -> &str {
-    match (status, ready) {
-        ("pending", true) => "ready",
-        ("pending", false) => "blocked",
-        (status, _) => status,
+    match (Status::Pending.is(status), ready) {
+        (true, true) => "ready",
+        (true, false) => "blocked",
+        (false, _) => status,
     }
 }
 

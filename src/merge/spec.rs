@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
 use super::text::{merge3, Prefer};
+use crate::lifecycle::Status;
 use crate::spec::{Shape, Spec};
 
 /// A difference both sides made, and what the merge kept.
@@ -20,21 +21,8 @@ pub struct FieldConflict {
 }
 
 /// Status precedence for a both-sided status change: the further along wins.
-const STATUS_RANK: &[&str] = &[
-    "pending",
-    "paused",
-    "in_progress",
-    "needs_attention",
-    "failed",
-    "cancelled",
-    "completed",
-];
-
 fn rank(status: &Value) -> usize {
-    status
-        .as_str()
-        .and_then(|s| STATUS_RANK.iter().position(|r| *r == s))
-        .map_or(0, |p| p + 1)
+    status.as_str().map_or(0, |s| Status::of(s).merge_rank())
 }
 
 fn render(value: &Option<Value>) -> String {

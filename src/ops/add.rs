@@ -34,7 +34,10 @@ impl NewSpec {
         };
         let mut fields = vec![
             ("type", Value::from(self.kind.as_deref().unwrap_or("code"))),
-            ("status", Value::from("pending")),
+            (
+                "status",
+                Value::from(crate::lifecycle::Status::Pending.as_str()),
+            ),
         ];
         for (key, items) in [
             ("depends_on", depends_on),

@@ -229,7 +229,7 @@ fn check_worktrees(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Result<
     let mut finished = Vec::new();
     for (id, _) in crate::work::worktrees(store)? {
         let status = crate::ops::lookup::summary(&snapshot, &id)?.map(|s| s.status);
-        if matches!(status.as_deref(), None | Some("completed" | "cancelled")) {
+        if status.is_none_or(|s| crate::lifecycle::Status::of(&s).is_done()) {
             finished.push(id);
         }
     }

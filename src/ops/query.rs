@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::error::Error;
 use crate::lifecycle;
+use crate::lifecycle::Status;
 use crate::spec::STATUSES;
 use crate::store::index::{Index, Summary};
 use crate::store::Store;
@@ -90,8 +91,8 @@ impl Filter {
 /// name, which lint reports, matches neither); any other value is a stored status.
 fn has_status(row: &Row<'_>, want: &str) -> bool {
     match want {
-        "ready" => row.spec.status == "pending" && row.ready,
-        "blocked" => row.spec.status == "pending" && !row.ready,
+        "ready" => Status::Pending.is(&row.spec.status) && row.ready,
+        "blocked" => Status::Pending.is(&row.spec.status) && !row.ready,
         stored => row.spec.status == stored,
     }
 }
@@ -155,20 +156,25 @@ fn by_id(a: &Row<'_>, b: &Row<'_>) -> std::cmp::Ordering {
 
 /// Lifecycle order of the states the table shows; other values after them.
 fn state_rank(state: &str) -> usize {
-    const ORDER: &[&str] = &[
-        "ready",
-        "blocked",
-        "in_progress",
-        "paused",
-        "needs_attention",
-        "failed",
-        "completed",
-        "cancelled",
+    use Status::*;
+    let order = [
+        InProgress,
+        Paused,
+        NeedsAttention,
+        Failed,
+        Completed,
+        Cancelled,
     ];
-    ORDER
-        .iter()
-        .position(|s| *s == state)
-        .unwrap_or(ORDER.len())
+    match state {
+        "ready" => 0,
+        "blocked" => 1,
+        other => {
+            2 + order
+                .iter()
+                .position(|s| s.is(other))
+                .unwrap_or(order.len())
+        }
+    }
 }
 
 /// Orders `rows` for `ready`: by depth in the dependency graph (what others wait for comes

@@ -131,7 +131,7 @@ fn readiness(snapshot: &Snapshot<'_>, spec: &Summary) -> Result<(bool, Vec<Strin
     let deps = neighbours(snapshot, spec)?;
     let blocked_by = lifecycle::blockers(spec, |d| deps.iter().find(|s| s.id == d));
     Ok((
-        spec.status == "pending" && blocked_by.is_empty(),
+        crate::lifecycle::Status::Pending.is(&spec.status) && blocked_by.is_empty(),
         blocked_by,
     ))
 }

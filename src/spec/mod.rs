@@ -269,7 +269,7 @@ impl Spec {
     /// `status`, `pending` when absent (upstream's default). May be a value git chant does
     /// not know; lint and validate report those.
     pub fn status(&self) -> &str {
-        self.text("status").unwrap_or("pending")
+        self.text("status").unwrap_or("pending") // tidy: upstream's default, where specs are parsed
     }
 
     pub fn depends_on(&self) -> Vec<&str> {

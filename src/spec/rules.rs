@@ -179,6 +179,7 @@ pub fn approval(spec: &Spec) -> Vec<Violation> {
         ));
     }
     if let Some(status) = approval.get("status") {
+        // tidy: approval states, not statuses
         if !matches!(status.as_str(), Some("pending" | "approved" | "rejected")) {
             found.push(Violation::new(
                 "approval",
@@ -232,7 +233,7 @@ pub fn driver(id: &str, spec: &Spec) -> Result<(), Violation> {
         ));
     }
     let status = spec.status();
-    if matches!(status, "completed" | "cancelled") {
+    if crate::lifecycle::Status::of(status).is_done() {
         return Err(Violation::new(
             "member-of",
             format!("driver {id} is {status}: a new member would never be worked as part of it"),

@@ -127,7 +127,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
         .unwrap_or_else(|| "project".into());
 
     // Starting refuses a spec that is not ready (unless forced) before anything is created.
-    if spec.status() != "in_progress" {
+    if !crate::lifecycle::Status::InProgress.is(spec.status()) {
         ops::transition(store, &id, Target::Start, opts.force, None, &ops::now())?;
     }
     let path = worktree_path(store, &id);
