@@ -24,10 +24,19 @@ pub struct HooksArgs {
 #[derive(Debug, Subcommand)]
 enum HooksAction {
     /// Add the shims (installing twice changes nothing).
+    #[command(
+        after_help = "Examples:\n  git chant hooks install\n  git -C /srv/git/project.git chant hooks install --server   also sets receive.fsckObjects"
+    )]
     Install(Which),
     /// Remove the shims, leaving the rest of each hook as it was.
+    #[command(
+        after_help = "Examples:\n  git chant hooks uninstall\n  git chant hooks uninstall --server"
+    )]
     Uninstall(Which),
     /// Show what is installed where, and whether the hooks will find git-chant.
+    #[command(
+        after_help = "Examples:\n  git chant hooks status\n  git chant hooks status --server"
+    )]
     Status(Which),
 }
 
