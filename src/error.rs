@@ -35,6 +35,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     File(#[from] crate::files::FileError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Work(#[from] crate::work::WorkError),
+
     #[error("a spec with id `{id}` already exists")]
     #[diagnostic(
         code(chant::add::id_taken),
@@ -138,6 +142,7 @@ impl ExitCode for Error {
             Error::Lifecycle(e) => e.exit(),
             Error::Rule(e) => e.exit(),
             Error::File(e) => e.exit(),
+            Error::Work(e) => e.exit(),
             Error::IdTaken { .. }
             | Error::NothingKept { .. }
             | Error::KeptWithoutBase { .. }

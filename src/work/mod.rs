@@ -2,11 +2,13 @@
 //! and the outcome recorded (status, events, and the whole transcript as a note on the last
 //! commit the run made, or on the ledger commit recording a run that made none).
 
+mod error;
 mod output;
 pub mod prompt;
 mod run;
 mod status;
 
+pub use error::WorkError;
 pub use output::{attach, transcripts};
 
 use std::path::PathBuf;
@@ -52,7 +54,7 @@ pub fn worktree_path(store: &Store, id: &str) -> PathBuf {
 
 /// The agent command, from the local side only: `--agent`, else `git config chant.agent`
 /// (any level, `git -c` included). The ledger's config.md was written by whoever could
-/// push, so an `agent:` there is never run: it only earns a warning saying what to set.
+/// push, so an `agent:` there is never run: the error only names it, saying what to set.
 fn agent_command(store: &Store, opts: &Options) -> Result<String, Error> {
     if let Some(setting) = opts
         .agent
@@ -68,19 +70,11 @@ fn agent_command(store: &Store, opts: &Options) -> Result<String, Error> {
     let named = crate::spec::Spec::parse("config.md", &config)
         .ok()
         .and_then(|c| c.text("agent").map(str::to_owned));
-    if let Some(named) = named {
-        if let Some(command) = preset(&named) {
-            return Ok(command);
-        }
-        eprintln!(
-            "warning: the ledger's config.md names agent `{}`; git chant never runs a command from the ledger: set `git config chant.agent <command>` or pass --agent",
-            crate::escape::escape(&named)
-        );
+    if let Some(command) = named.as_deref().and_then(preset) {
+        return Ok(command);
     }
-    Err(LifecycleError::BadField {
-        id: "config".into(),
-        why: "no agent command configured".into(),
-        help: "pass `--agent <command>`, or `git config chant.agent <command>`".into(),
+    Err(WorkError::NoAgent {
+        ledger_names: named,
     }
     .into())
 }

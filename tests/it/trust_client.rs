@@ -41,7 +41,7 @@ fn an_agent_named_by_the_ledger_is_never_run() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let said = stderr(&out);
     assert!(
-        said.contains("warning: the ledger's config.md names agent `sh -c 'touch ")
+        said.contains("the ledger's config.md names agent `sh -c 'touch ")
             && said.contains("never runs a command from the ledger")
             && said.contains("git config chant.agent <command>"),
         "{said}"
