@@ -1,4 +1,5 @@
-//! `git chant hook <name>`: the entry point the hook shims call. Output is plain ASCII;
+//! `git chant hooks run <name>` (and `hook <name>`, what older shims call): the entry
+//! point the hook shims call. Output is plain ASCII;
 //! post-* hooks never fail the user's command.
 
 use std::path::PathBuf;

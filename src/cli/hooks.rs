@@ -33,6 +33,9 @@ enum HooksAction {
         after_help = "Examples:\n  git chant hooks uninstall\n  git chant hooks uninstall --server"
     )]
     Uninstall(Which),
+    /// What a shim runs: the hook's work (hidden; the shims call it).
+    #[command(hide = true)]
+    Run(super::hook::HookArgs),
     /// Show what is installed where, and whether the hooks will find git-chant.
     #[command(
         after_help = "Examples:\n  git chant hooks status\n  git chant hooks status --server"
@@ -48,6 +51,10 @@ struct Which {
 }
 
 pub fn run(ctx: &Ctx, args: HooksArgs) -> Result<Exit, Error> {
+    // Before anything opens the repository: a hook's work opens it its own way.
+    if let HooksAction::Run(hook) = args.action {
+        return super::hook::run(ctx, hook);
+    }
     let store = ctx.store()?;
     let dir = install::hooks_dir(store);
     let names = match &args.action {
@@ -84,6 +91,7 @@ pub fn run(ctx: &Ctx, args: HooksArgs) -> Result<Exit, Error> {
                 ctx.ui.line(&format!("{name}: {what}"))?;
             }
         }
+        HooksAction::Run(_) => {} // returned above
         HooksAction::Status(_) => {
             ctx.ui
                 .line(&format!("hooks directory: {}", dir.display()))?;

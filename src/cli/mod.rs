@@ -133,6 +133,7 @@ pub enum Command {
     Export(import::ExportArgs),
     InstallManPages(manual::InstallManPagesArgs),
     Completions(manual::CompletionsArgs),
+    /// The entry point of shims installed before `hooks run` (kept so they still work).
     #[command(hide = true)]
     Hook(hook::HookArgs),
     #[command(hide = true)]

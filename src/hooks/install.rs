@@ -1,4 +1,4 @@
-//! Installing the hook shims: one line that runs `git-chant hook <name>`, inside
+//! Installing the hook shims: the shell that runs `git-chant hooks run <name>`, inside
 //! `# BEGIN git-chant` / `# END git-chant` markers, next to whatever the hook already does.
 
 use std::path::{Path, PathBuf};
@@ -72,7 +72,7 @@ fn missing(name: &str) -> String {
 /// a superset of what git-chant reads) never starts git-chant: commit-msg reads the
 /// message with shell builtins and leaves `none` for post-commit, which then forks nothing.
 fn body(name: &str, alone: bool) -> String {
-    let run = format!("  git-chant hook {name} \"$@\" || exit $?\n");
+    let run = format!("  git-chant hooks run {name} \"$@\" || exit $?\n");
     let found = "if command -v git-chant >/dev/null 2>&1; then\n";
     match name {
         "commit-msg" => format!(
@@ -84,7 +84,7 @@ fn body(name: &str, alone: bool) -> String {
             missing(name)
         ),
         _ if !alone && reads_stdin(name) => format!(
-            "chant_stdin=$(cat)\n{found}  printf '%s\\n' \"$chant_stdin\" | git-chant hook {name} \"$@\" || exit $?\n{}exec <<CHANT_EOF\n$chant_stdin\nCHANT_EOF\n",
+            "chant_stdin=$(cat)\n{found}  printf '%s\\n' \"$chant_stdin\" | git-chant hooks run {name} \"$@\" || exit $?\n{}exec <<CHANT_EOF\n$chant_stdin\nCHANT_EOF\n",
             missing(name)
         ),
         _ => format!("{found}{run}{}", missing(name)),
@@ -228,7 +228,7 @@ mod tests {
         let once = std::fs::read_to_string(dir.path().join("post-commit")).unwrap();
         assert!(once.starts_with("#!/bin/sh\n# BEGIN git-chant\n"), "{once}");
         assert!(
-            once.contains("git-chant hook post-commit \"$@\" || exit $?\n"),
+            once.contains("git-chant hooks run post-commit \"$@\" || exit $?\n"),
             "{once}"
         );
         assert!(

@@ -464,7 +464,7 @@ fn a_commit_naming_no_spec_never_starts_git_chant() {
     std::fs::write(
         &shim,
         format!(
-            "#!/bin/sh\necho \"$2\" >> '{}'\nexec '{}' \"$@\"\n",
+            "#!/bin/sh\necho \"$3\" >> '{}'\nexec '{}' \"$@\"\n",
             log.display(),
             env!("CARGO_BIN_EXE_git-chant")
         ),
@@ -499,4 +499,17 @@ fn a_commit_naming_no_spec_never_starts_git_chant() {
         "commit-msg\npost-commit\npost-commit\n"
     );
     assert_eq!(commits(&repo).len(), 2, "both commits naming s1x recorded");
+}
+
+#[test]
+fn shims_installed_by_earlier_versions_still_run() {
+    let repo = setup();
+    let hook = repo.path.join(".git/hooks/post-commit");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\n# BEGIN git-chant\nexec git-chant hook post-commit \"$@\"\n# END git-chant\n",
+    )
+    .unwrap();
+    let id = commit_file(&repo, "old.txt", "chant(s1x): through an old shim");
+    assert_eq!(commits(&repo), vec![id]);
 }
