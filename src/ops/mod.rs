@@ -8,21 +8,21 @@ pub mod conflicts;
 pub mod doctor;
 mod edit;
 pub mod export;
+mod fields;
 pub mod import;
 pub mod kept;
 pub mod lookup;
 pub mod query;
 pub(crate) mod reindex;
-mod save_edit;
 pub mod sync;
 mod transition;
 pub mod view;
 
 pub use add::{add, NewSpec};
-pub use edit::{archive, check, set, SetAction, Written};
+pub use edit::{save_edit, Saved};
+pub use fields::{archive, check, set, SetAction, Written};
 pub use lookup::{load, resolve};
 pub use reindex::{reindex, Report, Scope};
-pub use save_edit::{save_edit, Saved};
 pub use transition::{transition, Outcome, Target};
 
 use crate::error::Error;

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use gix::objs::tree::EntryKind;
-use gix::refs::transaction::{Change as RefChange, LogChange, PreviousValue, RefEdit, RefLog};
-use gix::refs::Target;
+use gix::refs::transaction::RefEdit;
 use gix::ObjectId;
 
+use super::commit::ref_edit;
 use super::ledger::Snapshot;
 use super::paths::LEDGER_REF;
 use super::{Context, Store, StoreError};
@@ -234,36 +234,6 @@ impl Store {
     fn check_identity(&self) -> Result<(), StoreError> {
         self.identity().map(|_| ())
     }
-}
-
-/// The edit moving `name` from `old` (`None`: must not exist yet) to `new`, with a reflog
-/// entry even for refs outside `refs/heads` (git does not log `refs/chant/*` by default).
-pub(crate) fn ref_edit(
-    name: &str,
-    old: Option<ObjectId>,
-    new: impl Into<ObjectId>,
-    subject: &str,
-) -> Result<RefEdit, StoreError> {
-    let expected = match old {
-        Some(old) => PreviousValue::MustExistAndMatch(Target::Object(old)),
-        None => PreviousValue::MustNotExist,
-    };
-    let name = gix::refs::FullName::try_from(name).map_err(|e| StoreError::Corrupt {
-        what: format!("`{name}` is not a valid ref name: {e}"),
-    })?;
-    Ok(RefEdit {
-        change: RefChange::Update {
-            log: LogChange {
-                mode: RefLog::AndReference,
-                force_create_reflog: true,
-                message: format!("chant: {subject}").into(),
-            },
-            expected,
-            new: Target::Object(new.into()),
-        },
-        name,
-        deref: false,
-    })
 }
 
 /// A random wait in `[max/2, max)` microseconds, so racing writers spread out.

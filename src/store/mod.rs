@@ -2,6 +2,7 @@
 //! bare or not, pre-receive quarantine), with the ledger, its index and its writes below.
 
 mod cas;
+mod commit;
 pub mod diff;
 mod error;
 mod format;
@@ -19,7 +20,7 @@ pub mod range;
 mod read;
 mod whoami;
 
-pub(crate) use cas::ref_edit as cas_ref_edit;
+pub(crate) use commit::ref_edit as cas_ref_edit;
 pub use cas::{Change, NoteAppend};
 pub(crate) use error::Context;
 pub use error::StoreError;

@@ -5,7 +5,7 @@
 mod output;
 pub mod prompt;
 mod run;
-mod status;
+mod board;
 
 pub use output::{attach, transcripts};
 
@@ -166,7 +166,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     let clock = std::time::Instant::now();
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let line = format!("{id}: agent started in {}\n", path.display());
-        status::board().write(true, line.as_bytes());
+        board::board().write(true, line.as_bytes());
     }
     let env = [
         ("CHANT_SPEC_ID", id.clone()),
