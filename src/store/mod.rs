@@ -18,6 +18,7 @@ pub mod pager;
 pub mod paths;
 pub mod range;
 mod read;
+pub mod trailer;
 mod whoami;
 
 pub(crate) use commit::ref_edit as cas_ref_edit;
