@@ -6,8 +6,7 @@ use clap::Args;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::notes::Event;
-use crate::store::paths::NOTES_REF;
-use crate::store::{Change, NoteAppend, Store};
+use crate::store::Store;
 
 /// Append one status event line to the note of a commit.
 #[derive(Debug, Args)]
@@ -31,17 +30,6 @@ pub fn run(args: EventArgs) -> Result<Exit, Error> {
         let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
         event = event.with(k, v);
     }
-    let line = event.to_line();
-    store.update(|_| {
-        let change = Change {
-            notes: vec![NoteAppend {
-                notes_ref: NOTES_REF.into(),
-                commit,
-                lines: vec![line.clone()],
-            }],
-            ..Change::default()
-        };
-        Ok::<_, Error>((change, ()))
-    })?;
+    crate::ops::record_event(&store, commit, &event)?;
     Ok(Exit::Ok)
 }

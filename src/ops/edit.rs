@@ -6,7 +6,6 @@ use crate::error::Error;
 use crate::lifecycle::{self, LifecycleError};
 use crate::merge::text::{merge3, Prefer};
 use crate::spec::{rules, Spec};
-use crate::store::paths::spec_path;
 use crate::store::{Change, Store};
 
 use super::lookup::load;
@@ -53,19 +52,15 @@ pub fn save_edit(
         let spec = Spec::parse(id, text.as_bytes())?;
         rules::introduced(Some(&current), &spec, force).map_err(|v| v.on(id))?;
         validate(store, snapshot, id, &current, &spec, force)?;
-        let mut change = Change {
-            subject: format!("edit {id}"),
-            trailers: vec![
-                ("Chant-Spec".into(), id.to_owned()),
-                ("Chant-Op".into(), "edit".into()),
-            ],
-            writes: vec![(spec_path(id, entry.archived), Some(text.into_bytes()))],
-            ..Change::default()
+        let op = if current.status() == spec.status() {
+            "edit".to_owned()
+        } else {
+            format!("edit, status {} -> {}", current.status(), spec.status())
         };
-        if current.status() != spec.status() {
-            change.trailers[1].1 =
-                format!("edit, status {} -> {}", current.status(), spec.status());
-        }
+        let mut change = Change::on_spec(&op, id);
+        change
+            .subject(format!("edit {id}"))
+            .write_spec(id, entry.archived, text);
         Ok((change, saved))
     })?;
     // A merge that comes out as the spec already is writes nothing.

@@ -8,21 +8,10 @@ use crate::lifecycle::{self, LifecycleError};
 use crate::spec::{rules, Shape, Spec};
 use crate::store::index::Index;
 use crate::store::paths::spec_path;
+use crate::store::trailer::Trailer;
 use crate::store::{Change, Store};
 
 use super::lookup::{load, resolve};
-
-fn one_spec_change(op: &str, id: &str, path: String, bytes: String) -> Change {
-    Change {
-        subject: format!("{op} {id}"),
-        trailers: vec![
-            ("Chant-Spec".into(), id.to_owned()),
-            ("Chant-Op".into(), op.to_owned()),
-        ],
-        writes: vec![(path, Some(bytes.into_bytes()))],
-        ..Change::default()
-    }
-}
 
 /// What a write to one spec did: its full id, and whether anything changed (a write that
 /// would store the bytes already there makes no ledger commit).
@@ -59,13 +48,12 @@ pub fn check(
             .collect::<Vec<_>>()
             .join(",");
         let verb = if checked { "check" } else { "uncheck" };
-        let mut change = one_spec_change(
-            &format!("{verb} {list}"),
+        let mut change = Change::on_spec(&format!("{verb} {list}"), &id);
+        change.subject(format!("{verb} {id} {list}")).write_spec(
             &id,
-            spec_path(&id, entry.archived),
+            entry.archived,
             spec.render(),
         );
-        change.subject = format!("{verb} {id} {list}");
         Ok::<_, Error>((change, id.clone()))
     })?;
     Ok(Written {
@@ -127,8 +115,8 @@ pub fn set(
         let bytes = spec.render();
         // What is written must load back, whatever the value was.
         Spec::parse(&id, bytes.as_bytes())?;
-        let op = format!("set {field}");
-        let change = one_spec_change(&op, &id, spec_path(&id, entry.archived), bytes);
+        let mut change = Change::on_spec(&format!("set {field}"), &id);
+        change.write_spec(&id, entry.archived, bytes);
         Ok::<_, Error>((change, id.clone()))
     })?;
     Ok(Written {
@@ -275,10 +263,7 @@ pub fn archive(
         }
         ids.sort();
         ids.dedup();
-        let mut change = Change {
-            subject: String::new(),
-            ..Change::default()
-        };
+        let mut change = Change::default();
         let mut moved = Vec::new();
         for id in ids {
             let (entry, spec) = load(snapshot, &id)?;
@@ -293,19 +278,18 @@ pub fn archive(
                 .into());
             }
             let bytes = snapshot.blob(entry.blob)?;
-            change.writes.push((spec_path(&id, false), None));
-            change.writes.push((spec_path(&id, true), Some(bytes)));
-            change.trailers.push(("Chant-Spec".into(), id.clone()));
+            change
+                .remove(spec_path(&id, false))
+                .write_spec(&id, true, bytes)
+                .trailer(Trailer::Spec, &id);
             moved.push(id);
         }
-        change.subject = match moved.as_slice() {
-            [one] => format!("archive {one}"),
-            many => format!("archive {} specs", many.len()),
-        };
-        change.trailers.push(("Chant-Op".into(), "archive".into()));
-        if moved.is_empty() {
-            change = Change::default();
-        }
+        change
+            .subject(match moved.as_slice() {
+                [one] => format!("archive {one}"),
+                many => format!("archive {} specs", many.len()),
+            })
+            .trailer(Trailer::Op, "archive");
         Ok((change, moved.clone()))
     })
 }

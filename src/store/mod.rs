@@ -2,6 +2,7 @@
 //! bare or not, pre-receive quarantine), with the ledger, its index and its writes below.
 
 mod cas;
+mod change;
 mod commit;
 pub mod diff;
 mod error;
@@ -21,8 +22,8 @@ mod read;
 pub mod trailer;
 mod whoami;
 
+pub use change::Change;
 pub(crate) use commit::ref_edit as cas_ref_edit;
-pub use cas::{Change, NoteAppend};
 pub(crate) use error::Context;
 pub use error::StoreError;
 

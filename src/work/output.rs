@@ -6,7 +6,7 @@ use gix::ObjectId;
 use crate::error::Error;
 use crate::hooks::message;
 use crate::ops;
-use crate::store::paths::{spec_path, OUTPUT_REF};
+use crate::store::paths::OUTPUT_REF;
 use crate::store::{Change, Context, Store};
 
 /// Attaches `text` as the transcript of spec `short` on `commit` (default: the last of
@@ -38,31 +38,18 @@ pub fn attach(
 
 /// Writes `note` (header and transcript) on `commit` for spec `id`; a commit that neither
 /// is listed nor names the spec in its message joins `commits:` in the same transaction.
-pub(super) fn attach_note(
-    store: &Store,
-    id: &str,
-    commit: ObjectId,
-    note: &str,
-) -> Result<(), Error> {
+pub(super) fn attach_note(store: &Store, id: &str, commit: ObjectId, note: &str) -> Result<(), Error> {
     store.update(|snapshot| {
         let (entry, mut spec) = ops::load(snapshot, id)?;
-        let mut change = Change {
-            subject: format!("output {id}"),
-            trailers: vec![
-                ("Chant-Spec".into(), id.to_owned()),
-                ("Chant-Op".into(), "attach transcript".into()),
-            ],
-            ref_edits: vec![crate::notes::attach_edit(store, OUTPUT_REF, commit, note)?],
-            ..Change::default()
-        };
+        let mut change = Change::on_spec("attach transcript", id);
+        change
+            .subject(format!("output {id}"))
+            .ref_edits([crate::notes::attach_edit(store, OUTPUT_REF, commit, note)?]);
         if !names(id, &spec, commit, message_of(store, commit).as_deref()) {
             let mut commits: Vec<String> = spec.commits().iter().map(|c| c.to_string()).collect();
             commits.push(commit.to_string());
             spec.set_list("commits", &commits);
-            change.writes.push((
-                spec_path(id, entry.archived),
-                Some(spec.render().into_bytes()),
-            ));
+            change.write_spec(id, entry.archived, spec.render());
         }
         Ok::<_, Error>((change, ()))
     })
