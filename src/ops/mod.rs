@@ -15,6 +15,7 @@ pub mod lookup;
 pub mod query;
 pub(crate) mod reindex;
 pub mod sync;
+pub mod transcript;
 mod transition;
 pub mod view;
 

@@ -2,12 +2,11 @@
 //! and the outcome recorded (status, events, and the whole transcript as a note on the last
 //! commit the run made, or on the ledger commit recording a run that made none).
 
-mod output;
+mod board;
 pub mod prompt;
 mod run;
-mod board;
 
-pub use output::{attach, transcripts};
+pub use crate::ops::transcript::{attach, transcripts};
 
 use std::path::PathBuf;
 
@@ -225,9 +224,9 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
         Some(c) => c,
         // The status was already where the run left it (the agent moved it): the newest
         // ledger commit that names the spec, so `show` still finds the transcript there.
-        None => output::last_ledger_commit_naming(store, &id)?,
+        None => ops::transcript::last_ledger_commit_naming(store, &id)?,
     };
-    output::attach_note(store, &id, on, &transcript)?;
+    ops::transcript::attach_note(store, &id, on, &transcript)?;
     let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
     Ok(Outcome {
         id,
