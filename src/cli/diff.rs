@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
 use crate::store::history::history;
+use crate::store::trailer::Trailer;
 use crate::unified::unified_diff;
 
 /// A unified diff of a spec between ledger revisions.
@@ -34,7 +35,7 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<Exit, Error> {
         None => {
             let last = history(store)?
                 .into_iter()
-                .find(|c| c.trailer("Chant-Spec").any(|s| s == id));
+                .find(|c| c.trailer(Trailer::Spec).any(|s| s == id));
             last.and_then(|c| c.parent)
         }
     };

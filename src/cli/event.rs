@@ -7,8 +7,6 @@ use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::notes::Event;
-use crate::store::paths::NOTES_REF;
-use crate::store::{Change, NoteAppend};
 
 /// Append one status event line to the note of a commit.
 #[derive(Debug, Args)]
@@ -32,17 +30,6 @@ pub fn run(ctx: &Ctx, args: EventArgs) -> Result<Exit, Error> {
         let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
         event = event.with(k, v);
     }
-    let line = event.to_line();
-    store.update(|_| {
-        let change = Change {
-            notes: vec![NoteAppend {
-                notes_ref: NOTES_REF.into(),
-                commit,
-                lines: vec![line.clone()],
-            }],
-            ..Change::default()
-        };
-        Ok::<_, Error>((change, ()))
-    })?;
+    crate::ops::record_event(store, commit, &event)?;
     Ok(Exit::Ok)
 }

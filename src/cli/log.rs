@@ -9,6 +9,7 @@ use crate::exit::Exit;
 use crate::notes;
 use crate::ops;
 use crate::store::history::history;
+use crate::store::trailer::Trailer;
 
 /// A spec's ledger history and the code commits that advanced it.
 ///
@@ -31,7 +32,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
     let (_, spec) = ops::load(&snapshot, &id)?;
     let ledger: Vec<_> = history(store)?
         .into_iter()
-        .filter(|c| c.trailer("Chant-Spec").any(|s| s == id))
+        .filter(|c| c.trailer(Trailer::Spec).any(|s| s == id))
         .collect();
     let mut code = Vec::new();
     for short in spec.commits() {
@@ -61,8 +62,8 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
     // Authors, reasons and events came with the ledger: `print` escapes them.
     let mut text = String::new();
     for c in &ledger {
-        let op = c.trailer("Chant-Op").next().unwrap_or(c.subject.as_str());
-        let forced = if c.trailer("Chant-Forced").next().is_some() {
+        let op = c.trailer(Trailer::Op).next().unwrap_or(c.subject.as_str());
+        let forced = if c.trailer(Trailer::Forced).next().is_some() {
             " (forced)"
         } else {
             ""
@@ -73,7 +74,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
             c.date,
             c.author
         ));
-        for reason in c.trailer("Chant-Reason") {
+        for reason in c.trailer(Trailer::Reason) {
             text.push_str(&format!("    reason: {reason}\n"));
         }
     }

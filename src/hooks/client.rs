@@ -7,11 +7,12 @@ use gix::ObjectId;
 
 use super::message::{self, References};
 use crate::error::Error;
-use crate::notes::{self, Event};
+use crate::notes::{self, Appends, Event};
 use crate::ops::{lookup, resolve};
 use crate::spec::id::{self, IdError};
-use crate::store::paths::{spec_path, NOTES_REF, OUTPUT_REF};
-use crate::store::{ids, Change, Context, NoteAppend, Store, StoreError};
+use crate::store::paths::{NOTES_REF, OUTPUT_REF};
+use crate::store::trailer::Trailer;
+use crate::store::{ids, Change, Context, Store, StoreError};
 
 /// What `commit-msg` decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,10 +89,8 @@ pub fn record_commit(
     let at = commit_time(store, commit)?;
     let full = commit.to_string();
     store.update(|snapshot| {
-        let mut change = Change {
-            subject: format!("record {}", &full[..12]),
-            ..Change::default()
-        };
+        let mut change = Change::new(format!("record {}", &full[..12]));
+        let mut ops = Vec::new();
         let mut lines = Vec::new();
         let mut recorded = Vec::new();
         for short in &refs.ids {
@@ -127,15 +126,10 @@ pub fn record_commit(
             if let Some((from, to)) = &transition {
                 spec.set_text("status", to);
                 lines.push(Event::new(&at, &id, format!("{from}->{to}")).to_line());
-                change
-                    .trailers
-                    .push(("Chant-Op".into(), format!("status {from} -> {to}")));
+                ops.push(format!("status {from} -> {to}"));
             }
-            change.trailers.insert(0, ("Chant-Spec".into(), id.clone()));
-            change.writes.push((
-                spec_path(&id, entry.archived),
-                Some(spec.render().into_bytes()),
-            ));
+            // A second run writes the bytes already there, which the store drops.
+            change.write_spec(&id, entry.archived, spec.render());
             let open = if refs.complete && to != "completed" {
                 open
             } else {
@@ -147,26 +141,20 @@ pub fn record_commit(
                 open,
             });
         }
-        if !change.trailers.iter().any(|(k, _)| k == "Chant-Op") {
-            change
-                .trailers
-                .push(("Chant-Op".into(), "record commit".into()));
+        // The specs last-named first, then one `Chant-Op` per transition: the order these
+        // ledger commits have always had.
+        for r in recorded.iter().rev() {
+            change.trailer(Trailer::Spec, &r.id);
         }
-        change.trailers.push(("Chant-Commit".into(), full.clone()));
+        if ops.is_empty() {
+            ops.push("record commit".into());
+        }
+        for op in ops {
+            change.trailer(Trailer::Op, op);
+        }
+        change.trailer(Trailer::Commit, &full);
         if !lines.is_empty() {
-            change.notes.push(NoteAppend {
-                notes_ref: NOTES_REF.into(),
-                commit,
-                lines,
-            });
-        }
-        // Nothing new (a second run): write nothing.
-        let unchanged = change
-            .writes
-            .iter()
-            .all(|(path, bytes)| snapshot.file(path).ok().flatten().as_deref() == bytes.as_deref());
-        if unchanged && recorded.iter().all(|r| r.transition.is_none()) {
-            change.writes.clear();
+            change.ref_edits(Appends::one(NOTES_REF, commit, lines).edits(store)?);
         }
         Ok((change, recorded))
     })
@@ -235,10 +223,7 @@ pub fn rewrite(store: &Store, pairs: &[(ObjectId, ObjectId)]) -> Result<Vec<Stri
         })
     };
     store.update(|snapshot| {
-        let mut change = Change {
-            subject: "follow rewritten commits".into(),
-            ..Change::default()
-        };
+        let mut change = Change::new("follow rewritten commits");
         let mut touched = Vec::new();
         for short in &named {
             let Ok(id) = resolve(store, snapshot, short) else {
@@ -258,25 +243,18 @@ pub fn rewrite(store: &Store, pairs: &[(ObjectId, ObjectId)]) -> Result<Vec<Stri
             }
             if after != before {
                 spec.set_list("commits", &after);
-                change.writes.push((
-                    spec_path(&id, entry.archived),
-                    Some(spec.render().into_bytes()),
-                ));
-                change.trailers.push(("Chant-Spec".into(), id.clone()));
+                change
+                    .write_spec(&id, entry.archived, spec.render())
+                    .trailer(Trailer::Spec, &id);
                 touched.push(id);
             }
         }
-        change.trailers.push(("Chant-Op".into(), "rewrite".into()));
+        change.trailer(Trailer::Op, "rewrite");
+        let mut notes = Appends::default();
         for ((notes_ref, commit), lines) in &note_copies {
-            change.notes.push(NoteAppend {
-                notes_ref: notes_ref.clone(),
-                commit: *commit,
-                lines: lines.clone(),
-            });
+            notes.add(notes_ref, *commit, lines.clone());
         }
-        if change.writes.is_empty() {
-            change.subject.clear();
-        }
+        change.ref_edits(notes.edits(store)?);
         Ok((change, touched.clone()))
     })
 }

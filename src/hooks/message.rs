@@ -2,6 +2,8 @@
 //! trailers, plus `Chant-Status: completed`. Parsing is cheap and needs no repository, so
 //! a commit that names no spec costs almost nothing in a hook.
 
+use crate::store::trailer::Trailer;
+
 /// The references of one message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct References {
@@ -55,13 +57,10 @@ pub fn references(message: &str) -> References {
         refs.ids.push(id.to_owned());
     }
     for (key, value) in trailers(message) {
-        if key.eq_ignore_ascii_case("Chant-Spec")
-            && !value.is_empty()
-            && !refs.ids.iter().any(|i| i == value)
-        {
+        if Trailer::Spec.matches(key) && !value.is_empty() && !refs.ids.iter().any(|i| i == value) {
             refs.ids.push(value.to_owned());
         }
-        if key.eq_ignore_ascii_case("Chant-Status")
+        if Trailer::Status.matches(key)
             && value.eq_ignore_ascii_case(crate::lifecycle::Status::Completed.as_str())
         {
             refs.complete = true;
@@ -80,9 +79,7 @@ pub fn expand(message: &str, short: &str, full: &str) -> String {
             continue;
         }
         match line.split_once(':') {
-            Some((key, value))
-                if key.trim().eq_ignore_ascii_case("Chant-Spec") && value.trim() == short =>
-            {
+            Some((key, value)) if Trailer::Spec.matches(key.trim()) && value.trim() == short => {
                 let ending = if line.ends_with('\n') { "\n" } else { "" };
                 out.push_str(&format!("{}: {full}{ending}", key.trim()));
             }

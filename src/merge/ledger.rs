@@ -198,8 +198,9 @@ fn both_sided(
     Ok(Some((path, blob)))
 }
 
-/// Merge conflicts as commit trailers: `Chant-Conflict: <spec> <field> <json>`.
-pub fn conflict_trailers(conflicts: &[FieldConflict]) -> Vec<(String, String)> {
+/// Merge conflicts as the values of `Chant-Conflict` trailers: `<spec> <field> <json>`,
+/// one per spec and field.
+pub fn conflict_trailers(conflicts: &[FieldConflict]) -> Vec<String> {
     let mut grouped: BTreeMap<(String, String), &FieldConflict> = BTreeMap::new();
     for c in conflicts {
         grouped.insert((c.spec.clone(), c.field.clone()), c);
@@ -208,10 +209,7 @@ pub fn conflict_trailers(conflicts: &[FieldConflict]) -> Vec<(String, String)> {
         .values()
         .map(|c| {
             let json = serde_json::json!({"kept": c.kept, "lost": c.lost});
-            (
-                "Chant-Conflict".to_owned(),
-                format!("{} {} {json}", c.spec, c.field.replace(' ', "_")),
-            )
+            format!("{} {} {json}", c.spec, c.field.replace(' ', "_"))
         })
         .collect()
 }

@@ -1,15 +1,18 @@
 //! Notes on code commits: the status-event line format of `refs/notes/chant`, reading a
-//! commit's note whatever the fanout, and appending lines the way `git notes` writes them.
+//! commit's note whatever the fanout, and (`write`) appending lines the way `git notes`
+//! writes them.
 
 mod event;
 pub mod merge;
+mod write;
 
 pub use event::{Event, NoteError};
+pub use write::{attach_edit, Appends};
 
 use gix::note::plumbing::State;
 use gix::ObjectId;
 
-use crate::store::{Context, NoteAppend, Store, StoreError};
+use crate::store::{Context, Store, StoreError};
 
 /// The note text of `commit` on `notes_ref`, `None` when it has none.
 pub fn read(
@@ -65,6 +68,7 @@ pub fn events(store: &Store, commit: ObjectId) -> Result<Vec<Event>, StoreError>
     Ok(text.lines().filter_map(|l| Event::parse(l).ok()).collect())
 }
 
+/// The tree of notes commit `tip`.
 fn notes_tree(
     repo: &gix::Repository,
     notes_ref: &str,
@@ -78,121 +82,4 @@ fn notes_tree(
         .tree_id()
         .context(|| format!("reading the tree of {notes_ref}"))?
         .detach())
-}
-
-/// The tip of a notes ref (`None` before its first note) and its tree, ready to edit.
-fn open_state(store: &Store, notes_ref: &str) -> Result<(Option<ObjectId>, State), StoreError> {
-    let repo = store.repo();
-    let tip = store.ref_tip(notes_ref)?;
-    let tree = match tip {
-        Some(tip) => notes_tree(repo, notes_ref, tip)?,
-        None => ObjectId::empty_tree(repo.object_hash()),
-    };
-    let state = State::new(tree, &repo.objects).context(|| format!("reading {notes_ref}"))?;
-    Ok((tip, state))
-}
-
-/// Builds the notes commit for `appends` (all on `notes_ref`) on top of the ref's current
-/// tip and returns the compare-and-swap edit that publishes it; `None` when every line is
-/// already there.
-pub(crate) fn append_edit<'a>(
-    store: &Store,
-    notes_ref: &str,
-    appends: impl Iterator<Item = &'a NoteAppend>,
-) -> Result<Option<gix::refs::transaction::RefEdit>, StoreError> {
-    let repo = store.repo();
-    let (tip, mut state) = open_state(store, notes_ref)?;
-    let mut changed = false;
-    for append in appends {
-        let existing = match state
-            .get(&append.commit, &repo.objects)
-            .context(|| format!("reading the note of {}", append.commit))?
-        {
-            Some(blob) => repo
-                .find_blob(blob)
-                .context(|| format!("reading note {blob}"))?
-                .data
-                .clone(),
-            None => Vec::new(),
-        };
-        let mut text = String::from_utf8_lossy(&existing).into_owned();
-        // Only lines the note already had are skipped: a retried operation adds nothing
-        // twice, while a multi-line piece (a copied transcript) is kept whole.
-        let present: std::collections::HashSet<&str> = text.lines().collect();
-        let fresh: Vec<&String> = append
-            .lines
-            .iter()
-            .filter(|l| !present.contains(l.as_str()))
-            .collect();
-        let mut added = false;
-        for line in fresh {
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text.push_str(line);
-            text.push('\n');
-            added = true;
-        }
-        if notes_ref == crate::store::paths::NOTES_REF {
-            if let Some(deduped) = event::one_commit_event_per_spec(&text) {
-                text = deduped;
-                added = true;
-            }
-        }
-        if !added {
-            continue;
-        }
-        let blob = repo
-            .write_blob(text.as_bytes())
-            .context(|| "writing a note".to_owned())?;
-        state
-            .edit(append.commit, Some(blob.detach()), &repo.objects)
-            .context(|| format!("adding the note of {}", append.commit))?;
-        changed = true;
-    }
-    if !changed {
-        return Ok(None);
-    }
-    let tree = state
-        .write(&repo.objects)
-        .context(|| format!("writing {notes_ref}"))?;
-    let commit = store.write_commit("Notes added by 'git chant'", tree, tip)?;
-    crate::store::cas_ref_edit(notes_ref, tip, commit, "notes").map(Some)
-}
-
-/// The edit that attaches `text` as the note of `commit` on `notes_ref` (a transcript):
-/// written whole, byte for byte; a different note already there is kept beside it.
-pub fn attach_edit(
-    store: &Store,
-    notes_ref: &str,
-    commit: ObjectId,
-    text: &str,
-) -> Result<gix::refs::transaction::RefEdit, StoreError> {
-    let repo = store.repo();
-    let (tip, mut state) = open_state(store, notes_ref)?;
-    let existing = match state
-        .get(&commit, &repo.objects)
-        .context(|| format!("reading the note of {commit}"))?
-    {
-        Some(blob) => Some(
-            String::from_utf8_lossy(
-                &repo
-                    .find_blob(blob)
-                    .context(|| format!("reading note {blob}"))?
-                    .data,
-            )
-            .into_owned(),
-        ),
-        None => None,
-    };
-    let note = merge::merge_note(false, existing.as_deref(), text);
-    let blob = repo
-        .write_blob(note.as_bytes())
-        .context(|| "writing a note".to_owned())?;
-    let tree = state
-        .replace(commit, blob.detach(), &repo.objects)
-        .context(|| format!("attaching the note of {commit}"))?
-        .tree;
-    let new = store.write_commit("Notes added by 'git chant'", tree, tip)?;
-    crate::store::cas_ref_edit(notes_ref, tip, new, "notes")
 }

@@ -4,7 +4,6 @@ use serde_yaml::Value;
 
 use crate::error::Error;
 use crate::spec::{id, rules, Spec};
-use crate::store::paths::spec_path;
 use crate::store::{Change, Store, StoreError};
 
 /// What `add` needs to create a spec.
@@ -100,15 +99,8 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
         // The file must load back; a title with YAML-breaking text never reaches the ledger.
         let spec = Spec::parse(&spec_id, bytes.as_bytes())?;
         rules::introduced(None, &spec, new.force).map_err(|v| v.on(subject))?;
-        let change = Change {
-            subject: format!("add {spec_id}"),
-            trailers: vec![
-                ("Chant-Spec".into(), spec_id.clone()),
-                ("Chant-Op".into(), "add".into()),
-            ],
-            writes: vec![(spec_path(&spec_id, false), Some(bytes.into_bytes()))],
-            ..Change::default()
-        };
+        let mut change = Change::on_spec("add", &spec_id);
+        change.write_spec(&spec_id, false, bytes);
         Ok((change, spec_id))
     })
 }

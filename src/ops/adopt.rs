@@ -29,12 +29,9 @@ pub fn adopt(store: &Store, remote: &str) -> Result<Adopted, Error> {
     };
     store.update(|snapshot| {
         let mut adopted = Adopted::default();
-        let mut change = Change {
-            subject: format!("take {remote}'s ledger"),
-            ..Change::default()
-        };
-        if snapshot.commit.is_none() && theirs.is_some() {
-            change.fast_forward = theirs;
+        let mut change = Change::new(format!("take {remote}'s ledger"));
+        if let (None, Some(theirs)) = (snapshot.commit, theirs) {
+            change.fast_forward(theirs);
             adopted.ledger = true;
         }
         for notes_ref in [NOTES_REF, OUTPUT_REF] {
@@ -43,9 +40,7 @@ pub fn adopt(store: &Store, remote: &str) -> Result<Adopted, Error> {
             }
             if let Some(tip) = store.ref_tip(&remote_notes(remote, notes_ref))? {
                 let why = format!("take {remote}'s notes");
-                change
-                    .ref_edits
-                    .push(cas_ref_edit(notes_ref, None, tip, &why)?);
+                change.ref_edits([cas_ref_edit(notes_ref, None, tip, &why)?]);
                 adopted.notes.push(notes_ref);
             }
         }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::store::history::history;
+use crate::store::trailer::Trailer;
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -27,11 +28,11 @@ pub fn unresolved(store: &Store) -> Result<Vec<Recorded>, Error> {
     let mut found = Vec::new();
     for commit in history(store)? {
         let op = commit
-            .trailer("Chant-Op")
+            .trailer(Trailer::Op)
             .next()
             .unwrap_or_default()
             .to_owned();
-        for spec in commit.trailer("Chant-Spec") {
+        for spec in commit.trailer(Trailer::Spec) {
             let field = match op.as_str() {
                 "edit" => Some("*".to_owned()),
                 o if o.starts_with("set ") => Some(o[4..].to_owned()),
@@ -44,7 +45,7 @@ pub fn unresolved(store: &Store) -> Result<Vec<Recorded>, Error> {
                 settled.insert((spec.to_owned(), field));
             }
         }
-        for value in commit.trailer("Chant-Conflict") {
+        for value in commit.trailer(Trailer::Conflict) {
             let mut parts = value.splitn(3, ' ');
             let (Some(spec), Some(field), Some(json)) = (parts.next(), parts.next(), parts.next())
             else {

@@ -10,6 +10,7 @@ use crate::hooks::install;
 use crate::store::git_cli;
 use crate::store::locks::{self, STALE_AFTER};
 use crate::store::paths::{NOTES_REF, OUTPUT_REF};
+use crate::store::trailer::Trailer;
 use crate::store::{Change, Store};
 
 /// How one area stands.
@@ -268,11 +269,8 @@ fn check_layout(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Result<(),
         .collect();
     let moved = fix && !movable.is_empty() && {
         store.update(|snapshot| {
-            let mut change = Change {
-                subject: "doctor: move misplaced specs".into(),
-                trailers: vec![("Chant-Op".into(), "doctor".into())],
-                ..Change::default()
-            };
+            let mut change = Change::new("doctor: move misplaced specs");
+            let mut moved = Vec::new();
             for stray in snapshot.strays()? {
                 let Some((id, place)) = stray.belongs else {
                     continue;
@@ -280,11 +278,17 @@ fn check_layout(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Result<(),
                 if snapshot.file(&place)?.is_some() {
                     continue; // the right place is taken: reported below
                 }
-                let bytes = snapshot.file(&stray.path)?;
-                change.trailers.insert(0, ("Chant-Spec".into(), id));
-                change.writes.push((stray.path, None));
-                change.writes.push((place, bytes));
+                let Some(bytes) = snapshot.file(&stray.path)? else {
+                    continue;
+                };
+                change.remove(stray.path).write(place, bytes);
+                moved.push(id);
             }
+            // The last moved first: the order doctor's ledger commits have always had.
+            for id in moved.iter().rev() {
+                change.trailer(Trailer::Spec, id);
+            }
+            change.trailer(Trailer::Op, "doctor");
             Ok::<_, Error>((change, ()))
         })?;
         true

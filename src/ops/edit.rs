@@ -1,311 +1,98 @@
-//! Changing a spec without changing its status: ticking criteria (`check`), setting one
-//! field (`set`, validated), and moving specs to the archive.
-
-use serde_yaml::Value;
+//! `edit`: saving a spec the user edited by hand, validated like every other write; when
+//! the spec changed meanwhile, both edits are merged three-way, or refused as a conflict,
+//! never a silent overwrite.
 
 use crate::error::Error;
 use crate::lifecycle::{self, LifecycleError};
-use crate::spec::{rules, Shape, Spec};
-use crate::store::index::Index;
-use crate::store::paths::spec_path;
+use crate::merge::text::{merge3, Prefer};
+use crate::spec::{rules, Spec};
 use crate::store::{Change, Store};
 
-use super::lookup::{load, resolve};
+use super::lookup::load;
 
-fn one_spec_change(op: &str, id: &str, path: String, bytes: String) -> Change {
-    Change {
-        subject: format!("{op} {id}"),
-        trailers: vec![
-            ("Chant-Spec".into(), id.to_owned()),
-            ("Chant-Op".into(), op.to_owned()),
-        ],
-        writes: vec![(path, Some(bytes.into_bytes()))],
-        ..Change::default()
-    }
+/// How the edit landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Unchanged,
+    Written,
+    /// The spec had changed since the editor opened; both changes were merged.
+    Merged,
 }
 
-/// What a write to one spec did: its full id, and whether anything changed (a write that
-/// would store the bytes already there makes no ledger commit).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
-    pub id: String,
-    pub changed: bool,
-}
-
-/// Ticks (or clears) acceptance criteria by number (1-based).
-pub fn check(
+/// Writes `edited` over spec `id`, whose bytes were `base` when the editor opened. The
+/// result must parse and may break no input rule the spec did not already break
+/// (`spec::rules`); `force` allows an unknown type and a status change off the table.
+pub fn save_edit(
     store: &Store,
-    short: &str,
-    numbers: &[usize],
-    checked: bool,
-) -> Result<Written, Error> {
-    let (id, commit) = store.update_committed(|snapshot| {
-        let id = resolve(store, snapshot, short)?;
-        let (entry, mut spec) = load(snapshot, &id)?;
-        let total = spec.criteria().len();
-        for &number in numbers {
-            if number == 0 || !spec.set_criterion(number, checked) {
-                return Err(LifecycleError::NoCriterion {
-                    id: id.clone(),
-                    number,
-                    total,
-                }
-                .into());
-            }
-        }
-        let list = numbers
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let verb = if checked { "check" } else { "uncheck" };
-        let mut change = one_spec_change(
-            &format!("{verb} {list}"),
-            &id,
-            spec_path(&id, entry.archived),
-            spec.render(),
-        );
-        change.subject = format!("{verb} {id} {list}");
-        Ok::<_, Error>((change, id.clone()))
-    })?;
-    Ok(Written {
-        id,
-        changed: commit.is_some(),
-    })
-}
-
-/// How `set` changes a field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SetAction {
-    /// Replace the value (a list field becomes a list of this one value).
-    Value(String),
-    /// Add to a list field.
-    Add(String),
-    /// Remove from a list field.
-    Remove(String),
-}
-
-/// Sets one frontmatter field, or one inside a mapping (`approval.required`), under the
-/// input rules (`spec::rules`): not `status` (the lifecycle commands) or `title`, a known
-/// type unless `force`, one-line list entries, dependencies that exist and make no cycle.
-pub fn set(
-    store: &Store,
-    short: &str,
-    field: &str,
-    action: &SetAction,
+    id: &str,
+    base: &str,
+    edited: &str,
     force: bool,
-) -> Result<Written, Error> {
-    let (id, commit) = store.update_committed(|snapshot| {
-        let id = resolve(store, snapshot, short)?;
-        let (entry, mut spec) = load(snapshot, &id)?;
-        let broken = |v: rules::Violation| Error::from(v.on(id.clone()));
-        let path = rules::field_path(field).map_err(broken)?;
-        rules::settable(&path).map_err(broken)?;
-        let before = spec.clone();
-        let current = spec.get_path(&path).cloned();
-        let value =
-            new_value(store, snapshot, field, &path, current, action).map_err(|e| match e {
-                Refused::Rule(v) => broken(v),
-                Refused::Other(e) => e,
-            })?;
-        if field == "depends_on" {
-            let deps: Vec<String> = match &value {
-                Some(Value::Sequence(items)) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            check_dependencies(store, snapshot, &id, &deps)?;
-        }
-        spec.set_path(&path, value).map_err(|e| {
-            let found = serde_yaml::to_string(&e.found).unwrap_or_default();
-            broken(rules::not_a_mapping(field, &e.at, found.trim()))
-        })?;
-        rules::introduced(Some(&before), &spec, force).map_err(broken)?;
-        let bytes = spec.render();
-        // What is written must load back, whatever the value was.
-        Spec::parse(&id, bytes.as_bytes())?;
-        let op = format!("set {field}");
-        let change = one_spec_change(&op, &id, spec_path(&id, entry.archived), bytes);
-        Ok::<_, Error>((change, id.clone()))
+) -> Result<Saved, Error> {
+    let edited = rules::strip_bom(edited);
+    if base == edited {
+        return Ok(Saved::Unchanged);
+    }
+    let (saved, commit) = store.update_committed(|snapshot| {
+        let (entry, current) = load(snapshot, id)?;
+        let current_text = current.render();
+        let (text, saved) = if current_text == base {
+            (edited.to_owned(), Saved::Written)
+        } else {
+            let merged = merge3(base, edited, &current_text, Prefer::Ours);
+            if let Some(conflict) = merged.conflicts.first() {
+                return Err(Error::EditConflict {
+                    id: id.to_owned(),
+                    line: conflict.line,
+                    saved: None,
+                });
+            }
+            (merged.text, Saved::Merged)
+        };
+        let spec = Spec::parse(id, text.as_bytes())?;
+        rules::introduced(Some(&current), &spec, force).map_err(|v| v.on(id))?;
+        validate(store, snapshot, id, &current, &spec, force)?;
+        let op = if current.status() == spec.status() {
+            "edit".to_owned()
+        } else {
+            format!("edit, status {} -> {}", current.status(), spec.status())
+        };
+        let mut change = Change::on_spec(&op, id);
+        change
+            .subject(format!("edit {id}"))
+            .write_spec(id, entry.archived, text);
+        Ok((change, saved))
     })?;
-    Ok(Written {
-        id,
-        changed: commit.is_some(),
+    // A merge that comes out as the spec already is writes nothing.
+    Ok(if commit.is_some() {
+        saved
+    } else {
+        Saved::Unchanged
     })
 }
 
-/// Why `new_value` refused: a rule (pinned to the spec by the caller), or another error.
-enum Refused {
-    Rule(rules::Violation),
-    Other(Error),
-}
-
-impl From<Error> for Refused {
-    fn from(e: Error) -> Self {
-        Refused::Other(e)
-    }
-}
-
-/// The value `set` stores at `path` (`None` removes it), from its current value and the
-/// action, by the field's shape: lists take items, booleans `true`/`false`, text as given,
-/// unknown fields the YAML meaning of the value (`3` a number), as if written in the file.
-fn new_value(
-    store: &Store,
-    snapshot: &crate::store::ledger::Snapshot<'_>,
-    field: &str,
-    path: &[&str],
-    current: Option<Value>,
-    action: &SetAction,
-) -> Result<Option<Value>, Refused> {
-    let shape = Shape::of_path(path);
-    let current_list = match &current {
-        None | Some(Value::Null) => Some(Vec::new()),
-        Some(Value::Sequence(items)) => Some(items.clone()),
-        Some(Value::String(s)) if shape == Some(Shape::TextOrList) => Some(vec![s.as_str().into()]),
-        Some(_) => None,
-    };
-    let is_list = match shape {
-        Some(Shape::List | Shape::TextOrList) => true,
-        Some(_) => false,
-        // An unknown field is a list when it holds one, or for --add / --remove.
-        None => {
-            matches!(current, Some(Value::Sequence(_)))
-                || (!matches!(action, SetAction::Value(_)) && current_list.is_some())
-        }
-    };
-    let text = match action {
-        SetAction::Value(v) | SetAction::Add(v) | SetAction::Remove(v) => v,
-    };
-    if is_list {
-        rules::list_item(field, text).map_err(Refused::Rule)?;
-        let value = if field == "depends_on" && !matches!(action, SetAction::Remove(_)) {
-            resolve(store, snapshot, text).map_err(Refused::Other)?
-        } else {
-            text.clone()
-        };
-        let value = Value::String(value);
-        let mut items = current_list.unwrap_or_default();
-        match action {
-            SetAction::Value(_) => items = vec![value],
-            SetAction::Add(_) if !items.contains(&value) => items.push(value),
-            SetAction::Add(_) => {}
-            SetAction::Remove(_) => items.retain(|i| *i != value),
-        }
-        // Upstream never writes `[]`: an emptied list goes away.
-        return Ok((!items.is_empty()).then_some(Value::Sequence(items)));
-    }
-    let SetAction::Value(v) = action else {
-        return Err(Refused::Rule(rules::not_a_list(field)));
-    };
-    Ok(Some(match shape {
-        Some(Shape::Map) => return Err(Refused::Rule(rules::a_mapping(field))),
-        Some(Shape::Bool) => match v.as_str() {
-            "true" | "false" => Value::Bool(v == "true"),
-            _ => return Err(Refused::Rule(rules::not_bool(field))),
-        },
-        Some(_) => Value::String(v.clone()),
-        None => serde_yaml::from_str::<Value>(v)
-            .ok()
-            .filter(|p| !p.is_mapping() && !p.is_sequence() && !p.is_null())
-            .unwrap_or_else(|| Value::String(v.clone())),
-    }))
-}
-
-/// Refuses `depends_on: deps` for `id` when one of them does not exist or already depends
-/// on `id` (the checks `set` and `edit` share).
-pub(super) fn check_dependencies(
+/// The checks `set` and the lifecycle commands apply, on a whole edited spec.
+fn validate(
     store: &Store,
     snapshot: &crate::store::ledger::Snapshot<'_>,
     id: &str,
-    deps: &[String],
-) -> Result<(), Error> {
-    let index = Index::load(store, snapshot)?;
-    let deps_of = |s: &str| {
-        index
-            .get(s)
-            .map(|x| x.depends_on.clone())
-            .unwrap_or_default()
-    };
-    for dep in deps {
-        if index.get(dep).is_none() {
-            return Err(LifecycleError::BadField {
-                id: id.into(),
-                why: format!("depends_on names `{dep}`, which does not exist"),
-                help: "`git chant list --all` shows the ids; use full ids in the file".into(),
-            }
-            .into());
-        }
-        if let Some(mut path) = lifecycle::path_between(dep, id, deps_of) {
-            path.insert(0, id.to_owned());
-            return Err(LifecycleError::Cycle {
-                dep: dep.clone(),
-                path,
-            }
-            .into());
-        }
-    }
-    Ok(())
-}
-
-/// Moves specs to `archive/` (they still resolve and show). Only completed or cancelled
-/// ones unless `force`. With `completed`, every live completed spec. Returns the ids moved.
-pub fn archive(
-    store: &Store,
-    shorts: &[String],
-    completed: bool,
+    before: &Spec,
+    after: &Spec,
     force: bool,
-) -> Result<Vec<String>, Error> {
-    store.update(|snapshot| {
-        let mut ids = Vec::new();
-        for short in shorts {
-            ids.push(resolve(store, snapshot, short)?);
+) -> Result<(), Error> {
+    let (from, to) = (before.status(), after.status());
+    if from != to && !lifecycle::is_allowed(from, to) && !force {
+        return Err(LifecycleError::Illegal {
+            id: id.into(),
+            from: from.into(),
+            to: to.into(),
+            allowed: lifecycle::allowed_from(from).join(", "),
         }
-        if completed {
-            let index = Index::load(store, snapshot)?;
-            ids.extend(
-                index
-                    .specs
-                    .iter()
-                    .filter(|s| !s.archived && s.status == "completed")
-                    .map(|s| s.id.clone()),
-            );
-        }
-        ids.sort();
-        ids.dedup();
-        let mut change = Change {
-            subject: String::new(),
-            ..Change::default()
-        };
-        let mut moved = Vec::new();
-        for id in ids {
-            let (entry, spec) = load(snapshot, &id)?;
-            if entry.archived {
-                continue;
-            }
-            if !lifecycle::is_done(spec.status()) && !force {
-                return Err(LifecycleError::NotFinished {
-                    id,
-                    status: spec.status().into(),
-                }
-                .into());
-            }
-            let bytes = snapshot.blob(entry.blob)?;
-            change.writes.push((spec_path(&id, false), None));
-            change.writes.push((spec_path(&id, true), Some(bytes)));
-            change.trailers.push(("Chant-Spec".into(), id.clone()));
-            moved.push(id);
-        }
-        change.subject = match moved.as_slice() {
-            [one] => format!("archive {one}"),
-            many => format!("archive {} specs", many.len()),
-        };
-        change.trailers.push(("Chant-Op".into(), "archive".into()));
-        if moved.is_empty() {
-            change = Change::default();
-        }
-        Ok((change, moved.clone()))
-    })
+        .into());
+    }
+    if before.depends_on() == after.depends_on() {
+        return Ok(());
+    }
+    let deps: Vec<String> = after.depends_on().into_iter().map(str::to_owned).collect();
+    super::fields::check_dependencies(store, snapshot, id, &deps)
 }

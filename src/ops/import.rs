@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::files::{Bound, FileError};
 use crate::spec::{id, rules, Spec};
 use crate::store::paths::{spec_path, CONFIG_PATH};
+use crate::store::trailer::Trailer;
 use crate::store::{Change, Context, Store, StoreError};
 
 /// Where an upstream file goes in the ledger.
@@ -368,12 +369,8 @@ pub fn import(
         if dry_run || blocked {
             return Ok((Change::default(), summary));
         }
-        let change = Change {
-            subject: format!("import {} files", summary.written),
-            trailers: vec![("Chant-Op".into(), "import".into())],
-            writes,
-            ..Change::default()
-        };
+        let mut change = Change::new(format!("import {} files", summary.written));
+        change.trailer(Trailer::Op, "import").write_files(writes);
         Ok((change, summary))
     })
 }

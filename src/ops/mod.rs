@@ -8,25 +8,28 @@ pub mod conflicts;
 pub mod doctor;
 mod edit;
 pub mod export;
+mod fields;
 pub mod import;
 pub mod kept;
 pub mod lookup;
 pub mod query;
 pub(crate) mod reindex;
-mod save_edit;
 pub mod sync;
+pub mod transcript;
 mod transition;
 pub mod view;
 
 pub use add::{add, NewSpec};
-pub use edit::{archive, check, set, SetAction, Written};
+pub use edit::{save_edit, Saved};
+pub use fields::{archive, check, set, SetAction, Written};
 pub use lookup::{load, resolve};
 pub use reindex::{reindex, Report, Scope};
-pub use save_edit::{save_edit, Saved};
 pub use transition::{transition, Outcome, Target};
 
 use crate::error::Error;
-use crate::store::paths::{CONFIG_PATH, FORMAT, FORMAT_PATH};
+use crate::notes::{Appends, Event};
+use crate::store::paths::{CONFIG_PATH, FORMAT, FORMAT_PATH, NOTES_REF};
+use crate::store::trailer::Trailer;
 use crate::store::{Change, Store};
 
 /// The `config.md` a new ledger starts with (upstream chant's format).
@@ -41,22 +44,26 @@ pub fn init(store: &Store) -> Result<bool, Error> {
         if snapshot.commit.is_some() {
             return Ok::<_, Error>((Change::default(), false));
         }
-        let change = Change {
-            subject: "init".into(),
-            trailers: vec![("Chant-Op".into(), "init".into())],
-            writes: vec![
-                (FORMAT_PATH.into(), Some(FORMAT.as_bytes().to_vec())),
-                (CONFIG_PATH.into(), Some(DEFAULT_CONFIG.as_bytes().to_vec())),
-                (
-                    "prompts/standard.md".into(),
-                    Some(DEFAULT_PROMPT.as_bytes().to_vec()),
-                ),
-            ],
-            ..Change::default()
-        };
+        let mut change = Change::new("init");
+        change
+            .trailer(Trailer::Op, "init")
+            .write(FORMAT_PATH, FORMAT)
+            .write(CONFIG_PATH, DEFAULT_CONFIG)
+            .write("prompts/standard.md", DEFAULT_PROMPT);
         Ok((change, true))
     })?;
     Ok(created)
+}
+
+/// Appends one status event to the note of `commit` on `refs/notes/chant` (`git chant
+/// event`), by compare-and-swap; a line the note already has is not added again.
+pub fn record_event(store: &Store, commit: gix::ObjectId, event: &Event) -> Result<(), Error> {
+    store.update(|_| {
+        let note = Appends::one(NOTES_REF, commit, vec![event.to_line()]);
+        let mut change = Change::default();
+        change.ref_edits(note.edits(store)?);
+        Ok::<_, Error>((change, ()))
+    })
 }
 
 pub use crate::clock::{now, today};

@@ -8,9 +8,10 @@ use gix::ObjectId;
 
 use crate::error::Error;
 use crate::hooks::message;
-use crate::notes::Event;
-use crate::store::paths::{spec_path, NOTES_REF};
-use crate::store::{Change, Context, NoteAppend, Store};
+use crate::notes::{Appends, Event};
+use crate::store::paths::NOTES_REF;
+use crate::store::trailer::Trailer;
+use crate::store::{Change, Context, Store};
 
 use super::lookup::{load, resolve};
 
@@ -103,10 +104,8 @@ pub fn reindex(
     let full_scan = since.is_none();
     let count_links = scope == Scope::Everything;
     store.update(|snapshot| {
-        let mut change = Change {
-            subject: "reindex".into(),
-            ..Change::default()
-        };
+        let mut change = Change::new("reindex");
+        let mut notes = Appends::default();
         let mut report = Report {
             scanned: report.scanned,
             ..Report::default()
@@ -145,23 +144,19 @@ pub fn reindex(
                     report.linked += usize::from(count_links);
                 }
                 let line = Event::new(at, id, "commit").to_line();
-                change.notes.push(NoteAppend {
-                    notes_ref: NOTES_REF.into(),
-                    commit: *commit,
-                    lines: vec![line],
-                });
+                notes.add(NOTES_REF, *commit, vec![line]);
             }
             if after != before && scope == Scope::Everything {
                 spec.set_list("commits", &after);
-                change.writes.push((
-                    spec_path(id, entry.archived),
-                    Some(spec.render().into_bytes()),
-                ));
-                change.trailers.push(("Chant-Spec".into(), id.clone()));
+                change
+                    .write_spec(id, entry.archived, spec.render())
+                    .trailer(Trailer::Spec, id);
                 report.specs += 1;
             }
         }
-        change.trailers.push(("Chant-Op".into(), "reindex".into()));
+        change
+            .trailer(Trailer::Op, "reindex")
+            .ref_edits(notes.edits(store)?);
         Ok((change, report))
     })
 }

@@ -9,6 +9,7 @@ use crate::merge::spec::FieldConflict;
 use crate::notes::merge::merge_edit;
 use crate::store::git_cli::{self, Pushed};
 use crate::store::paths::{NOTES_REF, OUTPUT_REF};
+use crate::store::trailer::Trailer;
 use crate::store::{Change, Context, Store, StoreError};
 
 /// What merging another ledger did.
@@ -41,24 +42,19 @@ pub fn merge_ledger(store: &Store, theirs: ObjectId, label: &str) -> Result<Merg
     // Theirs must be a ledger this code reads.
     store.snapshot_at(theirs)?;
     store.update(|snapshot| {
+        let fast_forward = || {
+            let mut change = Change::new(format!("fast-forward to {label}"));
+            change.fast_forward(theirs);
+            change
+        };
         let Some(ours) = snapshot.commit else {
-            let change = Change {
-                subject: format!("fast-forward to {label}"),
-                fast_forward: Some(theirs),
-                ..Change::default()
-            };
-            return Ok::<_, Error>((change, Merge::FastForward));
+            return Ok::<_, Error>((fast_forward(), Merge::FastForward));
         };
         if store.is_ancestor(theirs, ours) {
             return Ok((Change::default(), Merge::UpToDate));
         }
         if store.is_ancestor(ours, theirs) {
-            let change = Change {
-                subject: format!("fast-forward to {label}"),
-                fast_forward: Some(theirs),
-                ..Change::default()
-            };
-            return Ok((change, Merge::FastForward));
+            return Ok((fast_forward(), Merge::FastForward));
         }
         let base = store
             .repo()
@@ -76,24 +72,19 @@ pub fn merge_ledger(store: &Store, theirs: ObjectId, label: &str) -> Result<Merg
             snapshot.tree,
             tree_of(store, theirs)?,
         )?;
-        let mut trailers: Vec<(String, String)> = merged
-            .changed
-            .iter()
-            .map(|id| ("Chant-Spec".to_owned(), id.clone()))
-            .collect();
-        trailers.push(("Chant-Op".into(), "merge".into()));
-        trailers.extend(conflict_trailers(&merged.conflicts));
         let outcome = Merge::Merged {
             changed: merged.changed.len(),
             conflicts: merged.conflicts.clone(),
         };
-        let change = Change {
-            subject: format!("merge {label}"),
-            trailers,
-            writes: merged.writes,
-            merge_parents: vec![theirs],
-            ..Change::default()
-        };
+        let mut change = Change::new(format!("merge {label}"));
+        for id in &merged.changed {
+            change.trailer(Trailer::Spec, id);
+        }
+        change.trailer(Trailer::Op, "merge");
+        for value in conflict_trailers(&merged.conflicts) {
+            change.trailer(Trailer::Conflict, value);
+        }
+        change.write_files(merged.writes).merge_parent(theirs);
         Ok((change, outcome))
     })
 }
@@ -105,14 +96,9 @@ pub fn merge_notes(store: &Store, remote: &str) -> Result<(), Error> {
             continue;
         };
         store.update(|_| {
-            let edits = merge_edit(store, notes_ref, theirs)?;
-            Ok::<_, Error>((
-                Change {
-                    ref_edits: edits.into_iter().collect(),
-                    ..Change::default()
-                },
-                (),
-            ))
+            let mut change = Change::default();
+            change.ref_edits(merge_edit(store, notes_ref, theirs)?);
+            Ok::<_, Error>((change, ()))
         })?;
     }
     Ok(())

@@ -3,12 +3,13 @@
 
 use crate::error::Error;
 use crate::lifecycle::{self, LifecycleError};
-use crate::notes::Event;
+use crate::notes::{Appends, Event};
 use crate::spec::{id, Spec};
 use crate::store::index::Summary;
 use crate::store::ledger::Snapshot;
-use crate::store::paths::{spec_path, NOTES_REF};
-use crate::store::{Change, NoteAppend, Store};
+use crate::store::paths::NOTES_REF;
+use crate::store::trailer::Trailer;
+use crate::store::{Change, Store};
 
 use super::lookup::{load, members, neighbours, resolve, summary};
 
@@ -143,25 +144,15 @@ pub fn transition(
         }
 
         set_status(&mut spec, to, now);
-        let mut change = Change {
-            subject: format!("{} {id}", target.verb()),
-            trailers: vec![
-                ("Chant-Spec".into(), id.clone()),
-                ("Chant-Op".into(), format!("status {from} -> {to}")),
-            ],
-            writes: vec![(
-                spec_path(&id, entry.archived),
-                Some(spec.render().into_bytes()),
-            )],
-            ..Change::default()
-        };
+        let mut change = Change::on_spec(&format!("status {from} -> {to}"), &id);
+        change
+            .subject(format!("{} {id}", target.verb()))
+            .write_spec(&id, entry.archived, spec.render());
         if forced {
-            change.trailers.push(("Chant-Forced".into(), "true".into()));
+            change.trailer(Trailer::Forced, "true");
         }
         if let Some(reason) = reason {
-            change
-                .trailers
-                .push(("Chant-Reason".into(), reason.replace('\n', " ")));
+            change.trailer(Trailer::Reason, reason);
         }
         let mut event = Event::new(now, &id, format!("{from}->{to}"));
         if forced {
@@ -170,14 +161,11 @@ pub fn transition(
         if let Some(reason) = reason {
             event = event.with("reason", reason);
         }
-        if let Some(commit) = last_commit(store, &spec) {
-            change.notes.push(NoteAppend {
-                notes_ref: NOTES_REF.into(),
-                commit,
-                lines: vec![event.to_line()],
-            });
-        }
         let messages = follow_driver(store, snapshot, &id, to, now, &mut change)?;
+        if let Some(commit) = last_commit(store, &spec) {
+            let note = Appends::one(NOTES_REF, commit, vec![event.to_line()]);
+            change.ref_edits(note.edits(store)?);
+        }
         let outcome = Outcome {
             id,
             from,
@@ -269,12 +257,8 @@ fn follow_driver(
         _ => return Ok(Vec::new()),
     };
     set_status(&mut spec, next, now);
-    change.writes.push((
-        spec_path(driver, entry.archived),
-        Some(spec.render().into_bytes()),
-    ));
     change
-        .trailers
-        .push(("Chant-Driver".into(), format!("{driver} {from} -> {next}")));
+        .write_spec(driver, entry.archived, spec.render())
+        .trailer(Trailer::Driver, format!("{driver} {from} -> {next}"));
     Ok(vec![format!("{driver}: {from} -> {next}")])
 }

@@ -109,7 +109,7 @@ pub fn view(
         });
     }
     let events = commit_events(store, &entry.id, &spec)?;
-    let transcripts = crate::work::transcripts(store, &entry.id, &spec)?
+    let transcripts = super::transcript::transcripts(store, &entry.id, &spec)?
         .into_iter()
         .map(|(commit, note)| Transcript { commit, note })
         .collect();

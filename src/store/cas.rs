@@ -5,91 +5,18 @@
 use std::time::Duration;
 
 use gix::objs::tree::EntryKind;
-use gix::refs::transaction::{Change as RefChange, LogChange, PreviousValue, RefEdit, RefLog};
-use gix::refs::Target;
+use gix::refs::transaction::RefEdit;
 use gix::ObjectId;
 
+use super::commit::ref_edit;
 use super::ledger::Snapshot;
 use super::paths::LEDGER_REF;
-use super::{Context, Store, StoreError};
+use super::{Change, Context, Store, StoreError};
 
 /// Attempts before giving up with `LostRace` (exit 3).
 const MAX_ATTEMPTS: u32 = 60;
 /// Backoff grows from 1 ms, doubling, to this cap; each wait is jittered.
 const MAX_BACKOFF_MS: u64 = 64;
-
-/// What one operation changes. Empty means nothing to write.
-#[derive(Debug, Default)]
-pub struct Change {
-    /// `chant: <subject>` is the ledger commit's subject line.
-    pub subject: String,
-    /// `Chant-Spec`, `Chant-Op`, … trailers of the ledger commit.
-    pub trailers: Vec<(String, String)>,
-    /// Files of the ledger tree to write (`Some`) or remove (`None`).
-    pub writes: Vec<(String, Option<Vec<u8>>)>,
-    /// Lines to append to notes, in the same transaction as the ledger commit.
-    pub notes: Vec<NoteAppend>,
-    /// More parents of the ledger commit: a merge (written even without `writes`).
-    pub merge_parents: Vec<ObjectId>,
-    /// Move the ledger to this descendant of its tip instead of writing a commit.
-    pub fast_forward: Option<ObjectId>,
-    /// Other ref edits the operation prepared from the current state (a notes merge),
-    /// published in the same transaction.
-    pub ref_edits: Vec<RefEdit>,
-}
-
-/// Lines appended to the note of one commit on one notes ref; lines already present are
-/// not repeated, so re-applying an operation after a lost race adds nothing twice.
-#[derive(Debug, Clone)]
-pub struct NoteAppend {
-    pub notes_ref: String,
-    pub commit: ObjectId,
-    pub lines: Vec<String>,
-}
-
-impl Change {
-    pub fn is_empty(&self) -> bool {
-        self.writes.is_empty()
-            && self.notes.is_empty()
-            && self.merge_parents.is_empty()
-            && self.fast_forward.is_none()
-            && self.ref_edits.is_empty()
-    }
-
-    /// Drops the writes that would leave a file as the snapshot has it (the same bytes, or
-    /// the removal of a file that is not there), so an operation that changes nothing, in
-    /// whichever writer, makes no ledger commit.
-    fn drop_unchanged(&mut self, snapshot: &Snapshot<'_>) -> Result<(), StoreError> {
-        let kind = snapshot.repo().object_hash();
-        let mut kept = Vec::with_capacity(self.writes.len());
-        for (path, content) in std::mem::take(&mut self.writes) {
-            let now = snapshot.file_id(&path)?;
-            let same = match (&content, now) {
-                (None, None) => true,
-                (Some(bytes), Some(id)) => {
-                    gix::objs::compute_hash(kind, gix::objs::Kind::Blob, bytes).ok() == Some(id)
-                }
-                _ => false,
-            };
-            if !same {
-                kept.push((path, content));
-            }
-        }
-        self.writes = kept;
-        Ok(())
-    }
-
-    fn message(&self) -> String {
-        let mut message = format!("chant: {}\n", self.subject);
-        if !self.trailers.is_empty() {
-            message.push('\n');
-            for (key, value) in &self.trailers {
-                message.push_str(&format!("{key}: {value}\n"));
-            }
-        }
-        message
-    }
-}
 
 impl Store {
     /// Applies `op` to the ledger tip and commits its `Change` by compare-and-swap,
@@ -218,15 +145,6 @@ impl Store {
             tip = Some(commit);
         }
         edits.extend(change.ref_edits.iter().cloned());
-        let mut refs: Vec<&str> = change.notes.iter().map(|n| n.notes_ref.as_str()).collect();
-        refs.sort();
-        refs.dedup();
-        for notes_ref in refs {
-            let appends = change.notes.iter().filter(|n| n.notes_ref == notes_ref);
-            if let Some(edit) = crate::notes::append_edit(self, notes_ref, appends)? {
-                edits.push(edit);
-            }
-        }
         Ok((edits, tip))
     }
 
@@ -234,36 +152,6 @@ impl Store {
     fn check_identity(&self) -> Result<(), StoreError> {
         self.identity().map(|_| ())
     }
-}
-
-/// The edit moving `name` from `old` (`None`: must not exist yet) to `new`, with a reflog
-/// entry even for refs outside `refs/heads` (git does not log `refs/chant/*` by default).
-pub(crate) fn ref_edit(
-    name: &str,
-    old: Option<ObjectId>,
-    new: impl Into<ObjectId>,
-    subject: &str,
-) -> Result<RefEdit, StoreError> {
-    let expected = match old {
-        Some(old) => PreviousValue::MustExistAndMatch(Target::Object(old)),
-        None => PreviousValue::MustNotExist,
-    };
-    let name = gix::refs::FullName::try_from(name).map_err(|e| StoreError::Corrupt {
-        what: format!("`{name}` is not a valid ref name: {e}"),
-    })?;
-    Ok(RefEdit {
-        change: RefChange::Update {
-            log: LogChange {
-                mode: RefLog::AndReference,
-                force_create_reflog: true,
-                message: format!("chant: {subject}").into(),
-            },
-            expected,
-            new: Target::Object(new.into()),
-        },
-        name,
-        deref: false,
-    })
 }
 
 /// A random wait in `[max/2, max)` microseconds, so racing writers spread out.

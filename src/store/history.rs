@@ -8,6 +8,7 @@ use gix::ObjectId;
 
 use super::ledger::{commit_tree, tree_entries};
 use super::paths::{ARCHIVE_DIR, LIVE_DIR};
+use super::trailer::Trailer;
 use super::{Context, Store, StoreError};
 
 /// One ledger commit.
@@ -26,10 +27,11 @@ pub struct LedgerCommit {
 }
 
 impl LedgerCommit {
-    pub fn trailer<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> {
+    /// The values of trailer `key`, in the order written.
+    pub fn trailer(&self, key: Trailer) -> impl Iterator<Item = &str> {
         self.trailers
             .iter()
-            .filter(move |(k, _)| k == key)
+            .filter(move |(k, _)| k == key.key())
             .map(|(_, v)| v.as_str())
     }
 }
@@ -185,14 +187,16 @@ fn entries(
 
 #[cfg(test)]
 mod tests {
+    use super::Trailer;
+
     #[test]
     fn trailers_come_from_the_last_paragraph() {
         let message = "chant: done x\n\nChant-Spec: x\nChant-Op: status a -> b\n";
         assert_eq!(
             super::trailers(message),
             vec![
-                ("Chant-Spec".into(), "x".into()),
-                ("Chant-Op".into(), "status a -> b".into())
+                (Trailer::Spec.key().into(), "x".into()),
+                (Trailer::Op.key().into(), "status a -> b".into())
             ]
         );
         assert!(super::trailers("chant: init\n").is_empty());

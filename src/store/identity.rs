@@ -8,16 +8,15 @@
 //! `localtime()` (and so git) takes it, and the environment is read directly, so that it
 //! wins over `git -c` values as it does in git.
 
-use gix::actor::{Signature, SignatureRef};
+use gix::actor::Signature;
 use gix::date::Time;
-use gix::ObjectId;
 
-use super::{Context, Store, StoreError};
+use super::{Store, StoreError};
 
 /// The committer and author of one commit.
 pub struct Identity {
-    committer: Signature,
-    author: Signature,
+    pub(super) committer: Signature,
+    pub(super) author: Signature,
 }
 
 impl Store {
@@ -96,40 +95,6 @@ impl Store {
             committer: signature("committer")?,
             author: signature("author")?,
         })
-    }
-
-    /// Writes a commit object signed by [`identity`](Self::identity).
-    pub(crate) fn write_commit(
-        &self,
-        message: &str,
-        tree: ObjectId,
-        parents: impl IntoIterator<Item = ObjectId>,
-    ) -> Result<ObjectId, StoreError> {
-        let who = self.identity()?;
-        let (mut c, mut a) = (Default::default(), Default::default());
-        let commit = self
-            .repo
-            .new_commit_as(
-                who.committer.to_ref(&mut c),
-                who.author.to_ref(&mut a),
-                message,
-                tree,
-                parents,
-            )
-            .context(|| "writing a commit".to_owned())?;
-        Ok(commit.id)
-    }
-
-    /// Applies ref `edits` in one transaction, their reflog entries signed by the committer.
-    pub(crate) fn edit_refs(
-        &self,
-        edits: Vec<gix::refs::transaction::RefEdit>,
-    ) -> Result<(), gix::Error> {
-        let who = self.identity().ok();
-        let mut buf = Default::default();
-        let committer: Option<SignatureRef<'_>> =
-            who.as_ref().map(|w| w.committer.to_ref(&mut buf));
-        self.repo.edit_references_as(edits, committer).map(|_| ())
     }
 }
 

@@ -2,6 +2,8 @@
 //! bare or not, pre-receive quarantine), with the ledger, its index and its writes below.
 
 mod cas;
+mod change;
+mod commit;
 pub mod diff;
 mod error;
 mod format;
@@ -17,10 +19,11 @@ pub mod pager;
 pub mod paths;
 pub mod range;
 mod read;
+pub mod trailer;
 mod whoami;
 
-pub(crate) use cas::ref_edit as cas_ref_edit;
-pub use cas::{Change, NoteAppend};
+pub use change::Change;
+pub(crate) use commit::ref_edit as cas_ref_edit;
 pub(crate) use error::Context;
 pub use error::StoreError;
 

@@ -2,14 +2,13 @@
 //! and the outcome recorded (status, events, and the whole transcript as a note on the last
 //! commit the run made, or on the ledger commit recording a run that made none).
 
+mod board;
 mod error;
-mod output;
 pub mod prompt;
 mod run;
-mod status;
 
+pub use crate::ops::transcript::{attach, transcripts};
 pub use error::WorkError;
-pub use output::{attach, transcripts};
 
 use std::path::PathBuf;
 
@@ -160,7 +159,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     let clock = std::time::Instant::now();
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let line = format!("{id}: agent started in {}\n", path.display());
-        status::board().write(true, line.as_bytes());
+        board::board().write(true, line.as_bytes());
     }
     let env = [
         ("CHANT_SPEC_ID", id.clone()),
@@ -219,9 +218,9 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
         Some(c) => c,
         // The status was already where the run left it (the agent moved it): the newest
         // ledger commit that names the spec, so `show` still finds the transcript there.
-        None => output::last_ledger_commit_naming(store, &id)?,
+        None => ops::transcript::last_ledger_commit_naming(store, &id)?,
     };
-    output::attach_note(store, &id, on, &transcript)?;
+    ops::transcript::attach_note(store, &id, on, &transcript)?;
     let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
     Ok(Outcome {
         id,

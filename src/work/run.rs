@@ -66,7 +66,7 @@ pub fn run(
         // An agent that does not read its stdin closes the pipe: not an error.
         let _ = stdin.write_all(prompt.as_bytes());
     }
-    let board = super::status::board();
+    let board = super::board::board();
     board.begin(id);
     let captured = Arc::new(Mutex::new(Vec::new()));
     let mut pumps = Vec::new();

@@ -15,6 +15,7 @@ mod ledger;
 mod ledger_merge_props;
 mod lifecycle;
 mod merge_props;
+mod messages;
 mod pipes;
 mod server;
 mod show;

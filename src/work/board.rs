@@ -1,5 +1,5 @@
-//! The live status line of `work` on a terminal: which agents are running and for how long,
-//! kept on the last line under their streamed output.
+//! The board: the live status line of `work` on a terminal, which agents are running and
+//! for how long, kept on the last line under their streamed output.
 //!
 //! Every write of agent output goes through one [`Board`], which erases the status line,
 //! writes the output, and draws the line again when the output ended a line (drawing in the

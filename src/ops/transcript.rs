@@ -1,13 +1,14 @@
-//! Transcripts: attaching one to a commit (`output`, the end of a `work` run) and finding
-//! a spec's transcripts again (`show`).
+//! Transcripts: attaching one to a commit (`output`, the end of a `work` run), linking the
+//! commit to its spec in the same write, and finding a spec's transcripts again (`show`).
 
 use gix::ObjectId;
 
 use crate::error::Error;
 use crate::hooks::message;
-use crate::ops;
-use crate::store::paths::{spec_path, OUTPUT_REF};
+use crate::store::paths::OUTPUT_REF;
 use crate::store::{Change, Context, Store};
+
+use super::lookup::{load, resolve};
 
 /// Attaches `text` as the transcript of spec `short` on `commit` (default: the last of
 /// its `commits:`), linked as `attach_note` says. Returns the spec id and the commit.
@@ -18,8 +19,8 @@ pub fn attach(
     text: &str,
 ) -> Result<(String, ObjectId), Error> {
     let snapshot = store.snapshot()?;
-    let id = ops::resolve(store, &snapshot, short)?;
-    let (_, spec) = ops::load(&snapshot, &id)?;
+    let id = resolve(store, &snapshot, short)?;
+    let (_, spec) = load(&snapshot, &id)?;
     let commit = match commit.or(spec.commits().last().copied()) {
         Some(rev) => store.resolve_rev(rev)?,
         None => {
@@ -31,38 +32,25 @@ pub fn attach(
             .into())
         }
     };
-    let note = format!("---\nspec: {id}\nattached: {}\n---\n{text}", ops::now());
+    let note = format!("---\nspec: {id}\nattached: {}\n---\n{text}", super::now());
     attach_note(store, &id, commit, &note)?;
     Ok((id, commit))
 }
 
 /// Writes `note` (header and transcript) on `commit` for spec `id`; a commit that neither
 /// is listed nor names the spec in its message joins `commits:` in the same transaction.
-pub(super) fn attach_note(
-    store: &Store,
-    id: &str,
-    commit: ObjectId,
-    note: &str,
-) -> Result<(), Error> {
+pub fn attach_note(store: &Store, id: &str, commit: ObjectId, note: &str) -> Result<(), Error> {
     store.update(|snapshot| {
-        let (entry, mut spec) = ops::load(snapshot, id)?;
-        let mut change = Change {
-            subject: format!("output {id}"),
-            trailers: vec![
-                ("Chant-Spec".into(), id.to_owned()),
-                ("Chant-Op".into(), "attach transcript".into()),
-            ],
-            ref_edits: vec![crate::notes::attach_edit(store, OUTPUT_REF, commit, note)?],
-            ..Change::default()
-        };
+        let (entry, mut spec) = load(snapshot, id)?;
+        let mut change = Change::on_spec("attach transcript", id);
+        change
+            .subject(format!("output {id}"))
+            .ref_edits([crate::notes::attach_edit(store, OUTPUT_REF, commit, note)?]);
         if !names(id, &spec, commit, message_of(store, commit).as_deref()) {
             let mut commits: Vec<String> = spec.commits().iter().map(|c| c.to_string()).collect();
             commits.push(commit.to_string());
             spec.set_list("commits", &commits);
-            change.writes.push((
-                spec_path(id, entry.archived),
-                Some(spec.render().into_bytes()),
-            ));
+            change.write_spec(id, entry.archived, spec.render());
         }
         Ok::<_, Error>((change, ()))
     })
@@ -119,7 +107,7 @@ pub fn transcripts(
 }
 
 /// The newest ledger commit whose trailers name `id` (its `add` at the latest).
-pub(super) fn last_ledger_commit_naming(store: &Store, id: &str) -> Result<ObjectId, Error> {
+pub fn last_ledger_commit_naming(store: &Store, id: &str) -> Result<ObjectId, Error> {
     let tip = store
         .ledger_tip()?
         .ok_or(crate::store::StoreError::NoLedger)?;
