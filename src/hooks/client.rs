@@ -7,6 +7,7 @@ use gix::ObjectId;
 
 use super::message::{self, References};
 use crate::error::Error;
+use crate::lifecycle::Status;
 use crate::notes::{self, Appends, Event};
 use crate::ops::{lookup, resolve};
 use crate::spec::id::{self, IdError};
@@ -109,8 +110,8 @@ pub fn record_commit(
             lines.push(Event::new(&at, &id, "commit").to_line());
             let from = spec.status().to_owned();
             let mut to = from.clone();
-            if from == "pending" {
-                to = "in_progress".into();
+            if Status::Pending.is(&from) {
+                to = Status::InProgress.to_string();
             }
             let open: Vec<String> = spec
                 .criteria()
@@ -118,8 +119,8 @@ pub fn record_commit(
                 .filter(|c| !c.checked)
                 .map(|c| format!("{}. {}", c.number, c.text))
                 .collect();
-            if refs.complete && to == "in_progress" && open.is_empty() {
-                to = "completed".into();
+            if refs.complete && Status::InProgress.is(&to) && open.is_empty() {
+                to = Status::Completed.to_string();
                 spec.set_text("completed_at", &at);
             }
             let transition = (to != from).then(|| (from.clone(), to.clone()));
@@ -130,7 +131,7 @@ pub fn record_commit(
             }
             // A second run writes the bytes already there, which the store drops.
             change.write_spec(&id, entry.archived, spec.render());
-            let open = if refs.complete && to != "completed" {
+            let open = if refs.complete && !Status::Completed.is(&to) {
                 open
             } else {
                 Vec::new()

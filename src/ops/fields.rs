@@ -257,7 +257,7 @@ pub fn archive(
                 index
                     .specs
                     .iter()
-                    .filter(|s| !s.archived && s.status == "completed")
+                    .filter(|s| !s.archived && crate::lifecycle::Status::Completed.is(&s.status))
                     .map(|s| s.id.clone()),
             );
         }

@@ -2,7 +2,7 @@
 //! the preconditions, `--force`, and a group's driver following its members.
 
 use crate::error::Error;
-use crate::lifecycle::{self, LifecycleError};
+use crate::lifecycle::{self, LifecycleError, Status};
 use crate::notes::{Appends, Event};
 use crate::spec::{id, Spec};
 use crate::store::index::Summary;
@@ -28,15 +28,16 @@ pub enum Target {
 
 impl Target {
     pub fn status(self) -> &'static str {
-        match self {
-            Target::Start => "in_progress",
-            Target::Done => "completed",
-            Target::Fail => "failed",
-            Target::Pause => "paused",
-            Target::Cancel => "cancelled",
-            Target::Reopen => "pending",
-            Target::NeedsAttention => "needs_attention",
-        }
+        let status = match self {
+            Target::Start => &Status::InProgress,
+            Target::Done => &Status::Completed,
+            Target::Fail => &Status::Failed,
+            Target::Pause => &Status::Paused,
+            Target::Cancel => &Status::Cancelled,
+            Target::Reopen => &Status::Pending,
+            Target::NeedsAttention => &Status::NeedsAttention,
+        };
+        status.as_str()
     }
 
     pub fn verb(self) -> &'static str {
@@ -183,9 +184,9 @@ pub fn transition(
 /// Sets the status; completing stamps `completed_at`, reopening removes it.
 fn set_status(spec: &mut Spec, to: &str, now: &str) {
     spec.set_text("status", to);
-    match to {
-        "completed" => spec.set_text("completed_at", now),
-        "pending" => {
+    match Status::of(to) {
+        Status::Completed => spec.set_text("completed_at", now),
+        Status::Pending => {
             spec.remove("completed_at");
         }
         _ => {}
@@ -241,9 +242,10 @@ fn follow_driver(
     };
     let (_, mut spec) = load(snapshot, driver)?;
     let from = spec.status().to_owned();
-    let next = match (from.as_str(), to) {
-        ("pending", "in_progress") => "in_progress",
-        ("pending" | "in_progress", "completed" | "cancelled") => {
+    use Status::{Cancelled, Completed, InProgress, Pending};
+    let next = match (Status::of(&from), Status::of(to)) {
+        (Pending, InProgress) => InProgress.as_str(),
+        (Pending | InProgress, Completed | Cancelled) => {
             if !open_members(store, snapshot, driver, Some((member, to)))?.is_empty() {
                 return Ok(Vec::new());
             }
@@ -252,7 +254,7 @@ fn follow_driver(
                     "every member of {driver} is done; tick its criteria and run `git chant done {driver}`"
                 )]);
             }
-            "completed"
+            Completed.as_str()
         }
         _ => return Ok(Vec::new()),
     };
