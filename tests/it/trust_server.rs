@@ -502,3 +502,25 @@ fn a_twin_in_the_archive_cannot_launder_a_transition() {
         &["holds a both live and archived", "[unique]"],
     );
 }
+
+#[test]
+fn a_gitlink_where_the_specs_folder_belongs_is_refused_with_its_problem() {
+    let pair = pair();
+    // One commit changes a spec, the next makes `specs` a gitlink to a commit nobody has:
+    // the tip's spec lookups must read it as no folder, not follow it (and fail to run).
+    pair.client
+        .put_ledger_file(&spec_path("c", false), "---\nstatus: pending\n---\n# C\n");
+    let nowhere = "1234567890123456789012345678901234567890";
+    edit_ledger(
+        &pair.client,
+        "",
+        &["specs"],
+        &[format!("160000 commit {nowhere}\tspecs")],
+    );
+    let stderr = refused(
+        &pair,
+        &["refs/chant/specs"],
+        &["specs is a gitlink (160000)", "[mode]"],
+    );
+    assert!(!stderr.contains("could not run"), "{stderr}");
+}
