@@ -524,3 +524,24 @@ fn a_gitlink_where_the_specs_folder_belongs_is_refused_with_its_problem() {
     );
     assert!(!stderr.contains("could not run"), "{stderr}");
 }
+
+#[test]
+fn a_folder_named_format_is_no_format_file() {
+    let pair = pair();
+    let empty = mktree(&pair.client, &[]);
+    edit_ledger(
+        &pair.client,
+        "",
+        &["FORMAT"],
+        &[format!("040000 tree {empty}\tFORMAT")],
+    );
+    // The tip is read as every reader reads it: a folder there is no `FORMAT`.
+    refused(
+        &pair,
+        &["refs/chant/specs"],
+        &[
+            "FORMAT does not belong in the ledger [path]",
+            "the ledger has no FORMAT file [format]",
+        ],
+    );
+}
