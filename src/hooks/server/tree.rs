@@ -1,8 +1,8 @@
 //! The shape of every pushed tree: each entry's name, mode and place in the layout
 //! (`layout.rs`), checked once per new tree object, and the files that differ from the
 //! parent commit's tree. The walk is iterative and never deeper than the layout, so no tree
-//! can exhaust the stack; it descends only into subtrees that changed. Nothing else reads a
-//! pushed tree before this walk has seen it.
+//! can exhaust the stack; it descends only into subtrees that changed. Other checks read a
+//! pushed tree only at fixed paths (`Snapshot`, safe on any tree) or after this walk.
 
 use std::collections::{HashMap, HashSet};
 
