@@ -5,7 +5,13 @@ use gix::ObjectId;
 use super::paths::{ARCHIVE_DIR, FORMAT, FORMAT_PATH, LEDGER_REF, LIVE_DIR};
 use super::{Context, Store, StoreError};
 
-/// The ledger at one commit. `commit` is `None` before `init` (the tree is then empty).
+/// The ledger at one commit. `commit` is `None` before `init` (the tree is then empty) and
+/// for a tree no ref points at yet (`of_tree`: a pushed commit's, seen by the validator).
+///
+/// Safe on any tree, however a pusher built it: `file`, `file_id`, `tree_at`, `spec_in`,
+/// `locate`, `contains` and `shard_entries` each read a fixed path of at most three
+/// folders and decode at most one of them; nothing here recurses. `entries`, `strays`
+/// and `shard_trees` read whole folders: for ledgers already accepted.
 #[derive(Clone)]
 pub struct Snapshot<'r> {
     pub commit: Option<ObjectId>,
@@ -79,11 +85,10 @@ impl Store {
     pub fn snapshot_or_empty(&self) -> Result<Snapshot<'_>, StoreError> {
         match self.ledger_tip()? {
             Some(commit) => self.snapshot_at(commit),
-            None => Ok(Snapshot {
-                commit: None,
-                tree: ObjectId::empty_tree(self.repo.object_hash()),
-                repo: &self.repo,
-            }),
+            None => Ok(Snapshot::of_tree(
+                &self.repo,
+                ObjectId::empty_tree(self.repo.object_hash()),
+            )),
         }
     }
 
@@ -102,8 +107,7 @@ impl Store {
             .detach();
         let snapshot = Snapshot {
             commit: Some(commit),
-            tree,
-            repo: &self.repo,
+            ..Snapshot::of_tree(&self.repo, tree)
         };
         match snapshot.file(FORMAT_PATH)? {
             Some(bytes) if bytes == FORMAT.as_bytes() => Ok(snapshot),
@@ -140,8 +144,7 @@ impl Store {
             .detach();
         let snapshot = Snapshot {
             commit: Some(commit_id),
-            tree,
-            repo: &self.repo,
+            ..Snapshot::of_tree(&self.repo, tree)
         };
         match snapshot.file(FORMAT_PATH)? {
             Some(bytes) if bytes == FORMAT.as_bytes() => Ok(commit_id),
@@ -185,6 +188,16 @@ pub fn tree_entries(
 }
 
 impl<'r> Snapshot<'r> {
+    /// The ledger as one tree holds it, on no commit: read as it is, with no `FORMAT`
+    /// check (the validator reports a missing or foreign one itself).
+    pub fn of_tree(repo: &'r gix::Repository, tree: ObjectId) -> Snapshot<'r> {
+        Snapshot {
+            commit: None,
+            tree,
+            repo,
+        }
+    }
+
     /// The repository this snapshot reads from.
     pub fn repo(&self) -> &'r gix::Repository {
         self.repo
@@ -208,16 +221,30 @@ impl<'r> Snapshot<'r> {
             .and_then(|(id, is_tree)| is_tree.then_some(id)))
     }
 
-    /// The object at `path` and whether it is a tree.
+    /// The object at `path` and whether it is a tree. One folder per component, and only
+    /// through folders: a file or gitlink where a folder belongs reads as absent, so no
+    /// pushed tree can make this follow an object that is not a tree.
     fn entry(&self, path: &str) -> Result<Option<(ObjectId, bool)>, StoreError> {
-        let tree = self
-            .repo
-            .find_tree(self.tree)
-            .map_err(|e| corrupt(format!("ledger tree {} is missing: {e}", self.tree)))?;
-        let entry = tree
-            .lookup_entry_by_path(path)
-            .map_err(|e| corrupt(format!("cannot look up {path}: {e}")))?;
-        Ok(entry.map(|e| (e.object_id(), e.mode().is_tree())))
+        let mut folder = self.tree;
+        let mut names = path.split('/').peekable();
+        while let Some(name) = names.next() {
+            let tree = self
+                .repo
+                .find_tree(folder)
+                .map_err(|e| corrupt(format!("ledger tree {folder} is missing: {e}")))?;
+            let Some(found) = tree.find_entry(name) else {
+                return Ok(None);
+            };
+            let (id, is_tree) = (found.object_id(), found.mode().is_tree());
+            if names.peek().is_none() {
+                return Ok(Some((id, is_tree)));
+            }
+            if !is_tree {
+                return Ok(None);
+            }
+            folder = id;
+        }
+        Ok(None)
     }
 
     /// The blob id of the file at `path`, `None` when absent (or a folder).
@@ -244,11 +271,16 @@ impl<'r> Snapshot<'r> {
         Ok(blob.data.clone())
     }
 
+    /// The blob of spec `id` in `specs/` (or `archive/`): a file at its path, whatever
+    /// its mode (the validator refuses odd modes; a folder there is no spec).
+    pub fn spec_in(&self, id: &str, archived: bool) -> Result<Option<ObjectId>, StoreError> {
+        self.file_id(&super::paths::spec_path(id, archived))
+    }
+
     /// Where the spec `id` is: live first, then archived.
     pub fn locate(&self, id: &str) -> Result<Option<SpecEntry>, StoreError> {
         for archived in [false, true] {
-            let path = super::paths::spec_path(id, archived);
-            if let Some((blob, false)) = self.entry(&path)? {
+            if let Some(blob) = self.spec_in(id, archived)? {
                 return Ok(Some(SpecEntry {
                     id: id.to_owned(),
                     archived,

@@ -502,3 +502,46 @@ fn a_twin_in_the_archive_cannot_launder_a_transition() {
         &["holds a both live and archived", "[unique]"],
     );
 }
+
+#[test]
+fn a_gitlink_where_the_specs_folder_belongs_is_refused_with_its_problem() {
+    let pair = pair();
+    // One commit changes a spec, the next makes `specs` a gitlink to a commit nobody has:
+    // the tip's spec lookups must read it as no folder, not follow it (and fail to run).
+    pair.client
+        .put_ledger_file(&spec_path("c", false), "---\nstatus: pending\n---\n# C\n");
+    let nowhere = "1234567890123456789012345678901234567890";
+    edit_ledger(
+        &pair.client,
+        "",
+        &["specs"],
+        &[format!("160000 commit {nowhere}\tspecs")],
+    );
+    let stderr = refused(
+        &pair,
+        &["refs/chant/specs"],
+        &["specs is a gitlink (160000)", "[mode]"],
+    );
+    assert!(!stderr.contains("could not run"), "{stderr}");
+}
+
+#[test]
+fn a_folder_named_format_is_no_format_file() {
+    let pair = pair();
+    let empty = mktree(&pair.client, &[]);
+    edit_ledger(
+        &pair.client,
+        "",
+        &["FORMAT"],
+        &[format!("040000 tree {empty}\tFORMAT")],
+    );
+    // The tip is read as every reader reads it: a folder there is no `FORMAT`.
+    refused(
+        &pair,
+        &["refs/chant/specs"],
+        &[
+            "FORMAT does not belong in the ledger [path]",
+            "the ledger has no FORMAT file [format]",
+        ],
+    );
+}

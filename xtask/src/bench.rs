@@ -414,8 +414,12 @@ fn build_release() -> Result<PathBuf, String> {
     if !status.success() {
         return Err("cargo build --release failed".into());
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    Ok(root.join("target/release/git-chant"))
+    // Where cargo just built it: `CARGO_TARGET_DIR` when set, else the workspace's target/.
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+    };
+    Ok(target.join("release/git-chant"))
 }
 
 fn time(repo: &Path, binary: &Path, args: &[&str]) -> Result<Duration, String> {

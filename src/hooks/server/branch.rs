@@ -3,7 +3,7 @@
 
 use gix::ObjectId;
 
-use super::report::Report;
+use super::report::{Report, Rule};
 use crate::hooks::message;
 use crate::spec::id;
 use crate::store::paths::LEDGER_REF;
@@ -45,7 +45,7 @@ pub(crate) fn check_branch(
                 report.add(
                     Some(&short),
                     None,
-                    "known-spec",
+                    Rule::KnownSpec,
                     format!("commit {short_commit}: {e}"),
                 );
             }

@@ -5,9 +5,11 @@
 //! follows the size of the push, not of the ledger.
 
 mod branch;
+mod layout;
 mod ledger;
+mod merge;
 mod notes;
-
+mod parsed;
 mod report;
 mod specs;
 mod tree;
@@ -15,7 +17,7 @@ mod tree;
 use gix::ObjectId;
 
 use report::Report;
-pub use report::{Policy, Problem};
+pub use report::{Policy, Problem, Rule};
 
 use crate::store::paths::{LEDGER_REF, NOTES_REF, OUTPUT_REF};
 use crate::store::{Store, StoreError};
@@ -77,7 +79,7 @@ pub fn check_push(
     if walker.bytes > policy.max_push_bytes {
         let mut report = Report::new("(push)");
         report.refuse(
-            "size",
+            Rule::Size,
             format!(
                 "the push brings {} bytes of ledger and notes objects, more than chant.maxPushBytes={}",
                 walker.bytes, policy.max_push_bytes
@@ -136,7 +138,7 @@ fn check_update(
     let kind = match kind(&update.ref_name, policy) {
         Ok(kind) => kind,
         Err(why) => {
-            report.refuse("ref", why);
+            report.refuse(Rule::Ref, why);
             return Ok(());
         }
     };
@@ -152,18 +154,18 @@ fn check_update(
         _ => {}
     }
     let Some(new) = new else {
-        report.refuse("deletion", "deleting this ref is not allowed");
+        report.refuse(Rule::Deletion, "deleting this ref is not allowed");
         return Ok(());
     };
     let repo = store.repo();
     if repo.find_commit(new).is_err() {
-        report.refuse("not-a-commit", format!("{new} is not a commit"));
+        report.refuse(Rule::NotACommit, format!("{new} is not a commit"));
         return Ok(());
     }
     if let Some(old) = old {
         if !store.is_ancestor(old, new) {
             report.refuse(
-                "fast-forward",
+                Rule::FastForward,
                 format!("{old} is not an ancestor of {new}: history may not be rewritten"),
             );
             return Ok(());
@@ -172,10 +174,19 @@ fn check_update(
     match kind {
         Kind::Ledger => {
             let commits = ledger::pushed_commits(repo, new, old)?;
-            let history =
-                ledger::check_history(repo, report, walker, &commits, old.is_none(), policy)?;
+            // Each spec version parsed once, for the history's rules and the tip's.
+            let mut parsed = parsed::Parsed::new(repo, policy);
+            let history = ledger::check_history(
+                repo,
+                report,
+                walker,
+                &mut parsed,
+                &commits,
+                old.is_none(),
+                policy,
+            )?;
             let tip = tree_of(repo, new)?;
-            specs::check_tip(repo, report, tip, &history.changed, policy)
+            specs::check_tip(repo, report, tip, &history.changed, &mut parsed)
         }
         Kind::Notes { events } => {
             let commits = ledger::pushed_commits(repo, new, old)?;

@@ -4,11 +4,13 @@
 
 use gix::ObjectId;
 
+use super::layout::{Item, Level};
 use super::ledger::Pushed;
-use super::report::{Policy, Report};
-use super::specs::Ids;
-use super::tree::{Item, Level, Walker};
+use super::report::{Policy, Report, Rule};
+use super::specs::Shards;
+use super::tree::Walker;
 use crate::notes::Event;
+use crate::store::ledger::Snapshot;
 use crate::store::{Context, StoreError};
 
 pub(crate) fn check_notes(
@@ -20,7 +22,11 @@ pub(crate) fn check_notes(
     events: bool,
     policy: &Policy,
 ) -> Result<(), StoreError> {
-    let mut ids = Ids::new(repo, ledger_tree);
+    // Spec lookups in the ledger: fixed paths, safe even on a tree still being pushed.
+    let mut ids = Shards::new(Snapshot::of_tree(
+        repo,
+        ledger_tree.unwrap_or_else(|| ObjectId::empty_tree(repo.object_hash())),
+    ));
     for commit in commits {
         walker.bytes = walker.bytes.saturating_add(commit.size);
         let first = match commit.parents.first() {
@@ -32,7 +38,7 @@ pub(crate) fn check_notes(
             continue;
         }
         for change in changes {
-            let (Item::Note(object), Some(blob)) = (&change.item, change.new) else {
+            let (Item::Note(object), Some(blob)) = (&change.item, change.file.new) else {
                 continue;
             };
             let size = repo.find_header(blob).map(|h| h.size()).unwrap_or(u64::MAX);
@@ -45,18 +51,21 @@ pub(crate) fn check_notes(
                 .data
                 .clone();
             let Ok(text) = String::from_utf8(data) else {
-                report.refuse("note", format!("the note on {object} is not UTF-8 text"));
+                report.refuse(
+                    Rule::Note,
+                    format!("the note on {object} is not UTF-8 text"),
+                );
                 continue;
             };
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
                 match Event::parse(line) {
-                    Err(e) => report.refuse("note", format!("the note on {object}: {e}")),
+                    Err(e) => report.refuse(Rule::Note, format!("the note on {object}: {e}")),
                     Ok(event) => {
                         if ids.find(&event.spec)?.is_none() {
                             report.add(
                                 Some(&event.spec),
                                 None,
-                                "note",
+                                Rule::Note,
                                 format!(
                                     "the note on {object} names spec {} that is not in the ledger",
                                     event.spec

@@ -1,7 +1,8 @@
-//! What the validator reports (one `Problem` per broken rule, as one plain-ASCII line) and
-//! the server settings it enforces (`Policy`, read from the server's git config).
+//! What the validator reports (one `Problem` per broken rule, as one plain-ASCII line, the
+//! rules as one `Rule` type) and the server settings it enforces (`Policy`, read from the
+//! server's git config).
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::store::Store;
 
@@ -12,8 +13,143 @@ pub struct Problem {
     pub ref_name: String,
     pub spec: Option<String>,
     pub field: Option<String>,
-    pub rule: &'static str,
+    pub rule: Rule,
     pub message: String,
+}
+
+/// Every rule the validator enforces; its tag (`as_str`) ends each problem's line in
+/// brackets and is the `rule` of `validate --json`, so scripts and the pusher can tell
+/// them apart. Add a rule here, then report it where it is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Only the ledger, the notes refs and `chant.allowRef` refs under `refs/chant/`.
+    Ref,
+    /// Our refs are never deleted.
+    Deletion,
+    /// Our refs point at commits.
+    NotACommit,
+    /// Our refs only move forward.
+    FastForward,
+    /// A file over `chant.maxSpecBytes`/`chant.maxNoteBytes`, a push over `chant.maxPushBytes`.
+    Size,
+    /// Tree entries in git's order, no name twice.
+    Order,
+    /// Notes: UTF-8 events naming specs of the ledger, each note stored once.
+    Note,
+    /// Entry names a checkout can write safely.
+    Name,
+    /// Only regular files and folders.
+    Mode,
+    /// Every entry where the layout puts one (a spec in its shard).
+    Path,
+    /// Spec file names are valid ids.
+    Id,
+    /// `FORMAT` is there and is the one this code reads.
+    Format,
+    /// No spec both live and archived.
+    Unique,
+    /// Every dependency exists.
+    Dependency,
+    /// No dependency cycle.
+    Cycle,
+    /// One history: no second root commit.
+    Root,
+    /// A merge joins two histories and holds what the ledger merge makes of them.
+    Merge,
+    /// No spec deleted (unless `chant.allowDelete`).
+    Delete,
+    /// Every changed spec parses.
+    Parse,
+    /// Every changed spec has a known status.
+    Status,
+    /// Every status change is allowed, or forced.
+    Transition,
+    /// Only `chant.forceWriters` force.
+    Force,
+    /// Only `chant.allowedWriters` commit.
+    Writer,
+    /// Config and prompts are UTF-8 text.
+    Text,
+    /// Branch commits name existing specs (`chant.requireKnownSpecs`).
+    KnownSpec,
+    /// Not a rule: the count of problems past the listing's limit.
+    More,
+}
+
+impl Rule {
+    /// Every rule, in the order above.
+    pub const ALL: [Rule; 26] = [
+        Rule::Ref,
+        Rule::Deletion,
+        Rule::NotACommit,
+        Rule::FastForward,
+        Rule::Size,
+        Rule::Order,
+        Rule::Note,
+        Rule::Name,
+        Rule::Mode,
+        Rule::Path,
+        Rule::Id,
+        Rule::Format,
+        Rule::Unique,
+        Rule::Dependency,
+        Rule::Cycle,
+        Rule::Root,
+        Rule::Merge,
+        Rule::Delete,
+        Rule::Parse,
+        Rule::Status,
+        Rule::Transition,
+        Rule::Force,
+        Rule::Writer,
+        Rule::Text,
+        Rule::KnownSpec,
+        Rule::More,
+    ];
+
+    /// The tag, as printed in `[...]` and in `--json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Ref => "ref",
+            Rule::Deletion => "deletion",
+            Rule::NotACommit => "not-a-commit",
+            Rule::FastForward => "fast-forward",
+            Rule::Size => "size",
+            Rule::Order => "order",
+            Rule::Note => "note",
+            Rule::Name => "name",
+            Rule::Mode => "mode",
+            Rule::Path => "path",
+            Rule::Id => "id",
+            Rule::Format => "format",
+            Rule::Unique => "unique",
+            Rule::Dependency => "dependency",
+            Rule::Cycle => "cycle",
+            Rule::Root => "root",
+            Rule::Merge => "merge",
+            Rule::Delete => "delete",
+            Rule::Parse => "parse",
+            Rule::Status => "status",
+            Rule::Transition => "transition",
+            Rule::Force => "force",
+            Rule::Writer => "writer",
+            Rule::Text => "text",
+            Rule::KnownSpec => "known-spec",
+            Rule::More => "more",
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 impl std::fmt::Display for Problem {
@@ -47,7 +183,7 @@ impl std::fmt::Display for Problem {
 pub(crate) struct Report {
     ref_name: String,
     pub(crate) problems: Vec<Problem>,
-    seen: std::collections::HashSet<(Option<String>, &'static str, String)>,
+    seen: std::collections::HashSet<(Option<String>, Rule, String)>,
     /// Problems past `MAX_PROBLEMS`, counted but not kept.
     dropped: usize,
 }
@@ -69,7 +205,7 @@ impl Report {
         &mut self,
         spec: Option<&str>,
         field: Option<&str>,
-        rule: &'static str,
+        rule: Rule,
         message: impl Into<String>,
     ) {
         let message = message.into();
@@ -100,7 +236,7 @@ impl Report {
                 ref_name: self.ref_name.clone(),
                 spec: None,
                 field: None,
-                rule: "more",
+                rule: Rule::More,
                 message,
             });
         }
@@ -108,7 +244,7 @@ impl Report {
     }
 
     /// A problem about the ref as a whole.
-    pub(crate) fn refuse(&mut self, rule: &'static str, message: impl Into<String>) {
+    pub(crate) fn refuse(&mut self, rule: Rule, message: impl Into<String>) {
         self.add(None, None, rule, message);
     }
 }
@@ -162,5 +298,25 @@ impl Policy {
             allow_delete: config.boolean("chant.allowDelete").unwrap_or(false),
             extra_refs: strings("chant.allowRef"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rule;
+
+    #[test]
+    fn every_rule_has_its_own_tag() {
+        let mut tags: Vec<&str> = Rule::ALL.iter().map(|r| r.as_str()).collect();
+        assert!(tags
+            .iter()
+            .all(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
+        tags.sort();
+        tags.dedup();
+        assert_eq!(tags.len(), Rule::ALL.len());
+        assert_eq!(
+            serde_json::to_string(&Rule::NotACommit).ok().as_deref(),
+            Some("\"not-a-commit\"")
+        );
     }
 }

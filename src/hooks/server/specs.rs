@@ -7,35 +7,39 @@ use std::collections::{HashMap, HashSet};
 
 use gix::ObjectId;
 
-use super::report::{Policy, Report};
-use crate::spec::Spec;
-use crate::store::paths::{shard, ARCHIVE_DIR, FORMAT_PATH, LIVE_DIR};
-use crate::store::{Context, StoreError};
+use super::parsed::Parsed;
+use super::report::{Report, Rule};
+use crate::store::ledger::Snapshot;
+use crate::store::paths::{shard, FORMAT_PATH};
+use crate::store::StoreError;
 
-/// The specs of one ledger tree, read a shard at a time.
-pub(crate) struct Ids<'r> {
-    repo: &'r gix::Repository,
-    tree: Option<ObjectId>,
-    shards: HashMap<(bool, String), HashMap<String, ObjectId>>,
+/// The specs of one ledger tree, a shard table at a time, each read once through
+/// `Snapshot::shard_entries` (which reads one folder at a fixed path: safe on a tree the
+/// walker found faults in).
+pub(crate) struct Shards<'r> {
+    snapshot: Snapshot<'r>,
+    tables: HashMap<(bool, String), HashMap<String, ObjectId>>,
 }
 
-impl<'r> Ids<'r> {
-    pub fn new(repo: &'r gix::Repository, tree: Option<ObjectId>) -> Ids<'r> {
-        Ids {
-            repo,
-            tree,
-            shards: HashMap::new(),
+impl<'r> Shards<'r> {
+    pub fn new(snapshot: Snapshot<'r>) -> Shards<'r> {
+        Shards {
+            snapshot,
+            tables: HashMap::new(),
         }
     }
 
     /// The blob of `id` in `specs/` or `archive/`.
     pub fn get(&mut self, id: &str, archived: bool) -> Result<Option<ObjectId>, StoreError> {
         let key = (archived, shard(id));
-        if !self.shards.contains_key(&key) {
-            let table = self.load(archived, &key.1)?;
-            self.shards.insert(key.clone(), table);
-        }
-        Ok(self.shards.get(&key).and_then(|t| t.get(id)).copied())
+        let table = match self.tables.entry(key) {
+            std::collections::hash_map::Entry::Occupied(t) => t.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let entries = self.snapshot.shard_entries(archived, &slot.key().1)?;
+                slot.insert(entries.into_iter().map(|e| (e.id, e.blob)).collect())
+            }
+        };
+        Ok(table.get(id).copied())
     }
 
     /// The blob of `id`, live first.
@@ -45,71 +49,29 @@ impl<'r> Ids<'r> {
             None => self.get(id, true)?,
         })
     }
-
-    fn load(&self, archived: bool, hh: &str) -> Result<HashMap<String, ObjectId>, StoreError> {
-        let Some(tree) = self.tree else {
-            return Ok(HashMap::new());
-        };
-        let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };
-        let root = self
-            .repo
-            .find_tree(tree)
-            .context(|| "reading the ledger tree".to_owned())?;
-        let Some(entry) = root
-            .lookup_entry_by_path(format!("{dir}/{hh}"))
-            .ok()
-            .flatten()
-            .filter(|e| e.mode().is_tree())
-        else {
-            return Ok(HashMap::new());
-        };
-        let folder = self
-            .repo
-            .find_tree(entry.object_id())
-            .context(|| format!("reading {dir}/{hh}"))?;
-        let decoded = folder.decode().map_err(|e| StoreError::Corrupt {
-            what: format!("{dir}/{hh} does not parse: {e}"),
-        })?;
-        Ok(decoded
-            .entries
-            .iter()
-            .filter(|e| !e.mode.is_tree())
-            .filter_map(|e| {
-                let name = std::str::from_utf8(e.filename).ok()?;
-                Some((name.strip_suffix(".md")?.to_owned(), e.oid.to_owned()))
-            })
-            .collect())
-    }
 }
 
-/// Checks the pushed tip for the specs in `changed`.
+/// Checks the pushed tip for the specs in `changed`, with the versions the history checks
+/// already parsed.
 pub(crate) fn check_tip(
     repo: &gix::Repository,
     report: &mut Report,
     tree: ObjectId,
     changed: &[String],
-    policy: &Policy,
+    parsed: &mut Parsed<'_>,
 ) -> Result<(), StoreError> {
-    let root = repo
-        .find_tree(tree)
-        .context(|| "reading the ledger tree".to_owned())?;
-    if root
-        .lookup_entry_by_path(FORMAT_PATH)
-        .ok()
-        .flatten()
-        .is_none()
-    {
-        report.refuse("format", "the ledger has no FORMAT file");
+    let snapshot = Snapshot::of_tree(repo, tree);
+    if snapshot.file_id(FORMAT_PATH)?.is_none() {
+        report.refuse(Rule::Format, "the ledger has no FORMAT file");
     }
-    let mut ids = Ids::new(repo, Some(tree));
-    let mut graph = Graph::default();
+    let mut ids = Shards::new(snapshot);
     for id in changed {
         let (live, archived) = (ids.get(id, false)?, ids.get(id, true)?);
         if live.is_some() && archived.is_some() {
             report.add(
                 Some(id),
                 None,
-                "unique",
+                Rule::Unique,
                 format!(
                     "{id} is both live and archived ({})",
                     crate::store::paths::spec_path(id, true)
@@ -119,7 +81,7 @@ pub(crate) fn check_tip(
         let Some(blob) = live.or(archived) else {
             continue; // removed by the push
         };
-        let deps = graph.deps(repo, &mut ids, id, Some(blob), policy)?;
+        let deps = parsed.deps(id, blob)?;
         let mut missing = Vec::new();
         for dep in deps {
             if ids.find(&dep)?.is_none() {
@@ -135,7 +97,7 @@ pub(crate) fn check_tip(
             report.add(
                 Some(id),
                 Some("depends_on"),
-                "dependency",
+                Rule::Dependency,
                 format!(
                     "depends on {}{more}, which {} not in the ledger",
                     shown.join(", "),
@@ -144,101 +106,68 @@ pub(crate) fn check_tip(
             );
         }
     }
-    for cycle in graph.cycles(repo, &mut ids, changed, policy)? {
+    for cycle in cycles(parsed, &mut ids, changed)? {
         report.add(
             cycle.first().map(String::as_str),
             Some("depends_on"),
-            "cycle",
+            Rule::Cycle,
             format!("dependency cycle: {}", cycle.join(" -> ")),
         );
     }
     Ok(())
 }
 
-/// `depends_on` of the specs reached so far, each read once.
-#[derive(Default)]
-struct Graph {
-    deps: HashMap<String, Vec<String>>,
+/// The dependencies of the tip's version of `id`; none when it is not in the tip.
+fn deps_of(
+    parsed: &mut Parsed<'_>,
+    ids: &mut Shards<'_>,
+    id: &str,
+) -> Result<Vec<String>, StoreError> {
+    match ids.find(id)? {
+        Some(blob) => parsed.deps(id, blob),
+        None => Ok(Vec::new()),
+    }
 }
 
-impl Graph {
-    fn deps(
-        &mut self,
-        repo: &gix::Repository,
-        ids: &mut Ids<'_>,
-        id: &str,
-        blob: Option<ObjectId>,
-        policy: &Policy,
-    ) -> Result<Vec<String>, StoreError> {
-        if let Some(deps) = self.deps.get(id) {
-            return Ok(deps.clone());
+/// Every cycle reachable from `starts`, each as the path that closes it (`a -> b -> a`):
+/// an iterative depth-first search that colours each spec once.
+fn cycles(
+    parsed: &mut Parsed<'_>,
+    ids: &mut Shards<'_>,
+    starts: &[String],
+) -> Result<Vec<Vec<String>>, StoreError> {
+    let mut done: HashSet<String> = HashSet::new();
+    let mut cycles = Vec::new();
+    for start in starts {
+        if done.contains(start) {
+            continue;
         }
-        let blob = match blob {
-            Some(b) => Some(b),
-            None => ids.find(id)?,
-        };
-        let mut deps = Vec::new();
-        if let Some(blob) = blob {
-            let size = repo.find_header(blob).map(|h| h.size()).unwrap_or(u64::MAX);
-            if size <= policy.max_spec_bytes {
-                let data = repo.find_blob(blob).context(|| format!("reading {id}"))?;
-                if let Ok(spec) = Spec::parse(id, &data.data) {
-                    let mut seen = HashSet::new();
-                    deps = spec
-                        .depends_on()
-                        .into_iter()
-                        .filter(|d| seen.insert(*d))
-                        .map(str::to_owned)
-                        .collect();
+        // The current path, each with its dependencies and the next one to follow.
+        let mut path: Vec<(String, Vec<String>, usize)> = Vec::new();
+        let mut on_path: HashMap<String, usize> = HashMap::new();
+        let first = deps_of(parsed, ids, start)?;
+        on_path.insert(start.clone(), 0);
+        path.push((start.clone(), first, 0));
+        while let Some((_, deps, next)) = path.last_mut() {
+            let Some(dep) = deps.get(*next).cloned() else {
+                if let Some((id, _, _)) = path.pop() {
+                    on_path.remove(&id);
+                    done.insert(id);
                 }
-            }
-        }
-        self.deps.insert(id.to_owned(), deps.clone());
-        Ok(deps)
-    }
-
-    /// Every cycle reachable from `starts`, each as the path that closes it (`a -> b -> a`):
-    /// an iterative depth-first search that colours each spec once.
-    fn cycles(
-        &mut self,
-        repo: &gix::Repository,
-        ids: &mut Ids<'_>,
-        starts: &[String],
-        policy: &Policy,
-    ) -> Result<Vec<Vec<String>>, StoreError> {
-        let mut done: HashSet<String> = HashSet::new();
-        let mut cycles = Vec::new();
-        for start in starts {
-            if done.contains(start) {
                 continue;
-            }
-            // The current path, each with its dependencies and the next one to follow.
-            let mut path: Vec<(String, Vec<String>, usize)> = Vec::new();
-            let mut on_path: HashMap<String, usize> = HashMap::new();
-            let first = self.deps(repo, ids, start, None, policy)?;
-            on_path.insert(start.clone(), 0);
-            path.push((start.clone(), first, 0));
-            while let Some((_, deps, next)) = path.last_mut() {
-                let Some(dep) = deps.get(*next).cloned() else {
-                    if let Some((id, _, _)) = path.pop() {
-                        on_path.remove(&id);
-                        done.insert(id);
-                    }
-                    continue;
-                };
-                *next += 1;
-                if let Some(&at) = on_path.get(&dep) {
-                    let mut cycle: Vec<String> =
-                        path[at..].iter().map(|(id, _, _)| id.clone()).collect();
-                    cycle.push(dep);
-                    cycles.push(cycle);
-                } else if !done.contains(&dep) {
-                    let deps = self.deps(repo, ids, &dep, None, policy)?;
-                    on_path.insert(dep.clone(), path.len());
-                    path.push((dep, deps, 0));
-                }
+            };
+            *next += 1;
+            if let Some(&at) = on_path.get(&dep) {
+                let mut cycle: Vec<String> =
+                    path[at..].iter().map(|(id, _, _)| id.clone()).collect();
+                cycle.push(dep);
+                cycles.push(cycle);
+            } else if !done.contains(&dep) {
+                let deps = deps_of(parsed, ids, &dep)?;
+                on_path.insert(dep.clone(), path.len());
+                path.push((dep, deps, 0));
             }
         }
-        Ok(cycles)
     }
+    Ok(cycles)
 }
