@@ -259,11 +259,9 @@ pub fn read_rev(
 
 /// `prompts/<name>.md` or `prompts/extensions/<name>.md` with a valid prompt name.
 fn is_prompt_path(path: &str) -> bool {
-    let file = match path.split('/').collect::<Vec<_>>().as_slice() {
-        ["prompts", file] | ["prompts", "extensions", file] => (*file).to_owned(),
-        _ => return false,
-    };
-    file.strip_suffix(".md")
+    // A name holding `/` (a deeper folder) is no prompt name.
+    let name = (path.strip_prefix("prompts/extensions/")).or(path.strip_prefix("prompts/"));
+    name.and_then(|n| n.strip_suffix(".md"))
         .is_some_and(crate::store::paths::is_prompt_name)
 }
 

@@ -169,9 +169,11 @@ fn with_worktree_lock<T>(
             }
         }
         if !said && started.elapsed() > Duration::from_secs(5) {
+            // tidy: the one message from below the Ui: a wait with no deadline, inside a
+            // call, on another process; the caller cannot speak until it returns.
             eprintln!(
                 "git chant: waiting for {}: another `git chant work` is changing worktrees \
-                 (if none runs, remove the file)",
+                 (if none runs, `git chant doctor --fix` removes it)",
                 lock.display()
             );
             said = true;

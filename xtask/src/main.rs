@@ -5,6 +5,7 @@
 mod bench;
 mod demo;
 mod generate;
+mod push;
 mod tidy;
 
 fn main() {

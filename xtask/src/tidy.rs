@@ -145,13 +145,17 @@ fn scan(rel: &str, code: &str, rule: &mut Rule, needles: &[&str], owners: &[&str
     if owners.iter().any(|o| rel.starts_with(o)) {
         return;
     }
-    // `// tidy: <why>` on the line or the line before marks a false match (a flag's
-    // name, an approval state, a label).
+    // `// tidy: <why>` on the line, or in the comment just above it, marks an exception
+    // (a flag's name, an approval state, a label).
     let mut allowed = false;
     for (n, line) in code.lines().enumerate() {
         let trimmed = line.trim_start();
-        let allow_this = std::mem::replace(&mut allowed, trimmed.starts_with("// tidy:"));
-        if trimmed.starts_with("//") || allow_this || line.contains("// tidy:") {
+        if trimmed.starts_with("//") {
+            // A `// tidy:` comment covers the first code line after it.
+            allowed |= trimmed.starts_with("// tidy:");
+            continue;
+        }
+        if std::mem::take(&mut allowed) || line.contains("// tidy:") {
             continue;
         }
         if needles.iter().any(|needle| line.contains(needle)) {

@@ -215,7 +215,7 @@ fn check_transition(
     }
     let forced = trailers(&commit.message)
         .iter()
-        .any(|(k, v)| k == "Chant-Forced" && v == "true");
+        .any(|(k, v)| k == crate::store::trailer::Trailer::Forced.key() && v == "true");
     let short = commit.short();
     if !forced {
         report.add(
