@@ -74,16 +74,24 @@ fn list_show_and_lint_agree_on_a_spec_stored_outside_its_shard() {
         ["good", "later"],
         "an updated index says the same"
     );
-    let show = repo.chant_out(&["show", "stray"]);
-    assert!(!show.status.success(), "show agrees: no such spec");
-    let lint = repo.chant_out(&["lint"]);
-    assert_eq!(lint.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&lint.stdout);
-    assert!(
-        said.contains("error[layout] stray:") && said.contains(&path),
-        "{said}"
-    );
-    assert!(said.contains("doctor --fix"), "{said}");
+    // show agrees: no such spec; lint names the file and the fix.
+    insta::assert_snapshot!(repo.run(&["show", "stray"]), @r"
+        ------- stderr -------
+        chant::id::unknown
+
+          × no spec matches `stray`
+          help: `git chant list --all` shows every spec id
+        [EOF]
+        [exit status: 1]
+        ");
+    let lint = repo.run(&["lint"]);
+    assert!(lint.stdout.contains(&path), "{lint}");
+    insta::assert_snapshot!(lint, @r"
+        error[layout] stray: stored at specs/00/stray.md but its id puts it at specs/ad/stray.md, so no command sees it; `git chant doctor --fix` moves it
+        2 specs checked: 1 errors, 0 warnings
+        [EOF]
+        [exit status: 1]
+        ");
 }
 
 #[test]
