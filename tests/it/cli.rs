@@ -118,12 +118,12 @@ fn man_pages_install_one_page_per_command_and_git_help_finds_them() {
         eprintln!("no `man` on this machine: skipping the rendering half");
         return;
     }
-    let rendered = Command::new("man")
+    let mut man = Command::new("man");
+    hermetic(&mut man, repo.home())
         .arg("-l")
         .arg(pages.join("git-chant-list.1"))
-        .env("MANWIDTH", "100")
-        .output()
-        .unwrap();
+        .env("MANWIDTH", "100");
+    let rendered = man.output().unwrap();
     let text = String::from_utf8_lossy(&rendered.stdout);
     assert!(
         text.contains("git chant list") && text.contains("--sort"),

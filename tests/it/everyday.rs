@@ -35,13 +35,8 @@ fn bare_scalars_in_string_lists_read_as_their_text_and_keep_their_bytes() {
     assert_eq!(stored, NUMERIC_SHAS, "stored byte for byte");
     // A mapping where a string belongs is still refused, naming the field.
     let bad = NUMERIC_SHAS.replace("- abc1234", "- {sha: abc1234}");
-    let out = crate::harness::with_stdin(repo.chant_cmd(&["fmt", "--check", "-"]), bad.as_bytes());
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("commits"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let run = repo.run_stdin(&["fmt", "--check", "-"], &bad);
+    assert!(!run.success() && run.stderr.contains("commits"), "{run}");
 }
 
 /// A shard folder that is not `id`'s.

@@ -150,15 +150,13 @@ impl Repo {
 
     /// Runs git-chant with `args` and `input` on its standard input.
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
-        let days = [git_chant::clock::today()];
-        let out = with_stdin(self.chant_cmd(args), input.as_bytes());
-        run::from_output(out, &self.normalise(), &days)
+        run::run(self.chant_cmd(args), Some(input), &self.normalise())
     }
 
     /// Runs a command built from [`Repo::chant_cmd`] or [`Repo::git_cmd`] (extra
     /// environment, say) as a [`Run`].
     pub fn run_cmd(&self, cmd: Command) -> Run {
-        run::run(cmd, &self.normalise())
+        run::run(cmd, None, &self.normalise())
     }
 
     fn normalise(&self) -> Normalise<'_> {
@@ -286,14 +284,12 @@ impl Scratch {
 
     /// Runs git-chant with `args`, for a snapshot.
     pub fn run(&self, args: &[&str]) -> Run {
-        run::run(self.chant_cmd(args), &self.normalise())
+        run::run(self.chant_cmd(args), None, &self.normalise())
     }
 
     /// Runs git-chant with `args` and `input` on its standard input.
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
-        let days = [git_chant::clock::today()];
-        let out = with_stdin(self.chant_cmd(args), input.as_bytes());
-        run::from_output(out, &self.normalise(), &days)
+        run::run(self.chant_cmd(args), Some(input), &self.normalise())
     }
 
     fn normalise(&self) -> Normalise<'_> {

@@ -1,7 +1,6 @@
 //! Every refusal of the lifecycle and the input rules, as a session shows it: what is
 //! wrong, what to run instead, the exit code, and that nothing was written.
 
-use crate::harness::Repo;
 use crate::lifecycle::six_phases;
 
 #[test]

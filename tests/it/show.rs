@@ -44,8 +44,7 @@ fn show_numbers_the_criteria_that_check_takes() {
         [EOF]
         ");
     assert!(repo.chant(&["show", "s1"]).contains("   3. [x] three\n"));
-    let shown: serde_json::Value =
-        serde_json::from_str(&repo.chant(&["show", "s1", "--json"])).unwrap();
+    let shown = repo.run(&["show", "s1", "--json"]).json();
     assert_eq!(shown["criteria"]["items"][2]["number"], 3);
     assert_eq!(shown["criteria"]["items"][2]["text"], "three");
     assert_eq!(shown["criteria"]["checked"], 2);
@@ -79,8 +78,7 @@ fn show_lists_a_drivers_members_with_their_state() {
         [EOF]
         ");
     repo.chant(&["start", "d1.1"]);
-    let shown: serde_json::Value =
-        serde_json::from_str(&repo.chant(&["show", "d1", "--json"])).unwrap();
+    let shown = repo.run(&["show", "d1", "--json"]).json();
     assert_eq!(shown["members"][0]["id"], "d1.1");
     assert_eq!(shown["members"][0]["state"], "in_progress");
     assert_eq!(shown["members"][1]["state"], "blocked");

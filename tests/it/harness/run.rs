@@ -36,10 +36,6 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn code(&self) -> Option<i32> {
-        self.status.code()
-    }
-
     pub fn success(&self) -> bool {
         self.status.success()
     }
@@ -92,10 +88,14 @@ pub struct Normalise<'a> {
     pub placeholders: &'a Placeholders,
 }
 
-/// Runs `cmd` (its stdin as set up by the caller, else none) and normalises what it printed.
-pub fn run(mut cmd: Command, normalise: &Normalise) -> Run {
+/// Runs `cmd` with `input` on its standard input (none: nothing to read) and normalises
+/// what it printed.
+pub fn run(mut cmd: Command, input: Option<&str>, normalise: &Normalise) -> Run {
     let before = git_chant::clock::today();
-    let out = cmd.output().unwrap();
+    let out = match input {
+        Some(input) => super::with_stdin(cmd, input.as_bytes()),
+        None => cmd.output().unwrap(),
+    };
     from_output(out, normalise, &[before, git_chant::clock::today()])
 }
 
@@ -283,4 +283,27 @@ fn normalising_replaces_only_what_it_should() {
     );
     assert_eq!(words("", |_| Some("x".into())), "");
     assert_eq!(words("  a b  ", |w| Some(w.to_uppercase())), "  A B  ");
+}
+
+#[test]
+fn a_run_shows_both_streams_where_they_end_and_a_failing_status() {
+    use std::os::unix::process::ExitStatusExt;
+    let placeholders = Placeholders::default();
+    let normalise = Normalise {
+        paths: vec![(PathBuf::from("/tmp/x"), "$HOME")],
+        repo: None,
+        placeholders: &placeholders,
+    };
+    let output = |code: i32, stdout: &str, stderr: &str| Output {
+        status: ExitStatus::from_raw(code << 8),
+        stdout: stdout.into(),
+        stderr: stderr.into(),
+    };
+    let shown = |out| from_output(out, &normalise, &[]).to_string();
+    assert_eq!(shown(output(0, "", "")), "");
+    assert_eq!(shown(output(0, "a\n", "")), "a\n[EOF]\n");
+    assert_eq!(
+        shown(output(3, "no newline", "at /tmp/x/f\n")),
+        "no newline[EOF]\n------- stderr -------\nat $HOME/f\n[EOF]\n[exit status: 3]\n"
+    );
 }
