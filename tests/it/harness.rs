@@ -1,12 +1,12 @@
 //! Real git in temporary repositories with a hermetic environment: HOME in the temp dir,
-//! no system config, fixed identities and dates, UTC. Every command a test runs (git,
-//! git-chant, a shell on a pty) goes through [`hermetic`]; [`Repo::run`] returns a
-//! [`Run`] to compare with an inline snapshot.
+//! no system config, fixed identities and dates, UTC. Every git, git-chant and pty shell
+//! a test runs goes through [`hermetic`]; [`Repo::run`] returns a [`Run`] to compare with
+//! an inline snapshot.
 //!
 //! Snapshots are committed and never written by a plain `cargo test`: a new or changed
 //! one fails the test. insta writes `.snap.new`/`.pending-snap` files beside it for
-//! review unless `CI` is set (then it writes nothing); only `INSTA_UPDATE=always` (file
-//! snapshots) writes over a committed one.
+//! review unless `CI` is set (then it writes nothing); only `INSTA_UPDATE=always` or
+//! `force` writes over a committed file snapshot, never over an inline one.
 
 mod run;
 

@@ -1,5 +1,5 @@
-//! Every refusal of the lifecycle and the input rules, as a session shows it: what is
-//! wrong, what to run instead, the exit code, and that nothing was written.
+//! The lifecycle's refusals (and `set`'s), as a session shows them: what is wrong, what
+//! to run instead, and the exit code.
 
 use crate::lifecycle::six_phases;
 

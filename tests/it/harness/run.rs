@@ -18,8 +18,12 @@
 //! `$REPO`, `$HOME` (the test's temporary folder), `$ROOT` (this project), `$BIN` (where
 //! the built git-chant is); `[id-N]` for an id `add` generated today; `[now]` for a
 //! timestamp of today; `[commit-N]`, `[blob-N]`, `[tree-N]` for an object id of the
-//! repository, full or abbreviated. `N` counts in the order first seen, for the whole
-//! test: `[commit-2]` is the same commit in every run of a test.
+//! repository, full or abbreviated. `N` counts in the order first seen by one `Repo` (or
+//! `Scratch`): `[commit-2]` is the same commit in every run of it.
+//!
+//! miette wraps a diagnostic at 100 columns by the real text, before the placeholders go
+//! in: a snapshot of one that quotes a temporary path would depend on that path's length,
+//! so such tests name files relative to the working directory.
 
 use std::fmt;
 use std::path::PathBuf;
