@@ -1,10 +1,12 @@
-//! The command line itself: man pages where `git chant --help` finds them, shell
-//! completions, the filters, sorts and limits of `list`, `ready` and `search`, and `status`.
+//! The command line itself: every command's `--help`, man pages where `git chant --help`
+//! finds them, shell completions, the filters, sorts and limits of `list`, `ready` and
+//! `search`, and `status`.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use crate::harness::{hermetic, Repo};
+use crate::harness::{hermetic, Repo, Scratch};
 
 /// Whether a working `man` is on this machine (CI images may lack one).
 fn have_man() -> bool {
@@ -16,6 +18,64 @@ fn have_man() -> bool {
 
 fn ids(specs: &[serde_json::Value]) -> Vec<&str> {
     specs.iter().map(|s| s["id"].as_str().unwrap()).collect()
+}
+
+/// Every command path (`[]`, `["list"]`, `["hooks", "install"]`, …) but the hidden ones.
+fn command_paths(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(path.clone());
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let mut inner = path.clone();
+        inner.push(sub.get_name().to_owned());
+        command_paths(sub, inner, out);
+    }
+}
+
+/// Each command's `--help` is a committed snapshot, `snapshots/it__cli__help__<page>.snap`
+/// (`<page>` as its man page is named). A command without one fails here, before insta
+/// could store one, and so does a snapshot of a command that is gone; to add one, run the
+/// test with `INSTA_UPDATE=always`, read the new file, commit it.
+#[test]
+fn every_commands_help_is_a_committed_snapshot() {
+    use clap::CommandFactory;
+    let mut paths = Vec::new();
+    command_paths(&git_chant::cli::Cli::command(), Vec::new(), &mut paths);
+    let page = |path: &[String]| {
+        std::iter::once("git-chant")
+            .chain(path.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
+    let committed: BTreeSet<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let page = name
+                .strip_prefix("it__cli__help__")?
+                .strip_suffix(".snap")?;
+            Some(page.to_owned())
+        })
+        .collect();
+    let commands: BTreeSet<String> = paths.iter().map(|p| page(p)).collect();
+    assert!(commands.len() > 40, "{commands:?}");
+    let writing = matches!(
+        std::env::var("INSTA_UPDATE").as_deref(),
+        Ok("always" | "force")
+    );
+    let missing: Vec<&String> = commands.difference(&committed).collect();
+    let stale: Vec<&String> = committed.difference(&commands).collect();
+    assert!(
+        writing || (missing.is_empty() && stale.is_empty()),
+        "help snapshots missing for {missing:?}, left for commands that are gone: {stale:?}"
+    );
+    let scratch = Scratch::new();
+    for path in &paths {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let run = scratch.run(&args);
+        assert!(run.success(), "{args:?}: {run}");
+        insta::assert_snapshot!(format!("help__{}", page(path)), run);
+    }
 }
 
 #[test]
@@ -58,12 +118,12 @@ fn man_pages_install_one_page_per_command_and_git_help_finds_them() {
         eprintln!("no `man` on this machine: skipping the rendering half");
         return;
     }
-    let rendered = Command::new("man")
+    let mut man = Command::new("man");
+    hermetic(&mut man, repo.home())
         .arg("-l")
         .arg(pages.join("git-chant-list.1"))
-        .env("MANWIDTH", "100")
-        .output()
-        .unwrap();
+        .env("MANWIDTH", "100");
+    let rendered = man.output().unwrap();
     let text = String::from_utf8_lossy(&rendered.stdout);
     assert!(
         text.contains("git chant list") && text.contains("--sort"),
@@ -167,25 +227,26 @@ fn four_specs() -> Repo {
 #[test]
 fn unknown_filter_values_are_usage_errors_listing_the_valid_ones() {
     let repo = four_specs();
-    for (args, valid) in [
-        (&["list", "--status", "bogus"][..], "in_progress"),
-        (&["list", "--type", "Research"][..], "research"),
-    ] {
-        let out = repo.chant_out(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(out.stdout.is_empty());
-        assert!(
-            stderr.contains("possible values") && stderr.contains(valid),
-            "{stderr}"
-        );
-    }
-    let out = repo.chant_out(&["list", "--status", "bogus"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("ready") && stderr.contains("blocked"),
-        "{stderr}"
-    );
+    insta::assert_snapshot!(repo.run(&["list", "--status", "bogus"]), @r"
+        ------- stderr -------
+        error: invalid value 'bogus' for '--status <STATUS>'
+          [possible values: pending, in_progress, paused, completed, failed, needs_attention, cancelled, ready, blocked]
+
+        For more information, try '--help'.
+        [EOF]
+        [exit status: 2]
+        ");
+    insta::assert_snapshot!(repo.run(&["list", "--type", "Research"]), @r"
+        ------- stderr -------
+        error: invalid value 'Research' for '--type <TYPE>'
+          [possible values: code, task, driver, group, research, documentation]
+
+          tip: a similar value exists: 'research'
+
+        For more information, try '--help'.
+        [EOF]
+        [exit status: 2]
+        ");
 }
 
 #[test]
@@ -201,19 +262,13 @@ fn status_filters_select_the_states_the_table_shows() {
     assert_eq!(ids(&both), ["b1", "c1"]);
     assert_eq!(ids(&repo.list_json(&["--type", "task"])), ["d1"]);
     assert_eq!(ids(&repo.list_json(&["--label", "x", "--ready"])), ["a1"]);
-    let table = repo.chant(&["list"]);
-    assert!(
-        table
-            .lines()
-            .any(|l| l.starts_with("b1 ") && l.contains(" blocked ")),
-        "{table}"
-    );
-    assert!(
-        table
-            .lines()
-            .any(|l| l.starts_with("a1 ") && l.contains(" ready ")),
-        "{table}"
-    );
+    insta::assert_snapshot!(repo.run(&["list"]), @r"
+        a1                       ready           code           0/1  beta
+        b1                       blocked         code           0/1  Alpha
+        c1                       in_progress     code           0/1  Gamma
+        d1                       ready           task           0/1  delta
+        [EOF]
+        ");
 }
 
 #[test]
@@ -236,15 +291,24 @@ fn list_ready_and_search_sort_and_limit() {
     let ready: Vec<serde_json::Value> =
         serde_json::from_str(&repo.chant(&["ready", "--json", "--sort", "title"])).unwrap();
     assert_eq!(ids(&ready), ["a1", "d1"]);
-    assert_eq!(repo.chant(&["ready", "--limit", "1"]).lines().count(), 1);
+    insta::assert_snapshot!(repo.run(&["ready", "--limit", "1"]), @r"
+        a1                       code          beta
+        [EOF]
+        ");
     let found: Vec<serde_json::Value> = serde_json::from_str(
         &repo.chant(&["search", "a", "--json", "--sort", "title", "--limit", "3"]),
     )
     .unwrap();
     assert_eq!(ids(&found), ["b1", "a1", "d1"]);
-    let out = repo.chant_out(&["list", "--sort", "age"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("updated"));
+    insta::assert_snapshot!(repo.run(&["list", "--sort", "age"]), @r"
+        ------- stderr -------
+        error: invalid value 'age' for '--sort <KEY>'
+          [possible values: id, status, title, updated]
+
+        For more information, try '--help'.
+        [EOF]
+        [exit status: 2]
+        ");
 }
 
 #[test]
@@ -282,8 +346,17 @@ fn sort_updated_puts_the_latest_ledger_change_first() {
 fn status_lists_paused_specs() {
     let repo = four_specs();
     repo.chant(&["pause", "c1"]);
-    let text = repo.chant(&["status"]);
-    assert!(text.contains("paused (1):\n  c1 "), "{text}");
+    insta::assert_snapshot!(repo.run(&["status"]), @r"
+        4 specs: paused 1, pending 3
+
+        ready (2):
+          a1                       beta
+          d1                       delta
+
+        paused (1):
+          c1                       Gamma
+        [EOF]
+        ");
     let report: serde_json::Value =
         serde_json::from_str(&repo.chant(&["status", "--json"])).unwrap();
     assert_eq!(report["paused"], serde_json::json!(["c1"]));

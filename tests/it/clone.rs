@@ -31,7 +31,7 @@ fn clone(server: &Repo) -> Repo {
         .arg(&server.path)
         .arg(&path);
     assert_success(&cmd.output().unwrap());
-    let repo = Repo { tmp, path };
+    let repo = Repo::at(tmp, path);
     repo.git(&["config", "user.name", "Clone User"]);
     repo.git(&["config", "user.email", "clone@example.com"]);
     repo

@@ -35,13 +35,8 @@ fn bare_scalars_in_string_lists_read_as_their_text_and_keep_their_bytes() {
     assert_eq!(stored, NUMERIC_SHAS, "stored byte for byte");
     // A mapping where a string belongs is still refused, naming the field.
     let bad = NUMERIC_SHAS.replace("- abc1234", "- {sha: abc1234}");
-    let out = crate::harness::with_stdin(repo.chant_cmd(&["fmt", "--check", "-"]), bad.as_bytes());
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("commits"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let run = repo.run_stdin(&["fmt", "--check", "-"], &bad);
+    assert!(!run.success() && run.stderr.contains("commits"), "{run}");
 }
 
 /// A shard folder that is not `id`'s.
@@ -74,16 +69,24 @@ fn list_show_and_lint_agree_on_a_spec_stored_outside_its_shard() {
         ["good", "later"],
         "an updated index says the same"
     );
-    let show = repo.chant_out(&["show", "stray"]);
-    assert!(!show.status.success(), "show agrees: no such spec");
-    let lint = repo.chant_out(&["lint"]);
-    assert_eq!(lint.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&lint.stdout);
-    assert!(
-        said.contains("error[layout] stray:") && said.contains(&path),
-        "{said}"
-    );
-    assert!(said.contains("doctor --fix"), "{said}");
+    // show agrees: no such spec; lint names the file and the fix.
+    insta::assert_snapshot!(repo.run(&["show", "stray"]), @r"
+        ------- stderr -------
+        chant::id::unknown
+
+          × no spec matches `stray`
+          help: `git chant list --all` shows every spec id
+        [EOF]
+        [exit status: 1]
+        ");
+    let lint = repo.run(&["lint"]);
+    assert!(lint.stdout.contains(&path), "{lint}");
+    insta::assert_snapshot!(lint, @r"
+        error[layout] stray: stored at specs/00/stray.md but its id puts it at specs/ad/stray.md, so no command sees it; `git chant doctor --fix` moves it
+        2 specs checked: 1 errors, 0 warnings
+        [EOF]
+        [exit status: 1]
+        ");
 }
 
 #[test]

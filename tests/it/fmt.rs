@@ -4,7 +4,8 @@
 use git_chant::diag::{render, Style};
 use git_chant::spec::Spec;
 
-use crate::{chant, fixture_files, fixtures};
+use crate::harness::Scratch;
+use crate::{fixture_files, fixtures};
 
 /// Every invalid fixture and the line its diagnostic must name.
 const INVALID: &[(&str, usize)] = &[
@@ -31,9 +32,8 @@ fn name(path: &std::path::Path) -> String {
 fn fmt_check_accepts_every_valid_fixture() {
     let files = fixture_files("valid");
     assert!(files.len() >= 12, "expected a dozen valid fixtures");
-    let out = chant()
-        .arg("fmt")
-        .arg("--check")
+    let out = Scratch::new()
+        .chant_cmd(&["fmt", "--check"])
         .args(&files)
         .output()
         .unwrap();
@@ -83,83 +83,100 @@ fn every_invalid_fixture_is_listed_and_names_its_line() {
 
 #[test]
 fn fmt_exits_4_with_the_diagnostic_for_an_invalid_file() {
-    let path = fixtures().join("invalid").join("duplicate-key.md");
-    let out = chant()
-        .args(["fmt", "--check"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("duplicate-key.md:4:"), "{stderr}");
-    assert!(stderr.contains("help:"), "{stderr}");
+    // Named relative to the working directory: miette wraps a message by its real length.
+    let dir = Scratch::new();
+    let fixture = fixtures().join("invalid").join("duplicate-key.md");
+    std::fs::copy(fixture, dir.path().join("duplicate-key.md")).unwrap();
+    let run = dir.run(&["fmt", "--check", "duplicate-key.md"]);
+    insta::assert_snapshot!(run, @r#"
+        ------- stderr -------
+        chant::spec::yaml
+
+          × duplicate-key.md:4: invalid YAML in frontmatter: duplicate entry with key "status"
+           ╭─[duplicate-key.md:4:1]
+         3 │ status: pending
+         4 │ status: completed
+           · ────────┬────────
+           ·         ╰── here
+         5 │ ---
+           ╰────
+          help: fix the YAML on line 4; `git chant fmt --check duplicate-key.md` re-checks the file
+        [EOF]
+        [exit status: 4]
+        "#);
 }
 
 #[test]
 fn fmt_rewrites_in_place_and_check_reports_a_diff() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let path = dir.path().join("spec.md");
+    let file = path.to_str().unwrap();
     let original = "---\nstatus:   pending\nlabels: [a, b]\n---\n# T\n";
     std::fs::write(&path, original).unwrap();
 
-    let out = chant()
-        .args(["fmt", "--check"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let diff = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        diff.contains("\n-labels: [a, b]\n") && diff.contains("\n+labels:\n+- a\n+- b\n"),
-        "{diff}"
-    );
+    insta::assert_snapshot!(dir.run(&["fmt", "--check", file]), @r"
+        --- $HOME/spec.md
+        +++ $HOME/spec.md (canonical)
+        @@ -1,5 +1,7 @@
+         ---
+        -status:   pending
+        -labels: [a, b]
+        +status: pending
+        +labels:
+        +- a
+        +- b
+         ---
+         # T
+        [EOF]
+        [exit status: 1]
+        ");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         original,
         "--check writes nothing"
     );
 
-    let out = chant().arg("fmt").arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(dir.run(&["fmt", file]), @"");
     let canonical = "---\nstatus: pending\nlabels:\n- a\n- b\n---\n# T\n";
     assert_eq!(std::fs::read_to_string(&path).unwrap(), canonical);
-    let out = chant()
-        .args(["fmt", "--check"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(dir.run(&["fmt", "--check", file]), @"");
 }
 
 #[test]
 fn fmt_reads_stdin_and_writes_stdout() {
-    let mut cmd = chant();
-    cmd.args(["fmt", "-"]);
-    let out = crate::harness::with_stdin(cmd, b"---\ndepends_on: [x]\n---\n# T\n");
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "---\ndepends_on:\n- x\n---\n# T\n"
-    );
+    let run = Scratch::new().run_stdin(&["fmt", "-"], "---\ndepends_on: [x]\n---\n# T\n");
+    insta::assert_snapshot!(run, @r"
+        ---
+        depends_on:
+        - x
+        ---
+        # T
+        [EOF]
+        ");
 }
 
 #[test]
 fn fmt_without_files_is_a_usage_error() {
-    let out = chant().arg("fmt").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(Scratch::new().run(&["fmt"]), @r"
+        ------- stderr -------
+        error: the following required arguments were not provided:
+          <FILES>...
+
+        Usage: git chant fmt <FILES>...
+
+        For more information, try '--help'.
+        [EOF]
+        [exit status: 2]
+        ");
 }
 
 #[test]
 fn fmt_keeps_a_key_that_is_a_mapping_instead_of_rewriting_it_as_null() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let path = dir.path().join("spec.md");
     std::fs::write(&path, "---\n{x: 1}: map\nlabels: [a]\n---\n# T\n").unwrap();
-    let out = chant().arg("fmt").arg(&path).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let run = dir.run(&["fmt", path.to_str().unwrap()]);
+    assert!(run.success(), "{run}");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "---\n{x: 1}: map\nlabels:\n- a\n---\n# T\n"

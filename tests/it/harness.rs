@@ -1,13 +1,26 @@
 //! Real git in temporary repositories with a hermetic environment: HOME in the temp dir,
-//! no system config, fixed identities and dates, UTC.
+//! no system config, fixed identities and dates, UTC. Every git, git-chant and pty shell
+//! a test runs goes through [`hermetic`]; [`Repo::run`] returns a [`Run`] to compare with
+//! an inline snapshot.
+//!
+//! Snapshots are committed and never written by a plain `cargo test`: a new or changed
+//! one fails the test. insta writes `.snap.new`/`.pending-snap` files beside it for
+//! review unless `CI` is set (then it writes nothing); only `INSTA_UPDATE=always` or
+//! `force` writes over a committed file snapshot, never over an inline one.
+
+mod run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+pub use run::Run;
+use run::{Normalise, Placeholders};
 
 pub struct Repo {
     /// Holds HOME and the repository; removed on drop.
     pub tmp: tempfile::TempDir,
     pub path: PathBuf,
+    placeholders: Placeholders,
 }
 
 /// Applies the hermetic environment to a command.
@@ -69,7 +82,16 @@ impl Repo {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        Repo { tmp, path }
+        Repo::at(tmp, path)
+    }
+
+    /// A repository a test made itself (a clone, another format) at `path` in `tmp`.
+    pub fn at(tmp: tempfile::TempDir, path: PathBuf) -> Repo {
+        Repo {
+            tmp,
+            path,
+            placeholders: Placeholders::default(),
+        }
     }
 
     pub fn home(&self) -> &Path {
@@ -119,6 +141,47 @@ impl Repo {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs git-chant with `args`: what it printed and its exit status, for a snapshot.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_cmd(self.chant_cmd(args))
+    }
+
+    /// Runs git-chant with `args` and `input` on its standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        run::run(self.chant_cmd(args), Some(input), &self.normalise())
+    }
+
+    /// Runs a command built from [`Repo::chant_cmd`] or [`Repo::git_cmd`] (extra
+    /// environment, say) as a [`Run`].
+    pub fn run_cmd(&self, cmd: Command) -> Run {
+        run::run(cmd, None, &self.normalise())
+    }
+
+    fn normalise(&self) -> Normalise<'_> {
+        Normalise {
+            paths: common_paths(vec![
+                (self.path.clone(), "$REPO"),
+                (self.home().to_owned(), "$HOME"),
+            ]),
+            repo: Some(self),
+            placeholders: &self.placeholders,
+        }
+    }
+
+    /// `git chant add <title> --id <id>` with `body` (the markdown under the title; the
+    /// default template when empty) as its body file; returns the id `add` printed.
+    pub fn add_spec(&self, id: &str, title: &str, body: &str) -> String {
+        let mut args = vec!["add", title, "--id", id];
+        let file = self.home().join(format!("add-spec-{id}.md"));
+        if !body.is_empty() {
+            std::fs::write(&file, body).unwrap();
+            args.extend(["--body-file", file.to_str().unwrap()]);
+        }
+        let said = self.chant(&args);
+        let _ = std::fs::remove_file(file);
+        said.trim_end().to_owned()
     }
 
     /// An empty commit on the current branch; returns its id.
@@ -180,6 +243,61 @@ impl Repo {
         let mut args = vec!["list", "--json"];
         args.extend_from_slice(extra);
         serde_json::from_str(&self.chant(&args)).unwrap()
+    }
+}
+
+/// The folders every run may name: this project and the built binary's.
+fn common_paths(mut paths: Vec<(PathBuf, &'static str)>) -> Vec<(PathBuf, &'static str)> {
+    let bin = Path::new(env!("CARGO_BIN_EXE_git-chant")).parent().unwrap();
+    paths.push((bin.to_owned(), "$BIN"));
+    paths.push((PathBuf::from(env!("CARGO_MANIFEST_DIR")), "$ROOT"));
+    paths
+}
+
+/// A temporary folder and no repository: HOME and the working directory of commands that
+/// need none (`fmt` on files), so they read no user or project configuration either.
+pub struct Scratch {
+    pub tmp: tempfile::TempDir,
+    placeholders: Placeholders,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            tmp: tempfile::tempdir().unwrap(),
+            placeholders: Placeholders::default(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// A git-chant command in the folder.
+    pub fn chant_cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_git-chant"));
+        hermetic(&mut cmd, self.path())
+            .current_dir(self.path())
+            .args(args);
+        cmd
+    }
+
+    /// Runs git-chant with `args`, for a snapshot.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run::run(self.chant_cmd(args), None, &self.normalise())
+    }
+
+    /// Runs git-chant with `args` and `input` on its standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        run::run(self.chant_cmd(args), Some(input), &self.normalise())
+    }
+
+    fn normalise(&self) -> Normalise<'_> {
+        Normalise {
+            paths: common_paths(vec![(self.path().to_owned(), "$HOME")]),
+            repo: None,
+            placeholders: &self.placeholders,
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! things in the same words (and write nothing), `import` reports them, a dotted key sets a
 //! nested field, and a write that would change nothing commits nothing and says so.
 
-use crate::harness::Repo;
+use crate::harness::{Repo, Run};
 use crate::trust_client::stderr;
 
 fn repo() -> Repo {
@@ -36,21 +36,53 @@ fn refused(repo: &Repo, args: &[&str], said: &[&str]) -> String {
     text
 }
 
+/// Runs a command that must be refused; checks it wrote no ledger commit.
+fn refused_run(repo: &Repo, args: &[&str]) -> Run {
+    let before = ledger_commits(repo);
+    let run = repo.run(args);
+    assert_eq!(ledger_commits(repo), before, "{args:?} wrote nothing");
+    run
+}
+
 #[test]
 fn add_refuses_empty_blank_multi_line_and_control_titles() {
     let repo = repo();
-    refused(&repo, &["add", ""], &["the title is empty"]);
-    refused(&repo, &["add", "   "], &["the title is empty"]);
-    refused(
-        &repo,
-        &["add", "one\ntwo"],
-        &["the title spans several lines"],
-    );
-    refused(
-        &repo,
-        &["add", "bell \x07 here"],
-        &["control character (\\x07)"],
-    );
+    insta::assert_snapshot!(refused_run(&repo, &["add", ""]), @r"
+        ------- stderr -------
+        chant::input::title
+
+          × add: the title is empty
+          help: a title is one non-blank line, the body's `# ` line (e.g. `# Fix the race in the store`)
+        [EOF]
+        [exit status: 1]
+        ");
+    insta::assert_snapshot!(refused_run(&repo, &["add", "   "]), @r"
+        ------- stderr -------
+        chant::input::title
+
+          × add: the title is empty
+          help: a title is one non-blank line, the body's `# ` line (e.g. `# Fix the race in the store`)
+        [EOF]
+        [exit status: 1]
+        ");
+    insta::assert_snapshot!(refused_run(&repo, &["add", "one\ntwo"]), @r"
+        ------- stderr -------
+        chant::input::title
+
+          × add: the title spans several lines
+          help: a title is one non-blank line, the body's `# ` line (e.g. `# Fix the race in the store`)
+        [EOF]
+        [exit status: 1]
+        ");
+    insta::assert_snapshot!(refused_run(&repo, &["add", "bell \x07 here"]), @r"
+        ------- stderr -------
+        chant::input::title
+
+          × add: the title holds a control character (\x07)
+          help: a title is one non-blank line, the body's `# ` line (e.g. `# Fix the race in the store`)
+        [EOF]
+        [exit status: 1]
+        ");
     repo.chant(&["add", "  Padded  ", "--id", "p"]);
     assert!(repo.chant(&["show", "p", "--raw"]).contains("\n# Padded\n"));
 }
@@ -263,31 +295,32 @@ fn merge_of_a_code_branch_says_it_is_not_a_ledger() {
     let repo = repo();
     repo.commit("code");
     repo.git(&["branch", "chant/t1"]);
-    let out = repo.chant_out(&["merge", "chant/t1"]);
-    let text = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains("`chant/t1` is not a chant ledger")
-            && text.contains("no FORMAT file")
-            && text.contains("origin/chant/specs"),
-        "{text}"
-    );
-    assert!(
-        !text.contains("corrupt") && !text.contains("update-ref"),
-        "{text}"
-    );
+    insta::assert_snapshot!(repo.run(&["merge", "chant/t1"]), @r"
+        ------- stderr -------
+        chant::store::not_a_ledger
+
+          × `chant/t1` is not a chant ledger: its commit [commit-1] has no
+          │ FORMAT file, so it is not a ledger commit
+          help: `git chant merge` takes a ledger revision, such as `origin/chant/specs` (refs/remotes/
+                origin/chant/specs, which `git chant fetch origin` brings); it does not land code branches
+                such as an agent's `chant/<id>`, which git merges (`git merge`)
+        [EOF]
+        [exit status: 1]
+        ");
 }
 
 #[test]
 fn an_unknown_remote_is_named_with_the_configured_ones() {
     let repo = repo();
-    let out = repo.chant_out(&["init", "--remote", "origin"]);
-    let text = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains("no remote named `origin`") && text.contains("git remote add origin"),
-        "{text}"
-    );
+    insta::assert_snapshot!(repo.run(&["init", "--remote", "origin"]), @r"
+        ------- stderr -------
+        chant::store::unknown_remote
+
+          × no remote named `origin` in this repository
+          help: this repository has no remotes: add one with `git remote add origin <url>`
+        [EOF]
+        [exit status: 1]
+        ");
     repo.git(&["remote", "add", "upstream", "/nowhere"]);
     repo.git(&["remote", "add", "fork", "/nowhere/else"]);
     for args in [

@@ -81,6 +81,12 @@ fn generated_ids_follow_the_days_sequence_and_short_ids_resolve() {
         format!("depends on {first} (pending)")
     );
     assert_eq!(shown["frontmatter"]["status"], "pending");
+    // A session names them by placeholder: `[id-1]` is the first id seen.
+    insta::assert_snapshot!(repo.run(&["list"]), @r"
+        [id-1]       ready           code           0/1  One
+        [id-2]       blocked         code           0/1  Two
+        [EOF]
+        ");
 }
 
 #[test]
@@ -89,19 +95,33 @@ fn unknown_and_ambiguous_ids_are_clear_errors() {
     repo.chant(&["init"]);
     repo.chant(&["add", "A", "--id", "abc-1"]);
     repo.chant(&["add", "B", "--id", "abc-2"]);
-    let out = repo.chant_out(&["show", "abc"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("ambiguous") && stderr.contains("abc-1, abc-2"),
-        "{stderr}"
-    );
-    let out = repo.chant_out(&["show", "zzz"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("git chant list"));
-    let out = repo.chant_out(&["add", "Dup", "--id", "abc-1"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    insta::assert_snapshot!(repo.run(&["show", "abc"]), @r"
+        ------- stderr -------
+        chant::id::ambiguous
+
+          × `abc` is ambiguous: it matches abc-1, abc-2
+          help: give more of the id, e.g. `abc-1`
+        [EOF]
+        [exit status: 1]
+        ");
+    insta::assert_snapshot!(repo.run(&["show", "zzz"]), @r"
+        ------- stderr -------
+        chant::id::unknown
+
+          × no spec matches `zzz`
+          help: `git chant list --all` shows every spec id
+        [EOF]
+        [exit status: 1]
+        ");
+    insta::assert_snapshot!(repo.run(&["add", "Dup", "--id", "abc-1"]), @r"
+        ------- stderr -------
+        chant::add::id_taken
+
+          × a spec with id `abc-1` already exists
+          help: choose another `--id`, or `git chant show abc-1` to see the existing spec
+        [EOF]
+        [exit status: 1]
+        ");
 }
 
 #[test]
@@ -121,9 +141,16 @@ fn missing_identity_and_missing_ledger_say_what_to_run() {
     );
 
     let repo = Repo::new();
-    let out = repo.chant_out(&["list"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("git chant init"));
+    insta::assert_snapshot!(repo.run(&["list"]), @r"
+        ------- stderr -------
+        chant::store::no_ledger
+
+          × no ledger yet: refs/chant/specs does not exist
+          help: in a clone of a repository that has one, `git chant init --remote origin` takes origin's;
+                otherwise `git chant init` creates it
+        [EOF]
+        [exit status: 1]
+        ");
 }
 
 /// Ledger commits are signed the way git signs commits: the environment before `git -c`

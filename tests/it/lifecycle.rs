@@ -1,6 +1,6 @@
 //! The everyday workflow end to end with real processes: the six-phase bug workflow that
-//! the seed spec belongs to, every refusal (snapshotted with its exit code), groups, and
-//! concurrent transitions.
+//! the seed spec belongs to, forced transitions, groups, and concurrent transitions (the
+//! refusals are in `refusals.rs`).
 
 use crate::harness::{assert_fsck_clean, Repo};
 
@@ -19,7 +19,7 @@ fn body(title: &str) -> String {
 
 /// A repository with a commit, a staged file and the six phases, each depending on the one
 /// before.
-fn six_phases() -> Repo {
+pub(crate) fn six_phases() -> Repo {
     let repo = Repo::new();
     std::fs::write(repo.path.join("README"), "code\n").unwrap();
     repo.git(&["add", "README"]);
@@ -77,11 +77,16 @@ fn the_six_phase_workflow_runs_on_refs_alone() {
         "only phase 1 is ready at first"
     );
 
-    let early = refusal(&repo, &["start", "002"]);
-    assert!(
-        early.starts_with("exit 1\n") && early.contains("001-comprehension"),
-        "{early}"
-    );
+    insta::assert_snapshot!(repo.run(&["start", "002"]), @r"
+        ------- stderr -------
+        chant::lifecycle::blocked
+
+          × 002-reproduction cannot start: depends on 001-comprehension (pending)
+          help: finish what blocks it first (`git chant show 002-reproduction`), or start it anyway with
+                `--force`
+        [EOF]
+        [exit status: 1]
+        ");
 
     for (n, (id, _)) in PHASES.iter().enumerate() {
         repo.chant(&["start", id]);
@@ -131,58 +136,24 @@ fn the_six_phase_workflow_runs_on_refs_alone() {
 }
 
 #[test]
-fn refusals_say_what_is_wrong_and_what_to_run() {
-    let repo = six_phases();
-    repo.chant(&["add", "Other", "--id", "001-other"]);
-    repo.chant(&["start", "001-comprehension"]);
-    let cases: Vec<(&str, Vec<&str>)> = vec![
-        ("blocked_start", vec!["start", "002-reproduction"]),
-        ("open_criteria", vec!["done", "001-comprehension"]),
-        ("illegal_transition", vec!["pause", "002-reproduction"]),
-        ("unchanged", vec!["start", "001-comprehension"]),
-        ("no_such_criterion", vec!["check", "001-comprehension", "3"]),
-        (
-            "cycle",
-            vec![
-                "set",
-                "001-comprehension",
-                "depends_on",
-                "--add",
-                "003-root-cause",
-            ],
-        ),
-        (
-            "status_via_set",
-            vec!["set", "001-comprehension", "status", "completed"],
-        ),
-        (
-            "unknown_type",
-            vec!["set", "001-comprehension", "type", "docs"],
-        ),
-        ("archive_unfinished", vec!["archive", "002-reproduction"]),
-        ("unknown_id", vec!["start", "zzz"]),
-        ("ambiguous_id", vec!["start", "001"]),
-    ];
-    for (name, args) in cases {
-        insta::assert_snapshot!(format!("refusal__{name}"), refusal(&repo, &args));
-    }
-}
-
-#[test]
 fn force_bypasses_a_rule_and_is_recorded() {
     let repo = six_phases();
-    let out = repo.chant(&["start", "003-root-cause", "--force", "--reason", "hotfix"]);
-    assert_eq!(out, "003-root-cause: pending -> in_progress (forced)\n");
+    let run = repo.run(&["start", "003-root-cause", "--force", "--reason", "hotfix"]);
+    insta::assert_snapshot!(run, @r"
+        003-root-cause: pending -> in_progress (forced)
+        [EOF]
+        ");
     let message = repo.git(&["log", "-1", "--format=%B", "refs/chant/specs"]);
     assert!(
         message.contains("Chant-Forced: true\nChant-Reason: hotfix\n"),
         "{message}"
     );
-    let log = repo.chant(&["log", "003"]);
-    assert!(
-        log.contains("(forced)") && log.contains("reason: hotfix"),
-        "{log}"
-    );
+    insta::assert_snapshot!(repo.run(&["log", "003"]), @r"
+        [commit-1] 2026-02-02T14:27:53Z Test User            status pending -> in_progress (forced)
+            reason: hotfix
+        [commit-2] 2026-02-02T14:27:53Z Test User            add
+        [EOF]
+        ");
 }
 
 #[test]
@@ -205,39 +176,48 @@ fn a_driver_follows_its_members() {
         "--body-file",
         driver_body.to_str().unwrap(),
     ]);
-    assert_eq!(
-        repo.chant(&["add", "Parse", "--member-of", "mig"]),
-        "mig.1\n"
-    );
-    assert_eq!(
-        repo.chant(&["add", "Write", "--member-of", "mig"]),
-        "mig.2\n"
-    );
+    insta::assert_snapshot!(repo.run(&["add", "Parse", "--member-of", "mig"]), @r"
+        mig.1
+        [EOF]
+        ");
+    insta::assert_snapshot!(repo.run(&["add", "Write", "--member-of", "mig"]), @r"
+        mig.2
+        [EOF]
+        ");
     assert_eq!(
         ready_ids(&repo),
         vec!["mig", "mig.1"],
         "mig.2 waits for its earlier sibling"
     );
 
-    let done_early = refusal(&repo, &["done", "mig", "--reason", "x"]);
-    assert!(
-        done_early.contains("cannot go to completed"),
-        "{done_early}"
-    );
-    let out = repo.chant(&["start", "mig.1"]);
-    assert!(out.contains("mig: pending -> in_progress"), "{out}");
-    for member in ["mig.1", "mig.2"] {
-        if member == "mig.2" {
-            repo.chant(&["start", member]);
-        }
-        repo.chant(&["check", member, "1"]);
-        let out = repo.chant(&["done", member]);
-        assert_eq!(
-            out.contains("mig: in_progress -> completed"),
-            member == "mig.2",
-            "{out}"
-        );
-    }
+    insta::assert_snapshot!(repo.run(&["done", "mig", "--reason", "x"]), @r"
+        ------- stderr -------
+        chant::lifecycle::illegal
+
+          × mig is pending: it cannot go to completed
+          help: from pending a spec may go to: in_progress, cancelled; `--force` overrides (the commit
+                records it as forced)
+        [EOF]
+        [exit status: 1]
+        ");
+    // Starting the first member starts the driver; finishing the last finishes it.
+    insta::assert_snapshot!(repo.run(&["start", "mig.1"]), @r"
+        mig.1: pending -> in_progress
+        mig: pending -> in_progress
+        [EOF]
+        ");
+    repo.chant(&["check", "mig.1", "1"]);
+    insta::assert_snapshot!(repo.run(&["done", "mig.1"]), @r"
+        mig.1: in_progress -> completed
+        [EOF]
+        ");
+    repo.chant(&["start", "mig.2"]);
+    repo.chant(&["check", "mig.2", "1"]);
+    insta::assert_snapshot!(repo.run(&["done", "mig.2"]), @r"
+        mig.2: in_progress -> completed
+        mig: in_progress -> completed
+        [EOF]
+        ");
     let shown: serde_json::Value =
         serde_json::from_str(&repo.chant(&["show", "mig", "--json"])).unwrap();
     assert_eq!(shown["status"], "completed");

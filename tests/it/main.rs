@@ -17,6 +17,7 @@ mod lifecycle;
 mod merge_props;
 mod messages;
 mod pipes;
+mod refusals;
 mod server;
 mod show;
 mod spec_props;
@@ -43,9 +44,80 @@ pub fn fixture_files(folder: &str) -> Vec<PathBuf> {
     files
 }
 
-/// A `git-chant` command with a hermetic environment: no colour, UTC.
-pub fn chant() -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_git-chant"));
-    cmd.env("NO_COLOR", "1").env("TZ", "UTC");
-    cmd
+/// The modules `file` declares (`mod name;`, `pub mod name;`, …), as written.
+fn declared_modules(file: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let rest = line
+                .strip_prefix("pub(super) ")
+                .or(line.strip_prefix("pub "));
+            let name = rest
+                .unwrap_or(line)
+                .strip_prefix("mod ")?
+                .strip_suffix(';')?;
+            Some(name.trim().to_owned())
+        })
+        .collect()
+}
+
+/// The modules the files in `dir` make: `x.rs` and a folder `x/` holding Rust files are
+/// module `x` (a folder of other files, like `snapshots/`, is none).
+fn module_files(dir: &std::path::Path) -> Vec<String> {
+    fn holds_rust(d: &std::path::Path) -> bool {
+        std::fs::read_dir(d).unwrap().any(|e| {
+            let p = e.unwrap().path();
+            p.extension().is_some_and(|x| x == "rs") || (p.is_dir() && holds_rust(&p))
+        })
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            if p.is_dir() {
+                holds_rust(p)
+            } else {
+                p.extension().is_some_and(|x| x == "rs")
+            }
+        })
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|n| n != "main" && n != "mod")
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// A test file that no `mod` line names is never compiled, so its tests never run and no
+/// one notices: every file and folder of Rust files under tests/it/ must be a module, of
+/// `main.rs` at the top and of `x.rs` (or `x/mod.rs`) inside folder `x/`.
+#[test]
+fn every_file_under_tests_it_is_a_module() {
+    fn check(dir: &std::path::Path, parent: &std::path::Path) {
+        let declared = declared_modules(parent);
+        let files = module_files(dir);
+        let strays: Vec<&String> = files.iter().filter(|f| !declared.contains(f)).collect();
+        assert!(
+            strays.is_empty(),
+            "{strays:?} in {} are not modules: add `mod` lines to {}",
+            dir.display(),
+            parent.display()
+        );
+        for name in declared {
+            let folder = dir.join(&name);
+            if folder.is_dir() {
+                let inner = folder.join("mod.rs");
+                let parent = if inner.exists() {
+                    inner
+                } else {
+                    dir.join(format!("{name}.rs"))
+                };
+                check(&folder, &parent);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    check(&root, &root.join("main.rs"));
 }

@@ -10,35 +10,41 @@ use crate::harness::{hermetic, Repo};
 fn setup() -> Repo {
     let repo = Repo::new();
     repo.chant(&["init"]);
-    let body = repo.home().join("body.md");
-    std::fs::write(
-        &body,
-        "# Criteria\n\n## Acceptance Criteria\n\n- [ ] one\n- [x] two\n- [ ] three\n",
-    )
-    .unwrap();
-    repo.chant(&[
-        "add",
-        "Criteria",
-        "--id",
-        "s1",
-        "--body-file",
-        body.to_str().unwrap(),
-    ]);
+    let criteria = "## Acceptance Criteria\n\n- [ ] one\n- [x] two\n- [ ] three\n";
+    repo.add_spec("s1", "Criteria", criteria);
     repo
 }
 
 #[test]
 fn show_numbers_the_criteria_that_check_takes() {
     let repo = setup();
-    let text = repo.chant(&["show", "s1"]);
-    assert!(
-        text.contains("1 of 3 ticked (git chant check s1 <n>):\n   1. [ ] one\n   2. [x] two\n   3. [ ] three\n"),
-        "{text}"
-    );
-    repo.chant(&["check", "s1", "3"]);
+    insta::assert_snapshot!(repo.run(&["show", "s1"]), @r"
+        ---
+        type: code
+        status: pending
+        ---
+        # Criteria
+
+        ## Acceptance Criteria
+
+        - [ ] one
+        - [x] two
+        - [ ] three
+
+        -- s1: ready
+
+        acceptance criteria, 1 of 3 ticked (git chant check s1 <n>):
+           1. [ ] one
+           2. [x] two
+           3. [ ] three
+        [EOF]
+        ");
+    insta::assert_snapshot!(repo.run(&["check", "s1", "3"]), @r"
+        s1: ticked 3
+        [EOF]
+        ");
     assert!(repo.chant(&["show", "s1"]).contains("   3. [x] three\n"));
-    let shown: serde_json::Value =
-        serde_json::from_str(&repo.chant(&["show", "s1", "--json"])).unwrap();
+    let shown = repo.run(&["show", "s1", "--json"]).json();
     assert_eq!(shown["criteria"]["items"][2]["number"], 3);
     assert_eq!(shown["criteria"]["items"][2]["text"], "three");
     assert_eq!(shown["criteria"]["checked"], 2);
@@ -50,18 +56,29 @@ fn show_lists_a_drivers_members_with_their_state() {
     repo.chant(&["add", "Drive", "--id", "d1", "--type", "driver"]);
     repo.chant(&["add", "First step", "--member-of", "d1"]);
     repo.chant(&["add", "Second step", "--member-of", "d1"]);
-    let text = repo.chant(&["show", "d1"]);
-    assert!(text.contains("members (2):\n"), "{text}");
-    let line = |id: &str| {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(id))
-            .unwrap()
-    };
-    assert!(line("d1.1 ").contains("ready") && line("d1.1 ").contains("First step"));
-    assert!(line("d1.2 ").contains("blocked"), "{text}");
+    insta::assert_snapshot!(repo.run(&["show", "d1"]), @r"
+        ---
+        type: driver
+        status: pending
+        ---
+        # Drive
+
+        ## Acceptance Criteria
+
+        - [ ] Describe what done looks like
+
+        -- d1: ready
+
+        acceptance criteria, 0 of 1 ticked (git chant check d1 <n>):
+           1. [ ] Describe what done looks like
+
+        members (2):
+          d1.1  ready           First step
+          d1.2  blocked         Second step
+        [EOF]
+        ");
     repo.chant(&["start", "d1.1"]);
-    let shown: serde_json::Value =
-        serde_json::from_str(&repo.chant(&["show", "d1", "--json"])).unwrap();
+    let shown = repo.run(&["show", "d1", "--json"]).json();
     assert_eq!(shown["members"][0]["id"], "d1.1");
     assert_eq!(shown["members"][0]["state"], "in_progress");
     assert_eq!(shown["members"][1]["state"], "blocked");
@@ -108,14 +125,25 @@ fn event_values_are_decoded_for_people_and_kept_for_machines() {
     repo.chant(&["hooks", "install"]);
     repo.commit("chant(s1): begin");
     repo.chant(&["fail", "s1", "--reason", "agent exited 0"]);
-    for args in [&["show", "s1"][..], &["log", "s1"][..]] {
-        let text = repo.chant(args);
-        assert!(
-            text.contains("reason=\"agent exited 0\""),
-            "{args:?}: {text}"
-        );
-        assert!(!text.contains("%20"), "{args:?}: {text}");
-    }
+    let shown = repo.run(&["show", "s1"]);
+    assert!(
+        shown.stdout.contains("reason=\"agent exited 0\""),
+        "{shown}"
+    );
+    assert!(!shown.stdout.contains("%20"), "{shown}");
+    insta::assert_snapshot!(repo.run(&["log", "s1"]), @r#"
+        [commit-2] 2026-02-02T14:27:53Z Test User            status in_progress -> failed
+            reason: agent exited 0
+        [commit-3] 2026-02-02T14:27:53Z Test User            status pending -> in_progress
+        [commit-4] 2026-02-02T14:27:53Z Test User            add
+
+        code commits:
+          [commit-1]
+            2026-02-02T14:27:53Z s1 commit
+            2026-02-02T14:27:53Z s1 pending->in_progress
+            [now] s1 in_progress->failed reason="agent exited 0"
+        [EOF]
+        "#);
     let shown: serde_json::Value =
         serde_json::from_str(&repo.chant(&["show", "s1", "--json"])).unwrap();
     let notes = shown["notes"].to_string();

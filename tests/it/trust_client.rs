@@ -162,7 +162,7 @@ fn init_with(options: &[&str]) -> Repo {
         .args(options)
         .arg(&path);
     assert_success(&cmd.output().unwrap());
-    let repo = Repo { tmp, path };
+    let repo = Repo::at(tmp, path);
     repo.git(&["config", "user.name", "Test User"]);
     repo.git(&["config", "user.email", "test@example.com"]);
     repo
