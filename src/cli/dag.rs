@@ -7,7 +7,8 @@ use clap::{Args, ValueEnum};
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::store::index::{Index, Summary};
+use crate::lifecycle::SpecSummary;
+use crate::store::index::Index;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
@@ -28,7 +29,7 @@ pub struct DagArgs {
 
 pub fn run(ctx: &Ctx, args: DagArgs) -> Result<Exit, Error> {
     let (_, index) = ctx.index()?;
-    let live: Vec<&Summary> = index.specs.iter().filter(|s| !s.archived).collect();
+    let live: Vec<&SpecSummary> = index.specs.iter().filter(|s| !s.archived).collect();
     let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for s in &live {
         for dep in &s.depends_on {
@@ -120,7 +121,7 @@ fn tree<'a>(
     }
 }
 
-fn dot(live: &[&Summary]) -> String {
+fn dot(live: &[&SpecSummary]) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let mut out = String::from("digraph chant {\n  rankdir=LR;\n");
     for s in live {

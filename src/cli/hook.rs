@@ -10,9 +10,9 @@ use super::Ctx;
 use crate::diag::Style;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::hooks::client::{self, MessageCheck};
 use crate::hooks::message;
 use crate::hooks::server::{self, Policy};
+use crate::ops::record::{self, MessageCheck};
 use crate::store::{Context, Store};
 
 /// Run a git hook's work (called by the shims `git chant hooks install` writes).
@@ -87,7 +87,7 @@ fn commit_msg(ctx: &Ctx, file: &PathBuf) -> Result<Exit, Error> {
         return Ok(Exit::Ok);
     }
     let store = ctx.store()?;
-    match client::check_message(store, &text)? {
+    match record::check_message(store, &text)? {
         MessageCheck::NoReference => Ok(Exit::Ok),
         MessageCheck::Resolved(expanded) => {
             if expanded != text {
@@ -128,7 +128,7 @@ fn post_commit(ctx: &Ctx) -> Result<(), Error> {
         return Ok(());
     }
     let id = head.id;
-    for recorded in client::record_commit(store, id, &refs)? {
+    for recorded in record::record_commit(store, id, &refs)? {
         match recorded.transition {
             Some((from, to)) => ctx
                 .ui
@@ -164,7 +164,7 @@ fn post_rewrite(ctx: &Ctx) -> Result<(), Error> {
         return Ok(());
     }
     let store = ctx.store()?;
-    for id in client::rewrite(store, &pairs)? {
+    for id in record::rewrite(store, &pairs)? {
         ctx.ui
             .warn(&format!("git chant: {id}: rewritten commits followed"));
     }

@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::lifecycle::SpecSummary;
 use crate::ops::query::{self, Filter, Row, Scope, SortKey};
-use crate::store::index::Summary;
 use crate::store::Store;
 
 /// List specs (live ones by default).
@@ -146,7 +146,7 @@ impl<'a> Item<'a> {
         }
     }
 
-    pub fn new(s: &'a Summary, ready: bool) -> Item<'a> {
+    pub fn new(s: &'a SpecSummary, ready: bool) -> Item<'a> {
         Item {
             id: &s.id,
             title: &s.title,

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::lifecycle::SpecSummary;
 use crate::lifecycle::{self, Status};
-use crate::store::index::Summary;
 
 /// Counts per status and what needs doing.
 ///
@@ -35,7 +35,7 @@ struct Report<'a> {
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
     let (_, index) = ctx.index()?;
-    let live: Vec<&Summary> = index.specs.iter().filter(|s| !s.archived).collect();
+    let live: Vec<&SpecSummary> = index.specs.iter().filter(|s| !s.archived).collect();
     let mut counts = BTreeMap::new();
     for s in &live {
         *counts.entry(s.status.as_str()).or_default() += 1;

@@ -206,7 +206,7 @@ pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
         return Ok(Exit::Ok);
     }
     let snapshot = store.snapshot()?;
-    for (id, path) in work::worktrees(store)? {
+    for (id, path) in store.agent_worktrees() {
         let status =
             ops::lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
         ctx.ui

@@ -1,7 +1,6 @@
-//! Git hooks: installing the shims, the client handlers that advance specs when a commit
-//! names them, and the server-side validator of pushes.
+//! Git hooks: installing the shims, reading what a commit message names, and the
+//! server-side validator of pushes. What the client hooks write is `ops::record`.
 
-pub mod client;
 pub mod install;
 pub mod message;
 pub mod server;

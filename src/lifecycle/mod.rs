@@ -3,14 +3,16 @@
 
 mod error;
 pub mod graph;
+pub mod group;
 mod status;
+mod summary;
 
 pub use error::LifecycleError;
 pub use graph::path_between;
 pub use status::{Status, STORED};
+pub use summary::{Place, SpecSummary};
 
 use crate::spec::id::{driver_of, member_number};
-use crate::store::index::Summary;
 
 /// Which stored status may move to which (DESIGN.md "Statuses and transitions").
 fn transitions(from: &Status) -> &'static [Status] {
@@ -46,7 +48,10 @@ pub fn is_done(status: &str) -> bool {
 /// it is `pending`, every `depends_on` id is completed or cancelled (live or archived), a
 /// group member that declares no dependencies has its earlier siblings done, and no
 /// approval is pending.
-pub fn blockers<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>) -> Vec<String> {
+pub fn blockers<'a>(
+    spec: &SpecSummary,
+    lookup: impl Fn(&str) -> Option<&'a SpecSummary>,
+) -> Vec<String> {
     let mut why = Vec::new();
     for dep in &spec.depends_on {
         match lookup(dep) {
@@ -72,7 +77,7 @@ pub fn blockers<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>
 }
 
 /// Ready = pending and nothing blocks it.
-pub fn is_ready<'a>(spec: &Summary, lookup: impl Fn(&str) -> Option<&'a Summary>) -> bool {
+pub fn is_ready<'a>(spec: &SpecSummary, lookup: impl Fn(&str) -> Option<&'a SpecSummary>) -> bool {
     spec.status == "pending" && blockers(spec, lookup).is_empty()
 }
 

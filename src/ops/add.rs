@@ -90,7 +90,8 @@ pub fn add(store: &Store, new: &NewSpec, today: &str) -> Result<String, Error> {
             (None, Some(driver)) => {
                 let driver = id::resolve(driver, all())?;
                 let (_, spec) = super::lookup::load(snapshot, &driver)?;
-                rules::driver(&driver, &spec).map_err(|v| v.on(subject))?;
+                crate::lifecycle::group::takes_members(&driver, &spec)
+                    .map_err(|v| v.on(subject))?;
                 id::next_member(&driver, all())
             }
             (None, None) => id::generate(today, all()),

@@ -228,7 +228,7 @@ fn check_worktrees(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Result<
     }
     let snapshot = store.snapshot_or_empty()?;
     let mut finished = Vec::new();
-    for (id, _) in crate::work::worktrees(store)? {
+    for (id, _) in store.agent_worktrees() {
         let status = crate::ops::lookup::summary(&snapshot, &id)?.map(|s| s.status);
         if status.is_none_or(|s| crate::lifecycle::Status::of(&s).is_done()) {
             finished.push(id);

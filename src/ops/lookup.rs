@@ -2,9 +2,9 @@
 //! summaries of the specs its readiness depends on.
 
 use crate::error::Error;
+use crate::lifecycle::SpecSummary;
 use crate::spec::id::{self, IdError};
 use crate::spec::Spec;
-use crate::store::index::Summary;
 use crate::store::ledger::{Snapshot, SpecEntry};
 use crate::store::{ids, Store};
 
@@ -28,16 +28,19 @@ pub fn load(snapshot: &Snapshot<'_>, id: &str) -> Result<(SpecEntry, Spec), Erro
 }
 
 /// A spec's summary by full id, `None` when there is no such spec.
-pub fn summary(snapshot: &Snapshot<'_>, id: &str) -> Result<Option<Summary>, Error> {
+pub fn summary(snapshot: &Snapshot<'_>, id: &str) -> Result<Option<SpecSummary>, Error> {
     match snapshot.locate(id)? {
-        Some(entry) => Ok(Some(Summary::of(&entry, &snapshot.blob(entry.blob)?))),
+        Some(entry) => Ok(Some(SpecSummary::of(
+            &entry.place(),
+            &snapshot.blob(entry.blob)?,
+        ))),
         None => Ok(None),
     }
 }
 
 /// Summaries of what `spec`'s readiness looks at: its dependencies and, for a group
 /// member, its earlier siblings. Read by path, so the cost does not grow with the ledger.
-pub fn neighbours(snapshot: &Snapshot<'_>, spec: &Summary) -> Result<Vec<Summary>, Error> {
+pub fn neighbours(snapshot: &Snapshot<'_>, spec: &SpecSummary) -> Result<Vec<SpecSummary>, Error> {
     let mut wanted = spec.depends_on.clone();
     if let (Some(driver), Some(n)) = (id::driver_of(&spec.id), id::member_number(&spec.id)) {
         wanted.extend((1..n).map(|k| format!("{driver}.{k}")));

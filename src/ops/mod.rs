@@ -13,6 +13,7 @@ pub mod import;
 pub mod kept;
 pub mod lookup;
 pub mod query;
+pub mod record;
 pub(crate) mod reindex;
 pub mod sync;
 pub mod transcript;

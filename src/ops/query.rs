@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use crate::error::Error;
 use crate::lifecycle;
+use crate::lifecycle::SpecSummary;
 use crate::lifecycle::Status;
 use crate::spec::STATUSES;
-use crate::store::index::{Index, Summary};
+use crate::store::index::Index;
 use crate::store::Store;
 
 /// The computed states a status filter also takes (never stored; DESIGN.md).
@@ -57,7 +58,7 @@ pub enum SortKey {
 /// One selected spec, with what was computed about it.
 #[derive(Debug, Clone)]
 pub struct Row<'a> {
-    pub spec: &'a Summary,
+    pub spec: &'a SpecSummary,
     pub ready: bool,
     /// When the spec last changed on the ledger; only filled in by `--sort updated`.
     pub updated: Option<String>,
@@ -98,7 +99,10 @@ fn has_status(row: &Row<'_>, want: &str) -> bool {
 }
 
 /// Rows for `specs`, readiness computed against the whole index.
-pub fn rows<'a>(index: &'a Index, specs: impl IntoIterator<Item = &'a Summary>) -> Vec<Row<'a>> {
+pub fn rows<'a>(
+    index: &'a Index,
+    specs: impl IntoIterator<Item = &'a SpecSummary>,
+) -> Vec<Row<'a>> {
     specs
         .into_iter()
         .map(|spec| Row {

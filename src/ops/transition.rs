@@ -2,10 +2,10 @@
 //! the preconditions, `--force`, and a group's driver following its members.
 
 use crate::error::Error;
+use crate::lifecycle::SpecSummary;
 use crate::lifecycle::{self, LifecycleError, Status};
 use crate::notes::{Appends, Event};
 use crate::spec::{id, Spec};
-use crate::store::index::Summary;
 use crate::store::ledger::Snapshot;
 use crate::store::paths::NOTES_REF;
 use crate::store::trailer::Trailer;
@@ -108,7 +108,7 @@ pub fn transition(
                 },
             })?;
         }
-        let me = Summary::from_spec(&entry, &spec);
+        let me = SpecSummary::from_spec(&entry.place(), &spec);
         if target == Target::Start {
             let deps = neighbours(snapshot, &me)?;
             let blockers = lifecycle::blockers(&me, |d| deps.iter().find(|s| s.id == d));

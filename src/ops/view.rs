@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::lifecycle;
+use crate::lifecycle::SpecSummary;
 use crate::notes::{self, Event};
 use crate::spec::{Criterion, Spec};
-use crate::store::index::Summary;
 use crate::store::ledger::{Snapshot, SpecEntry};
 use crate::store::Store;
 
@@ -19,7 +19,7 @@ use super::lookup::{self, members, neighbours};
 pub struct View {
     pub entry: SpecEntry,
     pub spec: Spec,
-    pub summary: Summary,
+    pub summary: SpecSummary,
     pub ready: bool,
     /// Why it is not ready (empty when nothing blocks it).
     pub blocked_by: Vec<String>,
@@ -92,7 +92,7 @@ pub fn view(
     bytes: &[u8],
 ) -> Result<View, Error> {
     let spec = Spec::parse(&entry.id, bytes)?;
-    let summary = Summary::from_spec(&entry, &spec);
+    let summary = SpecSummary::from_spec(&entry.place(), &spec);
     let (ready, blocked_by) = readiness(snapshot, &summary)?;
     let mut member_list = Vec::new();
     for id in members(store, snapshot, &entry.id)? {
@@ -127,7 +127,7 @@ pub fn view(
 }
 
 /// Whether `spec` is ready, and what blocks it; reads only what readiness looks at.
-fn readiness(snapshot: &Snapshot<'_>, spec: &Summary) -> Result<(bool, Vec<String>), Error> {
+fn readiness(snapshot: &Snapshot<'_>, spec: &SpecSummary) -> Result<(bool, Vec<String>), Error> {
     let deps = neighbours(snapshot, spec)?;
     let blocked_by = lifecycle::blockers(spec, |d| deps.iter().find(|s| s.id == d));
     Ok((

@@ -22,7 +22,11 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(rule: &'static str, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        rule: &'static str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
         Violation {
             rule,
             message: message.into(),
@@ -219,28 +223,6 @@ pub fn introduced(before: Option<&Spec>, after: &Spec, force: bool) -> Result<()
         Some(v) => Err(v),
         None => Ok(()),
     }
-}
-
-/// A driver `add --member-of` may add to: a `driver` or `group` spec that is not finished
-/// (a member of a completed or cancelled driver would never be worked as part of it).
-pub fn driver(id: &str, spec: &Spec) -> Result<(), Violation> {
-    let kind = spec.kind();
-    if !matches!(kind, "driver" | "group") {
-        return Err(Violation::new(
-            "member-of",
-            format!("{id} is a {kind} spec, not a driver: members go under a `driver` or `group` spec"),
-            format!("make it one first (`git chant set {id} type driver`), or add a spec of its own with `--depends-on {id}`"),
-        ));
-    }
-    let status = spec.status();
-    if crate::lifecycle::Status::of(status).is_done() {
-        return Err(Violation::new(
-            "member-of",
-            format!("driver {id} is {status}: a new member would never be worked as part of it"),
-            format!("reopen it first (`git chant reopen {id}`), or add a spec of its own"),
-        ));
-    }
-    Ok(())
 }
 
 /// A field name for `set`, split at its dots (`approval.required` is `required` inside

@@ -11,70 +11,11 @@ use super::ledger::{Snapshot, SpecEntry};
 use super::paths::shard;
 pub use super::read::read_all;
 use super::{Store, StoreError};
-use crate::spec::{criteria_counts, Spec};
+pub use crate::lifecycle::SpecSummary;
 
-/// Bump when `Summary` or the file layout changes: older caches are then rebuilt.
+/// Bump when `SpecSummary` or the file layout changes: older caches are then rebuilt.
 const VERSION: u32 = 1;
 const FILE: &str = "index-v1.json";
-
-/// What list-like commands need of one spec, without parsing it again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub id: String,
-    pub archived: bool,
-    pub blob: String,
-    pub title: String,
-    pub status: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub labels: Vec<String>,
-    pub depends_on: Vec<String>,
-    pub checked: usize,
-    pub total: usize,
-    /// `approval.required` is true and `approval.status` is not `approved`.
-    pub approval_pending: bool,
-    /// Why the blob does not parse, if it does not (it still lists, flagged).
-    pub error: Option<String>,
-}
-
-impl Summary {
-    /// The summary of a spec file, which may not parse (it then lists, flagged).
-    pub fn of(entry: &SpecEntry, bytes: &[u8]) -> Summary {
-        match Spec::parse(&entry.id, bytes) {
-            Ok(spec) => Summary::from_spec(entry, &spec),
-            // No status or type: a spec that does not parse is never ready.
-            Err(e) => Summary {
-                status: String::new(),
-                kind: String::new(),
-                error: Some(e.to_string()),
-                ..Summary::from_spec(entry, &Spec::new(Vec::new(), String::new()))
-            },
-        }
-    }
-
-    /// The summary of a parsed spec.
-    pub fn from_spec(entry: &SpecEntry, spec: &Spec) -> Summary {
-        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
-        let (checked, total) = criteria_counts(spec.body());
-        let approval = spec.approval();
-        let field = |k: &str| approval.and_then(|a| a.get(k));
-        Summary {
-            id: entry.id.clone(),
-            archived: entry.archived,
-            blob: entry.blob.to_string(),
-            title: spec.title().unwrap_or_default().to_owned(),
-            status: spec.status().to_owned(),
-            kind: spec.kind().to_owned(),
-            labels: owned(spec.labels()),
-            depends_on: owned(spec.depends_on()),
-            checked,
-            total,
-            approval_pending: field("required").and_then(|v| v.as_bool()) == Some(true)
-                && field("status").and_then(|v| v.as_str()) != Some("approved"),
-            error: None,
-        }
-    }
-}
 
 /// The index of one ledger tree.
 #[derive(Debug, Serialize, Deserialize)]
@@ -84,7 +25,7 @@ pub struct Index {
     /// `(folder/shard, tree id)` of every shard, to find what changed since.
     shards: Vec<(String, String)>,
     /// Live specs then archived ones, each sorted by id.
-    pub specs: Vec<Summary>,
+    pub specs: Vec<SpecSummary>,
     /// Position of each id in `specs`.
     #[serde(skip)]
     by_id: HashMap<String, usize>,
@@ -126,7 +67,7 @@ impl Index {
             None => (Vec::new(), Vec::new()),
         };
         let old_shards: HashMap<String, String> = old_shards.into_iter().collect();
-        let mut old_by_shard: HashMap<String, Vec<Summary>> = HashMap::new();
+        let mut old_by_shard: HashMap<String, Vec<SpecSummary>> = HashMap::new();
         for summary in old_specs {
             let folder = if summary.archived { "archive" } else { "specs" };
             let key = format!("{folder}/{}", shard(&summary.id));
@@ -145,7 +86,7 @@ impl Index {
                 if old_shards.get(&key) == Some(&tree) {
                     found.extend(old);
                 } else {
-                    let mut by_blob: HashMap<(String, String), Summary> = old
+                    let mut by_blob: HashMap<(String, String), SpecSummary> = old
                         .into_iter()
                         .map(|s| ((s.id.clone(), s.blob.clone()), s))
                         .collect();
@@ -193,14 +134,19 @@ impl Index {
         self.specs.iter().map(|s| s.id.as_str())
     }
 
-    pub fn get(&self, id: &str) -> Option<&Summary> {
+    pub fn get(&self, id: &str) -> Option<&SpecSummary> {
         self.by_id.get(id).map(|&at| &self.specs[at])
     }
 }
 
 /// Reads and summarizes specs on every core.
-fn summarize(snapshot: &Snapshot<'_>, entries: Vec<SpecEntry>) -> Result<Vec<Summary>, StoreError> {
-    read_all(snapshot, &entries, Summary::of)
+fn summarize(
+    snapshot: &Snapshot<'_>,
+    entries: Vec<SpecEntry>,
+) -> Result<Vec<SpecSummary>, StoreError> {
+    read_all(snapshot, &entries, |entry, bytes| {
+        SpecSummary::of(&entry.place(), bytes)
+    })
 }
 
 fn cache_path(store: &Store) -> PathBuf {

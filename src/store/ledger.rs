@@ -27,6 +27,17 @@ pub struct SpecEntry {
     pub blob: ObjectId,
 }
 
+impl SpecEntry {
+    /// The entry as the domain names a spec's place.
+    pub fn place(&self) -> crate::lifecycle::Place<'_> {
+        crate::lifecycle::Place {
+            id: &self.id,
+            archived: self.archived,
+            blob: self.blob.to_string(),
+        }
+    }
+}
+
 /// A file under `specs/` or `archive/` that is not a spec where the layout puts one: no
 /// command reads it (the server hook refuses such pushes; a remote without it can let one
 /// in). `lint` reports it and `doctor --fix` moves a misplaced spec to its place.

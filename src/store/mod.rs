@@ -124,6 +124,25 @@ impl Store {
         std::path::absolute(&dir).unwrap_or(dir)
     }
 
+    /// Where `work` runs the agent on spec `id`: `.git/chant/worktrees/<id>`.
+    pub fn agent_worktree(&self, id: &str) -> PathBuf {
+        self.cache_dir().join("worktrees").join(id)
+    }
+
+    /// The agent worktrees there are: `(spec id, path)`, sorted.
+    pub fn agent_worktrees(&self) -> Vec<(String, PathBuf)> {
+        let Ok(entries) = std::fs::read_dir(self.cache_dir().join("worktrees")) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(String, PathBuf)> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect();
+        found.sort();
+        found
+    }
+
     pub(crate) fn ensure_writable(&self) -> Result<(), StoreError> {
         if self.read_only {
             Err(StoreError::ReadOnly)

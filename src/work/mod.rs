@@ -46,11 +46,6 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
-/// `.git/chant/worktrees/<id>`.
-pub fn worktree_path(store: &Store, id: &str) -> PathBuf {
-    store.cache_dir().join("worktrees").join(id)
-}
-
 /// The agent command, from the local side only: `--agent`, else `git config chant.agent`
 /// (any level, `git -c` included). The ledger's config.md was written by whoever could
 /// push, so an `agent:` there is never run: the error only names it, saying what to set.
@@ -123,7 +118,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     if !crate::lifecycle::Status::InProgress.is(spec.status()) {
         ops::transition(store, &id, Target::Start, opts.force, None, &ops::now())?;
     }
-    let path = worktree_path(store, &id);
+    let path = store.agent_worktree(&id);
     let branch = format!("chant/{id}");
     run::catch_interrupts();
     if !path.exists() {
@@ -263,7 +258,7 @@ pub fn next_ready(store: &Store, skip: &[String]) -> Result<Option<String>, Erro
 /// Removes the worktrees of specs that are finished (completed or cancelled).
 pub fn prune(store: &Store) -> Result<Vec<String>, Error> {
     let mut removed = Vec::new();
-    for (id, path) in worktrees(store)? {
+    for (id, path) in store.agent_worktrees() {
         let snapshot = store.snapshot()?;
         let done =
             lookup::summary(&snapshot, &id)?.is_none_or(|s| crate::lifecycle::is_done(&s.status));
@@ -273,19 +268,4 @@ pub fn prune(store: &Store) -> Result<Vec<String>, Error> {
         }
     }
     Ok(removed)
-}
-
-/// The agent worktrees: `(spec id, path)`.
-pub fn worktrees(store: &Store) -> Result<Vec<(String, PathBuf)>, Error> {
-    let dir = store.cache_dir().join("worktrees");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(Vec::new());
-    };
-    let mut found: Vec<(String, PathBuf)> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-        .collect();
-    found.sort();
-    Ok(found)
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask tidy`: the code-shape rules `.ci/run` enforces, each printed with what it
 //! found — rustdoc builds without warnings, no `print!`-family macro outside the `Ui`, no
 //! status or trailer-key literal outside the module that owns it, no source file over 400
-//! lines. Fast: a text scan of `src/` and `xtask/src/`, and one `cargo doc`.
+//! lines, no cycle among the top-level modules' `crate::` references. Fast: a text scan of `src/` and `xtask/src/`, and one `cargo doc`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -68,6 +68,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             name: "trailer-key literals outside src/store/trailer.rs",
             found: Vec::new(),
         },
+        Rule {
+            name: "import cycles between top-level modules",
+            found: Vec::new(),
+        },
     ];
     for path in &files {
         let rel = path
@@ -95,6 +99,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             scan(&rel, code, &mut rules[3], TRAILER_LITERALS, TRAILER_OWNERS);
         }
     }
+    rules[4].found = cycles(&root, &files)?;
     let mut failed = 0;
     for rule in &rules {
         println!("{}: {}", rule.name, rule.found.len());
@@ -162,4 +167,58 @@ fn scan(rel: &str, code: &str, rule: &mut Rule, needles: &[&str], owners: &[&str
             rule.found.push(format!("{rel}:{}: {}", n + 1, trimmed));
         }
     }
+}
+
+/// Modules every other one may use and that carry every module's types: `error` wraps each
+/// module's error, `exit` and `diag` render them. Left out of the cycle search.
+const SHARED: &[&str] = &["error", "exit", "diag", "lib", "main"];
+
+/// Each cycle among the top-level modules of `src/` (`crate::<module>` references outside
+/// tests), as `a -> b -> a`.
+fn cycles(root: &Path, files: &[PathBuf]) -> Result<Vec<String>, String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for path in files {
+        let Ok(rel) = path.strip_prefix(root.join("src")) else {
+            continue;
+        };
+        let rel = rel.display().to_string();
+        let top = rel
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".rs")
+            .to_owned();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{rel}: {e}"))?;
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let entry = uses.entry(top.clone()).or_default();
+        for piece in code.split("crate::").skip(1) {
+            let name: String = piece
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if name != top && !SHARED.contains(&name.as_str()) && !name.is_empty() {
+                entry.insert(name);
+            }
+        }
+    }
+    uses.retain(|m, _| !SHARED.contains(&m.as_str()));
+    // Depth-first search for back edges; each cycle reported once, by its smallest module.
+    let mut found = BTreeSet::new();
+    for start in uses.keys() {
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((at, path)) = stack.pop() {
+            for next in uses.get(&at).into_iter().flatten() {
+                if next == start && path.iter().all(|m| m >= start) {
+                    found.insert(format!("{} -> {start}", path.join(" -> ")));
+                } else if next > start && seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
 }

@@ -1,15 +1,16 @@
-//! The client hooks: `commit-msg` checks and expands the ids a message names;
-//! `post-commit` records the commit on its specs; `post-rewrite` follows amend and rebase.
+//! What the client hooks do to the ledger (`cli/hook.rs` runs them): `commit-msg` checks
+//! and expands the ids a message names; `post-commit` records the commit on its specs;
+//! `post-rewrite` follows amend and rebase.
 
 use std::collections::BTreeMap;
 
 use gix::ObjectId;
 
-use super::message::{self, References};
+use super::{lookup, resolve};
 use crate::error::Error;
+use crate::hooks::message::{self, References};
 use crate::lifecycle::Status;
 use crate::notes::{self, Appends, Event};
-use crate::ops::{lookup, resolve};
 use crate::spec::id::{self, IdError};
 use crate::store::paths::{NOTES_REF, OUTPUT_REF};
 use crate::store::trailer::Trailer;
@@ -201,7 +202,7 @@ pub fn rewrite(store: &Store, pairs: &[(ObjectId, ObjectId)]) -> Result<Vec<Stri
             }
         }
     }
-    let tips = crate::ops::reindex::tips(store)?;
+    let tips = super::reindex::tips(store)?;
     let new_ids: Vec<String> = pairs.iter().map(|(_, new)| new.to_string()).collect();
     // A listed commit this repository has but no branch reaches was rewritten away (the
     // intermediate commits of a squash are not in git's old -> new list).
