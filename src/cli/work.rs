@@ -2,7 +2,6 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use clap::Args;
 
@@ -10,8 +9,8 @@ use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
-use crate::store::Store;
-use crate::work::{self, Options, Outcome};
+use crate::work::schedule::{self, Batch};
+use crate::work::{self, Options};
 
 /// Run an agent on specs, each in its own worktree.
 ///
@@ -72,62 +71,18 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
         force: args.force,
         prefix: args.parallel > 1,
     };
-    let queue = Mutex::new(queue);
-    let taken = Mutex::new(Vec::<String>::new());
-    let results = Mutex::new(Vec::<Result<Outcome, String>>::new());
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        for _ in 0..args.parallel.max(1) {
-            scope.spawn(|| loop {
-                if stop.load(std::sync::atomic::Ordering::SeqCst) {
-                    return;
-                }
-                let next = {
-                    let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
-                    let mut taken = taken.lock().unwrap_or_else(|p| p.into_inner());
-                    let next = q.pop_front().or_else(|| {
-                        if !args.chain {
-                            return None;
-                        }
-                        Store::open(".")
-                            .ok()
-                            .and_then(|s| work::next_ready(&s, &taken).ok().flatten())
-                    });
-                    if let Some(id) = &next {
-                        taken.push(id.clone());
-                    }
-                    next
-                };
-                let Some(id) = next else { return };
-                let outcome = Store::open(".")
-                    .map_err(Error::from)
-                    .and_then(|s| work::work(&s, &id, &opts));
-                let failed = !matches!(&outcome, Ok(o) if finished(&o.status));
-                if failed && args.chain {
-                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
-                }
-                // The diagnostic is escaped as it renders; the id is data too.
-                let shown = outcome.map_err(|e| {
-                    format!(
-                        "{}: {}",
-                        crate::escape::escape(&id),
-                        crate::diag::render(&e, crate::diag::Style::for_stderr())
-                    )
-                });
-                results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(shown);
-            });
-        }
-    });
-    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    let batch = Batch {
+        queue,
+        parallel: args.parallel,
+        chain: args.chain,
+    };
+    let results = schedule::run_batch(batch, &opts);
     let mut all_ok = true;
     let mut outcomes = Vec::new();
-    for result in results {
+    for (id, result) in results {
         match result {
             Ok(o) => {
-                all_ok &= finished(&o.status);
+                all_ok &= schedule::finished(&o.status);
                 if !args.json {
                     let commits = match o.commits.len() {
                         1 => "1 commit".to_owned(),
@@ -142,9 +97,11 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
                 }
                 outcomes.push(o);
             }
-            Err(message) => {
+            Err(e) => {
                 all_ok = false;
-                ctx.ui.err(&message);
+                // The id is data too: escaped, as the diagnostic is when it renders.
+                ctx.ui.err(&format!("{}: ", crate::escape::escape(&id)));
+                ctx.ui.diagnostic(&e);
             }
         }
     }
@@ -213,13 +170,4 @@ pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
             .line(&format!("{id:<24} {status:<15} {}", path.display()))?;
     }
     Ok(Exit::Ok)
-}
-
-/// A run that ended where the agent meant it to: completed, or handed back for attention.
-fn finished(status: &str) -> bool {
-    use crate::lifecycle::Status;
-    matches!(
-        Status::of(status),
-        Status::Completed | Status::NeedsAttention
-    )
 }

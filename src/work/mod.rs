@@ -6,6 +6,7 @@ mod board;
 mod error;
 pub mod prompt;
 mod run;
+pub mod schedule;
 
 pub use crate::ops::transcript::{attach, transcripts};
 pub use error::WorkError;

@@ -1,0 +1,76 @@
+//! Running many specs: a queue worked by N threads, each spec in its own worktree and each
+//! run opening the repository itself; with `chain`, the next ready spec is taken when the
+//! queue is empty, and the first run that does not finish stops the others from starting.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use super::{next_ready, work, Options, Outcome};
+use crate::error::Error;
+use crate::lifecycle::Status;
+use crate::store::Store;
+
+/// How a batch runs.
+pub struct Batch {
+    /// Specs to work first, in order.
+    pub queue: VecDeque<String>,
+    /// Runs at once (at least one).
+    pub parallel: usize,
+    /// Take the next ready spec when the queue is empty; stop at the first failure.
+    pub chain: bool,
+}
+
+/// A run that ended where the agent meant it to: completed, or handed back for attention.
+pub fn finished(status: &str) -> bool {
+    matches!(
+        Status::of(status),
+        Status::Completed | Status::NeedsAttention
+    )
+}
+
+/// Works the batch; each run's spec id and outcome, in the order they ended.
+pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<Outcome, Error>)> {
+    let queue = Mutex::new(batch.queue);
+    let taken = Mutex::new(Vec::<String>::new());
+    let results = Mutex::new(Vec::new());
+    let stop = AtomicBool::new(false);
+    // A poisoned lock only means another run panicked: its data is still whole.
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    std::thread::scope(|scope| {
+        for _ in 0..batch.parallel.max(1) {
+            scope.spawn(|| loop {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let next = {
+                    let mut q = lock(&queue);
+                    let mut taken = lock(&taken);
+                    let next = q.pop_front().or_else(|| {
+                        if !batch.chain {
+                            return None;
+                        }
+                        Store::open(".")
+                            .ok()
+                            .and_then(|s| next_ready(&s, &taken).ok().flatten())
+                    });
+                    if let Some(id) = &next {
+                        taken.push(id.clone());
+                    }
+                    next
+                };
+                let Some(id) = next else { return };
+                let outcome = Store::open(".")
+                    .map_err(Error::from)
+                    .and_then(|s| work(&s, &id, opts));
+                if batch.chain && !matches!(&outcome, Ok(o) if finished(&o.status)) {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                lock(&results).push((id, outcome));
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(|p| p.into_inner())
+}
