@@ -71,7 +71,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Exit, Error> {
         ctx.ui
             .warn(&format!("read {} files from {}…", files.len(), args.dir));
     }
-    let mut planned = import::Summary::default();
+    let mut planned = import::ImportSummary::default();
     let sources = import::plan(files, &mut planned);
     let summary = import::import(store, &sources, planned, args.force, args.dry_run)?;
     let blocked = !args.force && (!summary.conflicts.is_empty() || !summary.invalid.is_empty());

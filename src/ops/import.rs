@@ -38,7 +38,7 @@ pub enum Kind {
 
 /// What an import found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
+pub struct ImportSummary {
     /// Files found, per kind.
     pub found: BTreeMap<String, usize>,
     /// Files written (new, or changed with `--force`).
@@ -266,7 +266,7 @@ fn is_prompt_path(path: &str) -> bool {
 }
 
 /// Plans where every upstream file goes; invalid ids are reported, not planned.
-pub fn plan(files: Vec<(String, Vec<u8>)>, summary: &mut Summary) -> Vec<Source> {
+pub fn plan(files: Vec<(String, Vec<u8>)>, summary: &mut ImportSummary) -> Vec<Source> {
     let mut sources = Vec::new();
     for (rel, bytes) in files {
         let Some((kind, name)) = classify(&rel) else {
@@ -319,10 +319,10 @@ fn is_default(path: &str, bytes: &[u8]) -> bool {
 pub fn import(
     store: &Store,
     sources: &[Source],
-    base: Summary,
+    base: ImportSummary,
     force: bool,
     dry_run: bool,
-) -> Result<Summary, Error> {
+) -> Result<ImportSummary, Error> {
     store.update(|snapshot| {
         if snapshot.commit.is_none() {
             return Err(Error::from(StoreError::NoLedger));

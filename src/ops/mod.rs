@@ -25,7 +25,7 @@ pub use edit::{save_edit, Saved};
 pub use fields::{archive, check, set, SetAction, Written};
 pub use lookup::{load, resolve};
 pub use reindex::{reindex, Report, Scope};
-pub use transition::{transition, Outcome, Target};
+pub use transition::{transition, Target, Transitioned};
 
 use crate::error::Error;
 use crate::notes::{Appends, Event};

@@ -55,7 +55,7 @@ impl Target {
 
 /// What a transition did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub struct Transitioned {
     pub id: String,
     pub from: String,
     pub to: String,
@@ -77,7 +77,7 @@ pub fn transition(
     force: bool,
     reason: Option<&str>,
     now: &str,
-) -> Result<Outcome, Error> {
+) -> Result<Transitioned, Error> {
     let (mut outcome, commit) = store.update_committed(|snapshot| -> Result<_, Error> {
         let id = resolve(store, snapshot, short)?;
         let (entry, mut spec) = load(snapshot, &id)?;
@@ -167,7 +167,7 @@ pub fn transition(
             let note = Appends::one(NOTES_REF, commit, vec![event.to_line()]);
             change.ref_edits(note.edits(store)?);
         }
-        let outcome = Outcome {
+        let outcome = Transitioned {
             id,
             from,
             to: to.into(),

@@ -35,7 +35,7 @@ pub struct Options {
 
 /// What one run did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Outcome {
+pub struct RunOutcome {
     pub id: String,
     pub status: String,
     pub exit_code: Option<i32>,
@@ -82,7 +82,7 @@ fn preset(_name: &str) -> Option<String> {
 }
 
 /// Works one spec to an outcome.
-pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error> {
+pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Error> {
     let snapshot = store.snapshot()?;
     let id = ops::resolve(store, &snapshot, short)?;
     // The id names the worktree, branch and prompt file: one a push without the server's
@@ -218,7 +218,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<Outcome, Error
     };
     ops::transcript::attach_note(store, &id, on, &transcript)?;
     let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
-    Ok(Outcome {
+    Ok(RunOutcome {
         id,
         status,
         exit_code: finished.code,

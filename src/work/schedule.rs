@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use super::{next_ready, work, Options, Outcome};
+use super::{next_ready, work, Options, RunOutcome};
 use crate::error::Error;
 use crate::lifecycle::Status;
 use crate::store::Store;
@@ -30,7 +30,7 @@ pub fn finished(status: &str) -> bool {
 }
 
 /// Works the batch; each run's spec id and outcome, in the order they ended.
-pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<Outcome, Error>)> {
+pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<RunOutcome, Error>)> {
     let queue = Mutex::new(batch.queue);
     let taken = Mutex::new(Vec::<String>::new());
     let results = Mutex::new(Vec::new());
