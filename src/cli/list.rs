@@ -2,13 +2,11 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::Args;
-use serde::Serialize;
 
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::lifecycle::SpecSummary;
-use crate::ops::query::{self, Filter, Row, Scope, SortKey};
+use crate::ops::query::{self, Filter, Item, Row, Scope, SortKey};
 use crate::store::Store;
 
 /// List specs (live ones by default).
@@ -111,56 +109,4 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
         }
     }
     Ok(Exit::Ok)
-}
-
-/// One spec in the JSON shape DESIGN.md fixes for `list`, `ready` and `search` (fields may
-/// be added, never renamed).
-#[derive(Serialize)]
-pub struct Item<'a> {
-    id: &'a str,
-    title: &'a str,
-    status: &'a str,
-    #[serde(rename = "type")]
-    kind: &'a str,
-    labels: &'a [String],
-    depends_on: &'a [String],
-    ready: bool,
-    archived: bool,
-    criteria: Criteria,
-    /// When the spec last changed on the ledger; only with `--sort updated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    updated: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-pub struct Criteria {
-    checked: usize,
-    total: usize,
-}
-
-impl<'a> Item<'a> {
-    pub fn of(row: &'a Row<'a>) -> Item<'a> {
-        Item {
-            updated: row.updated.as_deref(),
-            ..Item::new(row.spec, row.ready)
-        }
-    }
-
-    pub fn new(s: &'a SpecSummary, ready: bool) -> Item<'a> {
-        Item {
-            id: &s.id,
-            title: &s.title,
-            status: &s.status,
-            kind: &s.kind,
-            labels: &s.labels,
-            depends_on: &s.depends_on,
-            ready,
-            archived: s.archived,
-            criteria: Criteria {
-                checked: s.checked,
-                total: s.total,
-            },
-            updated: None,
-        }
-    }
 }

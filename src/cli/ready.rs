@@ -7,7 +7,8 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::query::{self, Filter};
 
-use super::list::{Item, Order};
+use super::list::Order;
+use crate::ops::query::Item;
 
 /// List the specs ready to be worked, in dependency order.
 ///

@@ -8,7 +8,8 @@ use crate::exit::Exit;
 use crate::ops::query;
 use crate::store::index::{read_all, Index};
 
-use super::list::{Item, Order};
+use super::list::Order;
+use crate::ops::query::Item;
 
 /// Search titles and bodies, live and archived specs, case-insensitively.
 #[derive(Debug, Args)]

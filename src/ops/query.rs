@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
+use serde::Serialize;
+
 use crate::error::Error;
-use crate::lifecycle;
-use crate::lifecycle::SpecSummary;
-use crate::lifecycle::Status;
+use crate::lifecycle::{self, SpecSummary, Status};
 use crate::spec::STATUSES;
 use crate::store::index::Index;
 use crate::store::Store;
@@ -197,4 +197,56 @@ fn depths(index: &Index) -> HashMap<&str, usize> {
             .map(|s| s.depends_on.iter().map(String::as_str).collect())
             .unwrap_or_default()
     })
+}
+
+/// One spec in the JSON shape DESIGN.md fixes for `list`, `ready` and `search` (fields may
+/// be added, never renamed).
+#[derive(Serialize)]
+pub struct Item<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    labels: &'a [String],
+    depends_on: &'a [String],
+    ready: bool,
+    archived: bool,
+    criteria: Criteria,
+    /// When the spec last changed on the ledger; only with `--sort updated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Criteria {
+    checked: usize,
+    total: usize,
+}
+
+impl<'a> Item<'a> {
+    pub fn of(row: &'a Row<'a>) -> Item<'a> {
+        Item {
+            updated: row.updated.as_deref(),
+            ..Item::new(row.spec, row.ready)
+        }
+    }
+
+    fn new(s: &'a SpecSummary, ready: bool) -> Item<'a> {
+        Item {
+            id: &s.id,
+            title: &s.title,
+            status: &s.status,
+            kind: &s.kind,
+            labels: &s.labels,
+            depends_on: &s.depends_on,
+            ready,
+            archived: s.archived,
+            criteria: Criteria {
+                checked: s.checked,
+                total: s.total,
+            },
+            updated: None,
+        }
+    }
 }
