@@ -48,8 +48,11 @@ fn reads_stdin(name: &str) -> bool {
 }
 
 /// Where `commit-msg` tells `post-commit`, in the shell, that the message names no spec:
-/// beside the index git hands both hooks (`GIT_INDEX_FILE`, in the git dir, per worktree).
-/// Absent (`--no-verify`, a cherry-pick) means "not known", and post-commit asks git-chant.
+/// beside the index git hands both hooks (`GIT_INDEX_FILE`, in the git dir, per worktree),
+/// as `none <pid of the git that runs the hook>`. Only the same `git commit` may trust it: a
+/// word left by a commit that was aborted after commit-msg, or by a merge (which runs no
+/// post-commit), names another process. Absent or stale (`--no-verify`, a cherry-pick)
+/// means "not known", and post-commit asks git-chant.
 const STATE: &str = r#"chant_state=${GIT_INDEX_FILE:+${GIT_INDEX_FILE%/*}/chant-hook-state}"#;
 
 /// What a hook says and does when `git-chant` is not on its `PATH` (an IDE's, say): the
@@ -76,11 +79,11 @@ fn body(name: &str, alone: bool) -> String {
     let found = "if command -v git-chant >/dev/null 2>&1; then\n";
     match name {
         "commit-msg" => format!(
-            "{STATE}\nchant_named=\nwhile IFS= read -r chant_line || [ -n \"$chant_line\" ]; do\n  case $chant_line in\n    'chant('*|*[Cc][Hh][Aa][Nn][Tt]-[Ss][Pp][Ee][Cc]*) chant_named=1; break ;;\n  esac\ndone < \"$1\"\nif [ -z \"$chant_named\" ]; then\n  if [ -n \"$chant_state\" ]; then {{ echo none > \"$chant_state\"; }} 2>/dev/null || :; fi\nel{found}  if [ -n \"$chant_state\" ]; then {{ : > \"$chant_state\"; }} 2>/dev/null || :; fi\n{run}{}",
+            "{STATE}\nchant_named=\nwhile IFS= read -r chant_line || [ -n \"$chant_line\" ]; do\n  case $chant_line in\n    'chant('*|*[Cc][Hh][Aa][Nn][Tt]-[Ss][Pp][Ee][Cc]*) chant_named=1; break ;;\n  esac\ndone < \"$1\"\nif [ -z \"$chant_named\" ]; then\n  if [ -n \"$chant_state\" ]; then {{ echo \"none $PPID\" > \"$chant_state\"; }} 2>/dev/null || :; fi\nel{found}  if [ -n \"$chant_state\" ]; then {{ : > \"$chant_state\"; }} 2>/dev/null || :; fi\n{run}{}",
             missing(name)
         ),
         "post-commit" => format!(
-            "{STATE}\nchant_plain=\n[ -n \"$chant_state\" ] && [ -f \"$chant_state\" ] && read -r chant_plain < \"$chant_state\"\nif [ \"$chant_plain\" = none ]; then\n  {{ : > \"$chant_state\"; }} 2>/dev/null || :\nel{found}{run}{}",
+            "{STATE}\nchant_plain=\n[ -n \"$chant_state\" ] && [ -f \"$chant_state\" ] && read -r chant_plain < \"$chant_state\"\nif [ \"$chant_plain\" = \"none $PPID\" ]; then\n  {{ : > \"$chant_state\"; }} 2>/dev/null || :\nel{found}{run}{}",
             missing(name)
         ),
         _ if !alone && reads_stdin(name) => format!(

@@ -92,7 +92,12 @@ fn check_locks(store: &Store, fix: bool, checks: &mut Vec<Check>) {
                     .next("git chant doctor --fix, once it has finished"),
             );
         } else {
-            let fixed = fix && std::fs::remove_file(&lock.path).is_ok();
+            // Looked at again just before: a writer may have taken the lock anew since.
+            let fixed = fix
+                && locks::present(store)
+                    .iter()
+                    .any(|l| l.path == lock.path && l.is_stale())
+                && std::fs::remove_file(&lock.path).is_ok();
             let message = format!("{path} is {age} s old and no writer is running: a killed writer left it, and every write waits for it{}", if fixed { "; removed" } else { "" });
             checks.push(Check::fixable("locks", fixed, message));
         }

@@ -6,8 +6,15 @@
 //! the ledger's root as "new", and the push was refused for a second root. Here both
 //! sides are walked newest first, the old side first on a tie, and the old side goes on
 //! while it could still reach a commit taken as new: until everything it has left is
-//! strictly older than the oldest new commit. That is exact when a commit is never older
-//! than its parents; a commit stamped far in the past only makes the walk longer.
+//! strictly older than the oldest new commit.
+//!
+//! That is exact when no commit is older than its parents. A commit stamped before its
+//! parents (a clock years behind) can make the walk stop early and take old commits as new
+//! (never the other way: a commit is left out only when the old side reached it). Such a
+//! result reaches a root, or it stops at a commit the old side marked; the first case
+//! (which the validator would refuse as a second root) is re-walked without stopping early,
+//! so it is exact; in the second, old commits are checked again as if new, which the rules
+//! they passed once let through.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
@@ -55,6 +62,31 @@ pub fn new_commits(
     new: ObjectId,
     old: Option<ObjectId>,
 ) -> Result<HashSet<ObjectId>, StoreError> {
+    let (found, stopped_early) = walk(repo, new, old, true)?;
+    if !stopped_early {
+        return Ok(found);
+    }
+    // A root taken as new while the old side stopped early may be the old side's own.
+    let mut graph = Graph {
+        repo,
+        known: HashMap::new(),
+    };
+    for id in &found {
+        if graph.get(*id)?.1.is_empty() {
+            return Ok(walk(repo, new, old, false)?.0);
+        }
+    }
+    Ok(found)
+}
+
+/// Both sides, newest first; with `stop_early`, the old side stops once all it has left is
+/// older than the oldest new commit. Returns the new commits and whether it stopped early.
+fn walk(
+    repo: &gix::Repository,
+    new: ObjectId,
+    old: Option<ObjectId>,
+    stop_early: bool,
+) -> Result<(HashSet<ObjectId>, bool), StoreError> {
     let mut graph = Graph {
         repo,
         known: HashMap::new(),
@@ -70,8 +102,10 @@ pub fn new_commits(
     while let Some(next) = heap.pop() {
         if !next.hidden {
             new_side -= 1;
-        } else if new_side == 0 && next.time < oldest_new {
-            break; // all that is left is old history older than anything taken as new
+        } else if stop_early && new_side == 0 && next.time < oldest_new {
+            // All that is left is old history older than anything taken as new.
+            visible.retain(|id| !hidden.contains(id));
+            return Ok((visible, true));
         }
         let seen = if next.hidden {
             &mut hidden
@@ -90,7 +124,7 @@ pub fn new_commits(
         }
     }
     visible.retain(|id| !hidden.contains(id));
-    Ok(visible)
+    Ok((visible, false))
 }
 
 /// `old..new`, parents before children (each commit after every parent inside the range).

@@ -313,3 +313,37 @@ fn doctor_fix_cleans_temp_files_sets_the_notes_config_prunes_worktrees_and_moves
     repo.chant(&["lint"]);
     assert_eq!(doctor_json(&repo, &[]).0, Some(0), "nothing left to fix");
 }
+
+#[test]
+fn a_commit_stamped_before_its_parents_does_not_make_old_history_new() {
+    // root - a - b - h (a clock in 1980) - o (old); b - s; merge(o, s) (new).
+    let repo = Repo::new();
+    let tree = repo.git(&["hash-object", "-t", "tree", "-w", "/dev/null"]);
+    let commit = |parents: &[&str], date: &str| {
+        let mut args = vec!["commit-tree", tree.trim(), "-m", "c"];
+        for p in parents {
+            args.extend(["-p", p]);
+        }
+        let out = repo
+            .git_cmd(&args)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let root = commit(&[], "1000000000 +0000");
+    let a = commit(&[&root], "1000000100 +0000");
+    let b = commit(&[&a], "1000000200 +0000");
+    let h = commit(&[&b], "315532800 +0000");
+    let o = commit(&[&h], "1000000300 +0000");
+    let s = commit(&[&b], "1000000400 +0000");
+    let n = commit(&[&o, &s], "1000000500 +0000");
+    let store = git_chant::store::Store::open(&repo.path).unwrap();
+    let id = |s: &str| gix::ObjectId::from_hex(s.as_bytes()).unwrap();
+    let range = git_chant::store::range::between(store.repo(), id(&n), Some(id(&o))).unwrap();
+    assert_eq!(
+        range,
+        vec![id(&s), id(&n)],
+        "what git rev-list {n} ^{o} lists"
+    );
+}

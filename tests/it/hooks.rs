@@ -513,3 +513,29 @@ fn shims_installed_by_earlier_versions_still_run() {
     let id = commit_file(&repo, "old.txt", "chant(s1x): through an old shim");
     assert_eq!(commits(&repo), vec![id]);
 }
+
+#[test]
+fn a_word_left_by_an_aborted_commit_does_not_hide_the_next_one() {
+    let repo = setup();
+    std::fs::write(repo.path.join("a.txt"), "a").unwrap();
+    repo.git(&["add", "a.txt"]);
+    // Aborted after commit-msg said "names no spec": an empty message.
+    let out = repo
+        .git_cmd(&["commit", "-q", "--cleanup=strip", "-m", "# nothing"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = repo
+        .git_cmd(&[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "chant(s1x): unverified",
+        ])
+        .output()
+        .unwrap();
+    crate::harness::assert_success(&out);
+    let head = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    assert_eq!(commits(&repo), vec![head], "post-commit recorded it");
+}
