@@ -44,7 +44,7 @@ impl SpecEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stray {
     pub path: String,
-    /// For a spec file in the wrong shard: the id and where it belongs.
+    /// For a spec file (a valid id) in the wrong shard: the id and where it belongs.
     pub belongs: Option<(String, String)>,
 }
 
@@ -334,11 +334,13 @@ impl<'r> Snapshot<'r> {
                     let path = format!("{dir}/{shard}/{name}");
                     match name.strip_suffix(".md").filter(|_| !is_tree) {
                         Some(id) if super::paths::shard(id) == shard => {}
-                        Some(id) => out.push(Stray {
+                        // Only a valid id is a spec to move: a name pushed from anywhere
+                        // (`Bad Id.md`, control characters) stays a file to remove.
+                        Some(id) if crate::spec::id::validate(id).is_ok() => out.push(Stray {
                             path,
                             belongs: Some((id.to_owned(), super::paths::spec_path(id, archived))),
                         }),
-                        None => out.push(Stray {
+                        _ => out.push(Stray {
                             path,
                             belongs: None,
                         }),

@@ -347,3 +347,20 @@ fn a_commit_stamped_before_its_parents_does_not_make_old_history_new() {
         "what git rev-list {n} ^{o} lists"
     );
 }
+
+#[test]
+fn doctor_fix_moves_only_files_named_by_a_valid_id() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    let odd = format!("specs/{}/Not An Id.md", wrong_shard("Not An Id"));
+    repo.put_ledger_file(&odd, "---\nstatus: pending\n---\n# Odd\n");
+    let (code, checks) = doctor_json(&repo, &["--fix"]);
+    assert_eq!(
+        (code, states(&checks, "layout")),
+        (Some(1), vec!["problem"]),
+        "{checks:?}"
+    );
+    let tree = repo.git(&["ls-tree", "-r", "--name-only", "refs/chant/specs"]);
+    assert!(tree.contains(&odd), "left where it was: {tree}");
+    assert!(repo.list_json(&[]).is_empty(), "and no spec: {tree}");
+}
