@@ -9,7 +9,6 @@ use crate::error::Error;
 use crate::hooks::install;
 use crate::store::git_cli;
 use crate::store::locks::{self, STALE_AFTER};
-use crate::store::paths::{NOTES_REF, OUTPUT_REF};
 use crate::store::trailer::Trailer;
 use crate::store::{Change, Store};
 
@@ -94,9 +93,7 @@ fn check_locks(store: &Store, fix: bool, checks: &mut Vec<Check>) {
         } else {
             // Looked at again just before: a writer may have taken the lock anew since.
             let fixed = fix
-                && locks::present(store)
-                    .iter()
-                    .any(|l| l.path == lock.path && l.is_stale())
+                && locks::Lock::at(&lock.path).is_some_and(|l| l.is_stale())
                 && std::fs::remove_file(&lock.path).is_ok();
             let message = format!("{path} is {age} s old and no writer is running: a killed writer left it, and every write waits for it{}", if fixed { "; removed" } else { "" });
             checks.push(Check::fixable("locks", fixed, message));
@@ -140,33 +137,7 @@ fn check_temp_files(store: &Store, fix: bool, checks: &mut Vec<Check>) {
 
 /// `init`'s notes settings: `git log` shows status events, amend and rebase carry notes.
 fn check_notes_config(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Result<(), Error> {
-    let config = store.repo().config_snapshot();
-    let values = |key: &str| -> Vec<String> {
-        config
-            .strings(key)
-            .unwrap_or_default()
-            .iter()
-            .map(|v| v.to_string())
-            .collect()
-    };
-    let display = values("notes.displayRef");
-    let rewrite = values("notes.rewriteRef");
-    let mut wrong = Vec::new();
-    if !display.iter().any(|v| v == NOTES_REF) {
-        wrong.push(format!("notes.displayRef lacks {NOTES_REF}"));
-    }
-    for plain in [NOTES_REF, OUTPUT_REF] {
-        if rewrite.iter().any(|v| v == plain) {
-            wrong.push(format!(
-                "notes.rewriteRef={plain} makes git warn on every amend until the ref exists"
-            ));
-        }
-    }
-    if rewrite.len() < 2 || !rewrite.iter().any(|v| v.ends_with(']')) {
-        wrong.push(
-            "notes.rewriteRef does not carry both notes refs through amend and rebase".into(),
-        );
-    }
+    let wrong = store.notes_config_changes();
     if wrong.is_empty() {
         checks.push(Check::new(
             "notes config",
@@ -179,7 +150,8 @@ fn check_notes_config(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Resu
         store.ensure_notes_config()?;
         true
     };
-    checks.push(Check::fixable("notes config", fixed, wrong.join("; ")));
+    let message = format!("not as init sets it: {}", wrong.join(", "));
+    checks.push(Check::fixable("notes config", fixed, message));
     Ok(())
 }
 

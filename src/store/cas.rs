@@ -57,7 +57,7 @@ impl Store {
                 Ok(_) => return Ok((value, written)),
                 Err(e) if e.is_conflict() || e.is_retryable() || e.can_retry() => {
                     // A lock no write is holding would make every attempt fail: say so now.
-                    if let Some(lock) = super::locks::present(self)
+                    if let Some(lock) = super::locks::ref_locks(self)
                         .into_iter()
                         .find(|l| l.is_stale())
                     {

@@ -24,16 +24,31 @@ impl Store {
     /// transcript), and says nothing for a glob that matches nothing. The plain values
     /// earlier versions wrote are replaced.
     pub fn ensure_notes_config(&self) -> Result<bool, StoreError> {
-        self.ensure_config_values(
-            "notes",
-            None,
-            &[
-                ("displayRef", NOTES_REF),
-                ("rewriteRef", &rewrite_glob(NOTES_REF)),
-                ("rewriteRef", &rewrite_glob(OUTPUT_REF)),
-            ],
-            &[("rewriteRef", NOTES_REF), ("rewriteRef", OUTPUT_REF)],
-        )
+        let wanted = notes_wanted();
+        let wanted: Vec<(&str, &str)> = wanted.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.ensure_config_values("notes", None, &wanted, NOTES_RETIRED)
+    }
+
+    /// What `ensure_notes_config` would change, as `notes.<key>=<value>` to add or
+    /// `notes.<key>=<value> (to remove)`; empty when the notes config is as it sets it.
+    pub fn notes_config_changes(&self) -> Vec<String> {
+        let config = self.repo.config_snapshot();
+        let has = |key: &str, value: &str| {
+            config
+                .strings(format!("notes.{key}").as_str())
+                .unwrap_or_default()
+                .iter()
+                .any(|v| v == value.as_bytes())
+        };
+        let missing = notes_wanted()
+            .into_iter()
+            .filter(|(k, v)| !has(k, v))
+            .map(|(k, v)| format!("notes.{k}={v}"));
+        let retired = NOTES_RETIRED
+            .iter()
+            .filter(|(k, v)| has(k, v))
+            .map(|(k, v)| format!("notes.{k}={v} (to remove)"));
+        missing.chain(retired).collect()
     }
 
     /// Sets `receive.fsckObjects=true` on a server: git then refuses malformed objects
@@ -165,3 +180,15 @@ fn rewrite_glob(name: &str) -> String {
         None => String::new(),
     }
 }
+
+/// The notes settings `init` makes (see `ensure_notes_config`).
+fn notes_wanted() -> [(&'static str, String); 3] {
+    [
+        ("displayRef", NOTES_REF.to_owned()),
+        ("rewriteRef", rewrite_glob(NOTES_REF)),
+        ("rewriteRef", rewrite_glob(OUTPUT_REF)),
+    ]
+}
+
+/// The plain rewrite refs earlier versions wrote, which make git warn.
+const NOTES_RETIRED: &[(&str, &str)] = &[("rewriteRef", NOTES_REF), ("rewriteRef", OUTPUT_REF)];

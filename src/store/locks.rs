@@ -24,39 +24,43 @@ pub struct Lock {
 }
 
 impl Lock {
+    /// The lock at `path` as it is now, `None` when there is none.
+    pub fn at(path: &Path) -> Option<Lock> {
+        let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+        Some(Lock {
+            path: path.to_owned(),
+            age: modified.elapsed().unwrap_or_default(),
+        })
+    }
+
     pub fn is_stale(&self) -> bool {
         self.age >= STALE_AFTER
     }
 }
 
-/// The lock files of the refs git chant writes and of its own caches that exist now.
-pub fn present(store: &Store) -> Vec<Lock> {
+/// The lock files of the refs git chant writes that exist now: what a write waits for.
+pub fn ref_locks(store: &Store) -> Vec<Lock> {
     let common = store.repo().common_dir();
-    let mut candidates: Vec<PathBuf> = [LEDGER_REF, NOTES_REF, OUTPUT_REF]
+    [LEDGER_REF, NOTES_REF, OUTPUT_REF]
         .iter()
         .map(|name| common.join(format!("{name}.lock")))
-        .collect();
-    candidates.push(common.join("packed-refs.lock"));
-    if let Ok(entries) = std::fs::read_dir(store.cache_dir()) {
-        candidates.extend(
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "lock")),
-        );
-    }
-    candidates
-        .into_iter()
-        .filter_map(|path| lock_at(&path))
+        .chain([common.join("packed-refs.lock")])
+        .filter_map(|path| Lock::at(&path))
         .collect()
 }
 
-fn lock_at(path: &Path) -> Option<Lock> {
-    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
-    let age = modified.elapsed().unwrap_or_default();
-    Some(Lock {
-        path: path.to_owned(),
-        age,
-    })
+/// Those and the locks of git chant's own caches (`.git/chant/*.lock`).
+pub fn present(store: &Store) -> Vec<Lock> {
+    let mut found = ref_locks(store);
+    if let Ok(entries) = std::fs::read_dir(store.cache_dir()) {
+        found.extend(
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "lock"))
+                .filter_map(|path| Lock::at(&path)),
+        );
+    }
+    found
 }
 
 /// Another `git` or `git-chant` process whose working directory is inside this repository

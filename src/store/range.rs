@@ -62,50 +62,56 @@ pub fn new_commits(
     new: ObjectId,
     old: Option<ObjectId>,
 ) -> Result<HashSet<ObjectId>, StoreError> {
-    let (found, stopped_early) = walk(repo, new, old, true)?;
-    if !stopped_early {
-        return Ok(found);
-    }
-    // A root taken as new while the old side stopped early may be the old side's own.
     let mut graph = Graph {
         repo,
         known: HashMap::new(),
     };
-    for id in &found {
-        if graph.get(*id)?.1.is_empty() {
-            return Ok(walk(repo, new, old, false)?.0);
-        }
-    }
-    Ok(found)
+    new_commits_in(&mut graph, new, old)
 }
 
-/// Both sides, newest first; with `stop_early`, the old side stops once all it has left is
-/// older than the oldest new commit. Returns the new commits and whether it stopped early.
+fn new_commits_in(
+    graph: &mut Graph<'_>,
+    new: ObjectId,
+    old: Option<ObjectId>,
+) -> Result<HashSet<ObjectId>, StoreError> {
+    match walk(graph, new, old, true)? {
+        // A root taken as new while the old side stopped early may be the old side's own.
+        (_, Walked::Early { took_a_root: true }) => Ok(walk(graph, new, old, false)?.0),
+        (found, _) => Ok(found),
+    }
+}
+
+/// How a walk ended.
+enum Walked {
+    Whole,
+    /// The old side stopped once all it had left was older than the oldest new commit.
+    Early {
+        took_a_root: bool,
+    },
+}
+
+/// Both sides, newest first; with `stop_early`, see [`Walked::Early`].
 fn walk(
-    repo: &gix::Repository,
+    graph: &mut Graph<'_>,
     new: ObjectId,
     old: Option<ObjectId>,
     stop_early: bool,
-) -> Result<(HashSet<ObjectId>, bool), StoreError> {
-    let mut graph = Graph {
-        repo,
-        known: HashMap::new(),
-    };
+) -> Result<(HashSet<ObjectId>, Walked), StoreError> {
     let mut heap = BinaryHeap::from([graph.queued(new, false)?]);
     if let Some(old) = old {
         heap.push(graph.queued(old, true)?);
     }
     let (mut visible, mut hidden) = (HashSet::new(), HashSet::new());
     let mut oldest_new = i64::MAX;
+    let mut took_a_root = false;
     // Entries of the new side still in the heap.
     let mut new_side = 1usize;
     while let Some(next) = heap.pop() {
         if !next.hidden {
             new_side -= 1;
         } else if stop_early && new_side == 0 && next.time < oldest_new {
-            // All that is left is old history older than anything taken as new.
             visible.retain(|id| !hidden.contains(id));
-            return Ok((visible, true));
+            return Ok((visible, Walked::Early { took_a_root }));
         }
         let seen = if next.hidden {
             &mut hidden
@@ -115,16 +121,18 @@ fn walk(
         if !seen.insert(next.id) || (!next.hidden && hidden.contains(&next.id)) {
             continue;
         }
+        let parents = graph.get(next.id)?.1.clone();
         if !next.hidden {
             oldest_new = oldest_new.min(next.time);
+            took_a_root |= parents.is_empty();
         }
-        for parent in graph.get(next.id)?.1.clone() {
+        for parent in parents {
             new_side += usize::from(!next.hidden);
             heap.push(graph.queued(parent, next.hidden)?);
         }
     }
     visible.retain(|id| !hidden.contains(id));
-    Ok((visible, false))
+    Ok((visible, Walked::Whole))
 }
 
 /// `old..new`, parents before children (each commit after every parent inside the range).
@@ -133,11 +141,12 @@ pub fn between(
     new: ObjectId,
     old: Option<ObjectId>,
 ) -> Result<Vec<ObjectId>, StoreError> {
-    let inside = new_commits(repo, new, old)?;
     let mut graph = Graph {
         repo,
         known: HashMap::new(),
     };
+    // The same graph: each commit is read once for the range and its order.
+    let inside = new_commits_in(&mut graph, new, old)?;
     // Depth-first post-order over parents inside the range, without recursion.
     let mut order = Vec::with_capacity(inside.len());
     let mut done: HashSet<ObjectId> = HashSet::new();

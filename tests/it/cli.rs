@@ -136,11 +136,7 @@ fn man_pages_install_one_page_per_command_and_git_help_finds_them() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
     assert!(
         text.contains("git-chant-list(1)") && text.contains("EXAMPLES"),
         "{text}"
@@ -322,11 +318,7 @@ fn sort_updated_puts_the_latest_ledger_change_first() {
             .env("GIT_COMMITTER_DATE", date)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::harness::assert_success(&out);
     };
     at("2026-02-04T00:00:00Z", &["check", "b1", "1"]);
     at("2026-02-03T00:00:00Z", &["check", "d1", "1"]);

@@ -163,11 +163,7 @@ fn rewrite_criterion(clone: &Repo, text: &str) {
         )
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::harness::assert_success(&out);
 }
 
 #[test]
