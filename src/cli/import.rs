@@ -1,6 +1,5 @@
 //! `git chant import` and `git chant export`: moving to and from upstream chant's `.chant/`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -67,9 +66,13 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Exit, Error> {
         Some(rev) => import::read_rev(store, rev, &args.dir, bound)?,
         None => import::read_dir(std::path::Path::new(&args.dir), bound)?,
     };
-    if std::io::stderr().is_terminal() && files.len() > 1000 {
-        ctx.ui
-            .warn(&format!("read {} files from {}…", files.len(), args.dir));
+    if files.len() > 1000 {
+        ctx.ui.progress(Some(&format!(
+            "read {} files from {}…",
+            files.len(),
+            args.dir
+        )));
+        ctx.ui.progress(None);
     }
     let mut planned = import::ImportSummary::default();
     let sources = import::plan(files, &mut planned);

@@ -43,14 +43,6 @@ fn written(result: std::io::Result<()>) -> Result<(), Error> {
 }
 
 impl Ui {
-    pub fn stdout_is_terminal(&self) -> bool {
-        self.stdout_terminal
-    }
-
-    pub fn stderr_is_terminal(&self) -> bool {
-        self.stderr_terminal
-    }
-
     /// Human output with its control characters escaped: data from the ledger must never
     /// drive the terminal (see `escape`). Colour, if ever, goes in after this, never before.
     pub fn text(&self, text: &str) -> Result<(), Error> {
