@@ -39,6 +39,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Work(#[from] crate::work::WorkError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Land(#[from] crate::work::land::LandError),
+
     #[error("a spec with id `{id}` already exists")]
     #[diagnostic(
         code(chant::add::id_taken),
@@ -143,6 +147,7 @@ impl ExitCode for Error {
             Error::Rule(e) => e.exit(),
             Error::File(e) => e.exit(),
             Error::Work(e) => e.exit(),
+            Error::Land(e) => e.exit(),
             Error::IdTaken { .. }
             | Error::NothingKept { .. }
             | Error::KeptWithoutBase { .. }

@@ -19,6 +19,7 @@ mod lint;
 mod list;
 mod log;
 mod manual;
+mod merge;
 mod ready;
 mod reindex;
 mod search;
@@ -64,37 +65,43 @@ pub enum Command {
     ///
     /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
     /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
-    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
+    /// needs_attention -> pending | in_progress; completed -> pending | needs_attention
+    /// (a landing that conflicts); cancelled -> pending.
     Start(lifecycle::LifecycleArgs),
     /// Complete a spec (in_progress -> completed); every criterion must be ticked.
     ///
     /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
     /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
-    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
+    /// needs_attention -> pending | in_progress; completed -> pending | needs_attention
+    /// (a landing that conflicts); cancelled -> pending.
     Done(lifecycle::LifecycleArgs),
     /// Mark a spec failed (in_progress -> failed).
     ///
     /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
     /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
-    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
+    /// needs_attention -> pending | in_progress; completed -> pending | needs_attention
+    /// (a landing that conflicts); cancelled -> pending.
     Fail(lifecycle::LifecycleArgs),
     /// Pause a spec (in_progress -> paused).
     ///
     /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
     /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
-    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
+    /// needs_attention -> pending | in_progress; completed -> pending | needs_attention
+    /// (a landing that conflicts); cancelled -> pending.
     Pause(lifecycle::LifecycleArgs),
     /// Cancel a spec (pending, in_progress or paused -> cancelled).
     ///
     /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
     /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
-    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
+    /// needs_attention -> pending | in_progress; completed -> pending | needs_attention
+    /// (a landing that conflicts); cancelled -> pending.
     Cancel(lifecycle::LifecycleArgs),
     /// Reopen a completed, cancelled or failed spec (-> pending).
     ///
     /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
     /// needs_attention | paused | cancelled; paused -> in_progress | cancelled; failed,
-    /// needs_attention -> pending | in_progress; completed, cancelled -> pending.
+    /// needs_attention -> pending | in_progress; completed -> pending | needs_attention
+    /// (a landing that conflicts); cancelled -> pending.
     Reopen(lifecycle::LifecycleArgs),
     Check(check::CheckArgs),
     Set(set::SetArgs),
@@ -114,17 +121,14 @@ pub enum Command {
     ///
     /// Fetch a remote's ledger and notes into remote-tracking refs
     /// (`refs/remotes/<remote>/chant/specs`, `refs/notes/remotes/<remote>/…`). A clone with no ledger (or notes ref)
-    /// of its own gets one from the remote's; refs it has are left for `sync` or `merge`.
+    /// of its own gets one from the remote's; refs it has are left for `sync`.
     #[command(after_help = "Examples:\n  git chant fetch\n  git chant fetch upstream")]
     Fetch(sync::RemoteArgs),
-    /// Merge another ledger into ours (three-way, per spec and field).
-    Merge(sync::MergeArgs),
+    Merge(merge::MergeArgs),
     /// Push the ledger and notes (never forced).
     #[command(after_help = "Examples:\n  git chant push\n  git chant push upstream")]
     Push(sync::RemoteArgs),
-    /// Fetch, merge and push, again while the remote moves.
-    #[command(after_help = "Examples:\n  git chant sync\n  git chant sync upstream")]
-    Sync(sync::RemoteArgs),
+    Sync(sync::SyncArgs),
     Conflicts(sync::ConflictsArgs),
     Work(work::WorkArgs),
     Output(work::OutputArgs),
@@ -170,7 +174,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Doctor(args) => doctor::run(ctx, args),
         Command::Validate(args) => validate::run(ctx, args),
         Command::Fetch(args) => sync::fetch(ctx, args),
-        Command::Merge(args) => sync::merge(ctx, args),
+        Command::Merge(args) => merge::run(ctx, args),
         Command::Push(args) => sync::push(ctx, args),
         Command::Sync(args) => sync::sync(ctx, args),
         Command::Conflicts(args) => sync::conflicts(ctx, args),

@@ -1,4 +1,4 @@
-//! `git chant fetch | merge | push | sync | conflicts`: sharing the ledger and its notes.
+//! `git chant fetch | push | sync | conflicts`: sharing the ledger and its notes.
 
 use clap::Args;
 
@@ -17,14 +17,24 @@ pub struct RemoteArgs {
     remote: String,
 }
 
-/// The revision to merge.
+/// Fetch, merge and push the ledger; or, with `--from`, merge another ledger commit.
+///
+/// Fetches the remote's ledger and notes, merges them into ours (three-way, per spec and
+/// field; what both sides changed differently is kept by a rule and listed by `git chant
+/// conflicts`), and pushes without force, again while the remote moves. `--from <rev>`
+/// merges a ledger commit you already have (no network, nothing pushed).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant merge origin/chant/specs      what `git chant fetch` brought\n  git chant merge refs/remotes/alice/chant/specs"
+    after_help = "Examples:\n  git chant sync\n  git chant sync upstream\n  git chant sync --from origin/chant/specs      merge what `git chant fetch` brought\n  git chant sync --from refs/remotes/alice/chant/specs"
 )]
-pub struct MergeArgs {
-    /// A ledger commit (a remote-tracking ledger ref, usually).
-    rev: String,
+pub struct SyncArgs {
+    /// The remote.
+    #[arg(default_value = "origin")]
+    remote: String,
+    /// Merge this ledger commit (a remote-tracking ledger ref, usually) instead: no
+    /// fetch, no push.
+    #[arg(long, value_name = "REV")]
+    from: Option<String>,
 }
 
 /// List merge conflicts not resolved yet.
@@ -85,14 +95,6 @@ pub fn fetch(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
     Ok(Exit::Ok)
 }
 
-/// `merge <rev>`: three-way merge of another ledger into ours.
-pub fn merge(ctx: &Ctx, args: MergeArgs) -> Result<Exit, Error> {
-    let store = ctx.store()?;
-    let theirs = store.ledger_rev(&args.rev)?;
-    say(ctx, &sync::merge_ledger(store, theirs, &args.rev)?);
-    Ok(Exit::Ok)
-}
-
 /// `push`: the ledger and notes, never forced.
 pub fn push(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
@@ -112,9 +114,15 @@ pub fn push(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
     }
 }
 
-/// `sync`: fetch, merge, push; again while the remote moves.
-pub fn sync(ctx: &Ctx, args: RemoteArgs) -> Result<Exit, Error> {
+/// `sync`: fetch, merge, push; again while the remote moves. `sync --from <rev>`: the
+/// three-way merge of another ledger commit into ours, nothing else.
+pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
+    if let Some(rev) = &args.from {
+        let theirs = store.ledger_rev(rev)?;
+        say(ctx, &sync::merge_ledger(store, theirs, rev)?);
+        return Ok(Exit::Ok);
+    }
     store.check_remote(&args.remote)?;
     sync::sync(store, &args.remote, |merge| say(ctx, merge))?;
     ctx.ui.line(&format!("in sync with {}", args.remote))?;

@@ -10,12 +10,15 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
 use crate::work::schedule::{self, Batch};
-use crate::work::{self, Options};
+use crate::work::{self, land, Options};
 
 /// Run an agent on specs, each in its own worktree.
 ///
-/// Each spec gets .git/chant/worktrees/<id>, on branch
-/// chant/<id>, from the current HEAD; your checkout is never touched. The agent gets the
+/// Each spec gets .git/chant/worktrees/<id>, on branch chant/<id>, from its target
+/// branch (the branch HEAD is on, or --target, or git config chant.target), or from the
+/// branch of a completed dependency not landed yet (several: their merge); your checkout
+/// is never touched. With --merge (or chant.work.merge=true) each completed spec lands in
+/// its target as `git chant merge` would. The agent gets the
 /// prompt on stdin and in $CHANT_PROMPT_FILE, with CHANT_SPEC_ID, CHANT_WORKTREE and
 /// CHANT_BRANCH set; its commits advance the spec through the hooks. Afterwards the spec
 /// is completed (exit 0, every criterion ticked), needs_attention (exit 0, criteria open)
@@ -23,7 +26,7 @@ use crate::work::{self, Options};
 /// is a note on the run's last commit (refs/notes/chant-output).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant work 003-root-cause --agent 'claude -p'\n  git config chant.agent 'claude -p' && git chant work 003\n  git chant work --parallel 4          every ready spec, four at a time\n  git chant work --chain               one after another until none is ready or one fails"
+    after_help = "Examples:\n  git chant work 003-root-cause --agent 'claude -p'\n  git config chant.agent 'claude -p' && git chant work 003\n  git chant work --parallel 4          every ready spec, four at a time\n  git chant work --chain               one after another until none is ready or one fails\n  git chant work --chain --merge       ... each landing on the current branch as it completes"
 )]
 pub struct WorkArgs {
     /// Specs to work (short ids resolve); without any, the ready specs.
@@ -44,6 +47,12 @@ pub struct WorkArgs {
     /// Work a spec that is not ready.
     #[arg(long)]
     force: bool,
+    /// The branch the work starts from and lands in (default: the branch HEAD is on).
+    #[arg(long, value_name = "BRANCH")]
+    target: Option<String>,
+    /// Land each spec in its target as it completes (default: git config chant.work.merge).
+    #[arg(long)]
+    merge: bool,
     /// The outcomes as JSON.
     #[arg(long)]
     json: bool,
@@ -70,6 +79,11 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
         prompt: args.prompt.clone(),
         force: args.force,
         prefix: args.parallel > 1,
+        target: args.target.clone(),
+        land: (args.merge || store.config_bool("chant.work.merge")).then(|| land::Options {
+            into: args.target.clone(),
+            ..land::Options::default()
+        }),
     };
     let batch = Batch {
         queue,
@@ -88,8 +102,12 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
                         1 => "1 commit".to_owned(),
                         n => format!("{n} commits"),
                     };
+                    let landed = match &o.landed {
+                        Some(l) if !l.already => format!("; landed in {}", l.target),
+                        _ => String::new(),
+                    };
                     ctx.ui.line(&format!(
-                        "{}: {} ({commits}; transcript on {})",
+                        "{}: {} ({commits}; transcript on {}{landed})",
                         o.id,
                         o.status,
                         &o.transcript_on[..12]
@@ -141,13 +159,22 @@ pub fn output(ctx: &Ctx, args: OutputArgs) -> Result<Exit, Error> {
     Ok(Exit::Ok)
 }
 
-/// List the agent worktrees, or remove those of finished specs.
+/// List the agent worktrees, or remove those whose work has landed.
+///
+/// Each line: the spec, its status, its branch, the target it lands in, and whether it
+/// has landed there. --prune removes the worktrees and branches of landed specs, and the
+/// worktrees (not the branches) of cancelled ones.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  git chant worktrees\n  git chant worktrees --prune")]
+#[command(
+    after_help = "Examples:\n  git chant worktrees\n  git chant worktrees --json\n  git chant worktrees --prune"
+)]
 pub struct WorktreesArgs {
-    /// Remove the worktrees of completed and cancelled specs (their branches stay).
+    /// Remove landed specs' worktrees and branches, and cancelled specs' worktrees.
     #[arg(long)]
     prune: bool,
+    /// The list as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
@@ -162,12 +189,22 @@ pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
         ))?;
         return Ok(Exit::Ok);
     }
-    let snapshot = store.snapshot()?;
-    for (id, path) in store.agent_worktrees() {
-        let status =
-            ops::lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
-        ctx.ui
-            .line(&format!("{id:<24} {status:<15} {}", path.display()))?;
+    let listed = work::worktrees(store)?;
+    if args.json {
+        return ctx.ui.json(&listed).map(|_| Exit::Ok);
+    }
+    for w in &listed {
+        let target = w.target.as_deref().unwrap_or("-");
+        let landed = if w.landed { "landed" } else { "not landed" };
+        ctx.ui.line(&format!(
+            "{:<24} {:<15} {:<28} -> {target:<12} {landed:<10} {}",
+            w.id,
+            w.status,
+            w.branch,
+            w.path
+                .as_ref()
+                .map_or("(no worktree)".into(), |p| p.display().to_string())
+        ))?;
     }
     Ok(Exit::Ok)
 }

@@ -22,7 +22,9 @@ fn transitions(from: &Status) -> &'static [Status] {
         InProgress => &[Completed, Failed, NeedsAttention, Paused, Cancelled],
         Paused => &[InProgress, Cancelled],
         Failed | NeedsAttention => &[Pending, InProgress],
-        Completed | Cancelled => &[Pending],
+        // A completed spec whose branch conflicts with its target needs attention.
+        Completed => &[Pending, NeedsAttention],
+        Cancelled => &[Pending],
         Unknown(_) => &[],
     }
 }

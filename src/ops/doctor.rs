@@ -194,7 +194,11 @@ fn check_hooks(store: &Store, checks: &mut Vec<Check>) {
 }
 
 fn check_worktrees(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Result<(), Error> {
-    let stale = git_cli::worktrees_prunable(store)?;
+    let stale: Vec<String> = git_cli::worktrees(store)?
+        .into_iter()
+        .filter(|w| w.prunable)
+        .map(|w| w.path.display().to_string())
+        .collect();
     if !stale.is_empty() {
         let fixed = fix && git_cli::worktree_prune(store).is_ok();
         let message = format!(

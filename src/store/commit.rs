@@ -18,13 +18,25 @@ impl Store {
         tree: ObjectId,
         parents: impl IntoIterator<Item = ObjectId>,
     ) -> Result<ObjectId, StoreError> {
+        self.write_commit_by(None, message, tree, parents)
+    }
+
+    /// [`write_commit`](Self::write_commit) keeping another `author` (a rebased commit
+    /// keeps its author; the committer is whoever rebased it, as in git).
+    pub(crate) fn write_commit_by(
+        &self,
+        author: Option<SignatureRef<'_>>,
+        message: &str,
+        tree: ObjectId,
+        parents: impl IntoIterator<Item = ObjectId>,
+    ) -> Result<ObjectId, StoreError> {
         let who = self.identity()?;
         let (mut c, mut a) = (Default::default(), Default::default());
         let commit = self
             .repo
             .new_commit_as(
                 who.committer.to_ref(&mut c),
-                who.author.to_ref(&mut a),
+                author.unwrap_or_else(|| who.author.to_ref(&mut a)),
                 message,
                 tree,
                 parents,

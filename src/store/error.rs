@@ -63,7 +63,7 @@ pub enum StoreError {
     #[error("`{rev}` is not a chant ledger: {why}")]
     #[diagnostic(
         code(chant::store::not_a_ledger),
-        help("`git chant merge` takes a ledger revision, such as `origin/chant/specs` (refs/remotes/origin/chant/specs, which `git chant fetch origin` brings); it does not land code branches such as an agent's `chant/<id>`, which git merges (`git merge`)")
+        help("`git chant sync --from` takes a ledger revision, such as `origin/chant/specs` (refs/remotes/origin/chant/specs, which `git chant fetch origin` brings); an agent's branch `chant/<id>` lands with `git chant merge <id>`")
     )]
     NotALedger { rev: String, why: String },
 

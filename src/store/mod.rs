@@ -3,7 +3,7 @@
 
 mod cas;
 mod change;
-mod commit;
+pub(crate) mod commit;
 pub mod diff;
 mod error;
 mod format;
@@ -160,6 +160,12 @@ impl Store {
     }
 
     /// A git config string (after `git -c` overrides), e.g. `chant.agent`.
+    /// A boolean git config value as git reads one (`true`, `yes`, `on`, `1`); `false`
+    /// when unset or unreadable.
+    pub fn config_bool(&self, key: &str) -> bool {
+        self.repo.config_snapshot().boolean(key).unwrap_or(false)
+    }
+
     pub fn config_string(&self, key: &str) -> Option<String> {
         self.repo
             .config_snapshot()

@@ -4,12 +4,15 @@
 
 mod board;
 mod error;
+pub mod land;
 pub mod prompt;
+mod resolve;
 mod run;
 pub mod schedule;
 
 pub use crate::ops::transcript::{attach, transcripts};
 pub use error::WorkError;
+pub use resolve::resolve;
 
 use std::path::PathBuf;
 
@@ -19,7 +22,8 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::lifecycle::LifecycleError;
 use crate::ops::{self, lookup, Target};
-use crate::store::{git_cli, Context, Store};
+use crate::store::{git_cli, Store};
+use land::Start;
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +35,11 @@ pub struct Options {
     pub force: bool,
     /// Prefix every output line (parallel runs).
     pub prefix: bool,
+    /// The branch the work lands in (`--target`), else `git config chant.target`, else
+    /// the branch HEAD is on.
+    pub target: Option<String>,
+    /// Land each spec as it completes (`--merge`), this way.
+    pub land: Option<land::Options>,
 }
 
 /// What one run did.
@@ -45,6 +54,11 @@ pub struct RunOutcome {
     pub worktree: PathBuf,
     /// How long the agent ran.
     pub seconds: f64,
+    /// The branch the work is on, and the one it lands in (short, `main`).
+    pub branch: String,
+    pub target: Option<String>,
+    /// What landing it did (`work --merge`).
+    pub landed: Option<land::Landed>,
 }
 
 /// The agent command, from the local side only: `--agent`, else `git config chant.agent`
@@ -97,6 +111,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         .unwrap_or_else(|| "standard".into());
     let template = snapshot
         .file(&format!("prompts/{template_name}.md"))?
+        .or_else(|| prompt::built_in(&template_name).map(|t| t.as_bytes().to_vec()))
         .ok_or_else(|| LifecycleError::BadField {
             id: id.clone(),
             why: format!("no prompt template `{template_name}` in the ledger"),
@@ -115,21 +130,42 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         })
         .unwrap_or_else(|| "project".into());
 
+    let path = store.agent_worktree(&id);
+    let branch = land::branch_of(&id);
+    // Where a new branch starts (its target plus its dependencies' unlanded work), worked
+    // out before anything changes: dependencies that conflict stop the run here.
+    let start = match store.ref_tip(&format!("refs/heads/{branch}"))? {
+        Some(_) => None,
+        None => Some(land::start_point(
+            store,
+            &id,
+            &spec,
+            opts.target.as_deref(),
+        )?),
+    };
     // Starting refuses a spec that is not ready (unless forced) before anything is created.
     if !crate::lifecycle::Status::InProgress.is(spec.status()) {
         ops::transition(store, &id, Target::Start, opts.force, None, &ops::now())?;
     }
-    let path = store.agent_worktree(&id);
-    let branch = format!("chant/{id}");
     run::catch_interrupts();
     if !path.exists() {
-        let head = store
-            .repo()
-            .head_id()
-            .context(|| "reading HEAD".to_owned())?
-            .to_string();
-        git_cli::worktree_add(store, &path, &branch, &head)?;
+        let start = start.as_ref().map(|s| s.commit.to_string());
+        git_cli::worktree_add(store, &path, &branch, start.as_deref().unwrap_or(&branch))?;
     }
+    if let Some(Start {
+        target: Some(target),
+        ..
+    }) = &start
+    {
+        git_cli::set_upstream(store, &branch, target.trim_start_matches("refs/heads/"))?;
+    }
+    // The store's config was read before the upstream was recorded.
+    let lands_in = match start.and_then(|s| s.target) {
+        Some(t) => Some(t),
+        None => land::landing_target(store, &id, None).ok(),
+    }
+    .map(|t| t.trim_start_matches("refs/heads/").to_owned());
+    land::record_branch(store, &id, &branch, lands_in.as_deref())?;
     let start_tip = store.ref_tip(&format!("refs/heads/{branch}"))?;
     let (_, spec) = ops::load(&store.snapshot()?, &id)?;
     let text = prompt::render(
@@ -197,7 +233,11 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         Err(e) => return Err(e),
     };
     let header = format!(
-        "---\nspec: {id}\nstart: {started}\nend: {ended}\ncommand: {}\nexit_code: {}\n{}---\n",
+        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}command: {}\nexit_code: {}\n{}---\n",
+        lands_in
+            .as_deref()
+            .map(|t| format!("target: {t}\n"))
+            .unwrap_or_default(),
         serde_yaml::to_string(&argv.join(" "))
             .unwrap_or_default()
             .trim_end(),
@@ -226,6 +266,9 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         transcript_on: on.to_string(),
         worktree: path,
         seconds: clock.elapsed().as_secs_f64(),
+        branch,
+        target: lands_in,
+        landed: None,
     })
 }
 
@@ -256,16 +299,74 @@ pub fn next_ready(store: &Store, skip: &[String]) -> Result<Option<String>, Erro
         .map(|s| s.id.clone()))
 }
 
-/// Removes the worktrees of specs that are finished (completed or cancelled).
+/// One agent worktree or `chant/<id>` branch, as `worktrees` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listed {
+    pub id: String,
+    pub status: String,
+    pub branch: String,
+    /// The branch it lands in (short), when known.
+    pub target: Option<String>,
+    pub landed: bool,
+    pub path: Option<PathBuf>,
+}
+
+/// Every agent worktree and every `chant/<id>` branch, by id.
+pub fn worktrees(store: &Store) -> Result<Vec<Listed>, Error> {
+    let snapshot = store.snapshot()?;
+    let mut ids: Vec<(String, Option<PathBuf>)> = store
+        .agent_worktrees()
+        .into_iter()
+        .map(|(id, path)| (id, Some(path)))
+        .collect();
+    for (id, _) in land::branches(store)? {
+        if !ids.iter().any(|(known, _)| *known == id) {
+            ids.push((id, None));
+        }
+    }
+    ids.sort();
+    let mut listed = Vec::new();
+    for (id, path) in ids {
+        let status =
+            lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
+        let target = land::landing_target(store, &id, None).ok();
+        let tip = match &target {
+            Some(t) => store.ref_tip(t)?,
+            None => None,
+        };
+        let landed =
+            crate::lifecycle::Status::Completed.is(&status) && land::is_landed(store, &id, tip)?;
+        listed.push(Listed {
+            branch: land::branch_of(&id),
+            target: target.map(|t| t.trim_start_matches("refs/heads/").to_owned()),
+            landed,
+            path,
+            status,
+            id,
+        });
+    }
+    Ok(listed)
+}
+
+/// Removes what `worktrees --prune` removes: landed specs' worktrees and branches, and
+/// cancelled specs' worktrees (their branches may hold work someone wants). The ids.
 pub fn prune(store: &Store) -> Result<Vec<String>, Error> {
     let mut removed = Vec::new();
-    for (id, path) in store.agent_worktrees() {
-        let snapshot = store.snapshot()?;
-        let done =
-            lookup::summary(&snapshot, &id)?.is_none_or(|s| crate::lifecycle::is_done(&s.status));
-        if done {
-            git_cli::worktree_remove(store, &path)?;
-            removed.push(id);
+    for w in worktrees(store)? {
+        let cancelled = crate::lifecycle::Status::Cancelled.is(&w.status);
+        if !w.landed && !cancelled {
+            continue;
+        }
+        if let Some(path) = &w.path {
+            git_cli::worktree_remove(store, path)?;
+        }
+        if w.landed {
+            if let Some(tip) = store.ref_tip(&format!("refs/heads/{}", w.branch))? {
+                git_cli::delete_branch(store, &w.branch, tip)?;
+            }
+        }
+        if w.path.is_some() || w.landed {
+            removed.push(w.id);
         }
     }
     Ok(removed)

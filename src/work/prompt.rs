@@ -143,8 +143,16 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     out
 }
 
+/// The templates a ledger need not carry: `merge-conflict`, which `merge --resolve` runs
+/// (a ledger's own `prompts/merge-conflict.md` comes first).
+pub fn built_in(name: &str) -> Option<&'static str> {
+    (name == "merge-conflict").then_some(MERGE_CONFLICT)
+}
+
+const MERGE_CONFLICT: &str = "# Resolve the merge conflict in {{worktree.branch}}\n\nSpec {{spec.id}} ({{spec.title}}) is done, but its branch conflicts with its target. In {{worktree.path}} a `git merge` of the target has stopped on conflicts in:\n\n{{spec.conflicting_files}}\n\nResolve each conflict keeping the intent of both sides, `git add` the files, and conclude the merge with `git commit --no-edit`. Do not start the work over: it is done.\n\n{{spec.description}}\n";
+
 /// Fills `{{spec.id}}`, `{{spec.title}}`, `{{spec.description}}`, `{{spec.target_files}}`,
-/// `{{spec.context}}` (the contents of the files it lists, read from the worktree),
+/// `{{spec.conflicting_files}}`, `{{spec.context}}` (the contents of the files it lists, read from the worktree),
 /// `{{project.name}}`, `{{worktree.path}}` and `{{worktree.branch}}`, and ends with the
 /// commit instruction git chant depends on.
 pub fn render(template: &str, ctx: &Context<'_>) -> String {
@@ -166,6 +174,10 @@ pub fn render(template: &str, ctx: &Context<'_>) -> String {
         ("{{project.name}}", ctx.project.to_owned()),
         ("{{worktree.path}}", ctx.worktree.display().to_string()),
         ("{{worktree.branch}}", ctx.branch.to_owned()),
+        (
+            "{{spec.conflicting_files}}",
+            ctx.spec.list("conflicting_files").join("\n"),
+        ),
     ];
     let mut out = fill(template_body(template), &values);
     out.push_str(&format!(

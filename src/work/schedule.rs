@@ -1,6 +1,7 @@
 //! Running many specs: a queue worked by N threads, each spec in its own worktree and each
 //! run opening the repository itself; with `chain`, the next ready spec is taken when the
-//! queue is empty, and the first run that does not finish stops the others from starting.
+//! queue is empty, and the first run that does not finish stops the others from starting;
+//! with `--merge`, each completed run lands before its thread takes the next spec.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,12 +30,33 @@ pub fn finished(status: &str) -> bool {
     )
 }
 
+/// With `--merge`, lands a completed run's branch, one run at a time (a dependent taken
+/// next then starts from the landed tip). The store is opened again: the run recorded the
+/// branch's target in the config after the first was opened.
+fn land_completed(
+    mut outcome: RunOutcome,
+    opts: &Options,
+    landing: &Mutex<()>,
+) -> Result<RunOutcome, Error> {
+    let Some(land_opts) = &opts.land else {
+        return Ok(outcome);
+    };
+    if !Status::Completed.is(&outcome.status) {
+        return Ok(outcome);
+    }
+    let _turn = landing.lock().unwrap_or_else(|p| p.into_inner());
+    let store = Store::open(".")?;
+    outcome.landed = Some(super::land::land(&store, &outcome.id, land_opts)?);
+    Ok(outcome)
+}
+
 /// Works the batch; each run's spec id and outcome, in the order they ended.
 pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<RunOutcome, Error>)> {
     let queue = Mutex::new(batch.queue);
     let taken = Mutex::new(Vec::<String>::new());
     let results = Mutex::new(Vec::new());
     let stop = AtomicBool::new(false);
+    let landing = Mutex::new(());
     // A poisoned lock only means another run panicked: its data is still whole.
     fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         m.lock().unwrap_or_else(|p| p.into_inner())
@@ -64,7 +86,8 @@ pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<RunOutcome
                 let Some(id) = next else { return };
                 let outcome = Store::open(".")
                     .map_err(Error::from)
-                    .and_then(|s| work(&s, &id, opts));
+                    .and_then(|s| work(&s, &id, opts))
+                    .and_then(|o| land_completed(o, opts, &landing));
                 if batch.chain && !matches!(&outcome, Ok(o) if finished(&o.status)) {
                     stop.store(true, Ordering::SeqCst);
                 }

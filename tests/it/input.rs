@@ -291,19 +291,29 @@ fn a_byte_order_mark_is_dropped_from_input_and_named_in_a_file() {
 }
 
 #[test]
-fn merge_of_a_code_branch_says_it_is_not_a_ledger() {
+fn merge_of_a_code_branch_says_what_it_is_and_what_to_run() {
     let repo = repo();
     repo.commit("code");
     repo.git(&["branch", "chant/t1"]);
     insta::assert_snapshot!(repo.run(&["merge", "chant/t1"]), @r"
         ------- stderr -------
+        chant::merge::not_a_spec
+
+          × `chant/t1` is a git revision, not a spec
+          help: `git chant merge` lands specs' branches (`git chant merge <id>`); to merge chant/t1 into
+                your checkout, run `git merge chant/t1`
+        [EOF]
+        [exit status: 1]
+        ");
+    insta::assert_snapshot!(repo.run(&["sync", "--from", "chant/t1"]), @r"
+        ------- stderr -------
         chant::store::not_a_ledger
 
           × `chant/t1` is not a chant ledger: its commit [commit-1] has no
           │ FORMAT file, so it is not a ledger commit
-          help: `git chant merge` takes a ledger revision, such as `origin/chant/specs` (refs/remotes/
-                origin/chant/specs, which `git chant fetch origin` brings); it does not land code branches
-                such as an agent's `chant/<id>`, which git merges (`git merge`)
+          help: `git chant sync --from` takes a ledger revision, such as `origin/chant/specs` (refs/
+                remotes/origin/chant/specs, which `git chant fetch origin` brings); an agent's branch
+                `chant/<id>` lands with `git chant merge <id>`
         [EOF]
         [exit status: 1]
         ");

@@ -11,6 +11,8 @@ mod harness;
 mod hooks;
 mod import;
 mod input;
+mod land;
+mod land_share;
 mod ledger;
 mod ledger_merge_props;
 mod lifecycle;

@@ -123,7 +123,7 @@ fn every_writer_writes_the_message_it_always_wrote() {
     repo.git(&["update-ref", "refs/other/specs", theirs.trim()]);
     repo.git(&["update-ref", "refs/chant/specs", base.trim()]);
     repo.chant(&["set", "mig", "model", "haiku"]);
-    repo.chant(&["merge", "refs/other/specs"]);
+    repo.chant(&["sync", "--from", "refs/other/specs"]);
 
     let upstream = repo.home().join("up/specs");
     std::fs::create_dir_all(&upstream).unwrap();

@@ -222,7 +222,7 @@ fn init_remote_makes_plain_git_fetch_bring_the_ledger() {
         .unwrap()
         .status
         .success());
-    clones[1].chant(&["merge", "origin/chant/specs"]);
+    clones[1].chant(&["sync", "--from", "origin/chant/specs"]);
     assert!(clones[1].chant(&["show", "later"]).contains("# Later"));
 }
 

@@ -196,10 +196,18 @@ fn four_specs_in_parallel_and_a_chain() {
             "parallel output is prefixed: {stdout}"
         );
     }
+    // Completed but not landed: kept; landed: worktree and branch removed.
     assert_eq!(
         repo.chant(&["worktrees", "--prune"]),
-        "removed 4 worktrees: s1, s2, s3, s4\n"
+        "removed 0 worktrees\n"
     );
+    repo.chant(&["merge", "s1", "s2", "--keep"]);
+    assert_eq!(
+        repo.chant(&["worktrees", "--prune"]),
+        "removed 2 worktrees: s1, s2\n"
+    );
+    assert!(repo.git(&["branch", "--list", "chant/s1"]).is_empty());
+    assert!(!repo.git(&["branch", "--list", "chant/s3"]).is_empty());
 
     let chained = setup(0);
     chained.chant(&["add", "A", "--id", "a"]);

@@ -1,0 +1,325 @@
+//! Checkouts: linked worktrees for agent runs (created, listed, removed), and the two
+//! things landing does in a checkout gix cannot do safely: ask which paths hold
+//! uncommitted work, and bring a checkout along a fast-forward of its branch.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gix::ObjectId;
+
+use super::{failed, git, run};
+use crate::store::{Store, StoreError};
+
+/// One checkout git knows of (`git worktree list --porcelain`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worktree {
+    pub path: PathBuf,
+    pub head: Option<ObjectId>,
+    /// The branch checked out (`refs/heads/…`); `None` when detached or bare.
+    pub branch: Option<String>,
+    pub bare: bool,
+    /// Its folder is gone (what `git worktree prune` removes).
+    pub prunable: bool,
+}
+
+/// Every checkout of the repository, the main one first.
+pub fn worktrees(store: &Store) -> Result<Vec<Worktree>, StoreError> {
+    let args = ["worktree", "list", "--porcelain", "-z"].map(str::to_owned);
+    let out = git(store, &args)?;
+    if !out.status.success() {
+        return Err(failed("git worktree list", &out));
+    }
+    // `-z`: each attribute ends with NUL, each worktree with an empty attribute.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut all = Vec::new();
+    let mut current: Option<Worktree> = None;
+    for attr in text.split('\0') {
+        if attr.is_empty() {
+            all.extend(current.take());
+            continue;
+        }
+        let (key, value) = attr.split_once(' ').unwrap_or((attr, ""));
+        if key == "worktree" {
+            all.extend(current.take());
+            current = Some(Worktree {
+                path: PathBuf::from(value),
+                head: None,
+                branch: None,
+                bare: false,
+                prunable: false,
+            });
+            continue;
+        }
+        let Some(w) = current.as_mut() else { continue };
+        match key {
+            "HEAD" => w.head = ObjectId::from_hex(value.as_bytes()).ok(),
+            "branch" => w.branch = Some(value.to_owned()),
+            "bare" => w.bare = true,
+            "prunable" => w.prunable = true,
+            _ => {}
+        }
+    }
+    all.extend(current);
+    Ok(all)
+}
+
+/// `git` run inside the checkout at `path`, on that checkout's own git dir (never one
+/// the environment names: hooks set `GIT_DIR` and `GIT_INDEX_FILE`).
+fn in_checkout(path: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(path)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE");
+    cmd
+}
+
+/// The paths in the checkout at `path` that differ from its HEAD or index, untracked and
+/// ignored ones included (a landing must not overwrite any of them): modified, staged,
+/// both sides of a rename, and untracked or ignored files and folders.
+pub fn dirty_paths(path: &Path) -> Result<Vec<String>, StoreError> {
+    let mut cmd = in_checkout(path);
+    cmd.args([
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--ignored=traditional",
+        "--no-renames",
+    ]);
+    let out = run(cmd)?;
+    if !out.status.success() {
+        return Err(failed(&format!("git status in {}", path.display()), &out));
+    }
+    Ok(out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|entry| entry.len() > 3)
+        .map(|entry| String::from_utf8_lossy(&entry[3..]).into_owned())
+        .collect())
+}
+
+/// How bringing a checkout along ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FastForward {
+    Done,
+    /// git refused (its branch moved meanwhile, or a file in the way appeared): what it
+    /// said. Nothing in the checkout changed.
+    Refused(String),
+}
+
+/// Brings the checkout at `path` to `new` as `git merge --ff-only` does: index and files
+/// updated, its branch moved from the commit it is on (git's own compare-and-swap), HEAD
+/// still on that branch; git refuses, changing nothing, if local changes are in the way
+/// or `new` does not contain the branch's tip. `--no-autostash`: changes are never
+/// stashed and re-applied behind the user's back.
+pub fn fast_forward(path: &Path, new: ObjectId) -> Result<FastForward, StoreError> {
+    let mut cmd = in_checkout(path);
+    cmd.args([
+        "merge",
+        "--ff-only",
+        "--no-autostash",
+        "--quiet",
+        "--no-stat",
+    ])
+    .arg(new.to_string());
+    let out = run(cmd)?;
+    if out.status.success() {
+        Ok(FastForward::Done)
+    } else {
+        let said = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+        Ok(FastForward::Refused(said))
+    }
+}
+
+/// Merges `rev` into the branch checked out at `path` (`git merge --no-edit`); `Ok(true)`
+/// when it committed, `Ok(false)` when it stopped on conflicts, left in the checkout to
+/// resolve.
+pub fn merge_into(path: &Path, rev: &str, message: &str) -> Result<bool, StoreError> {
+    let mut cmd = in_checkout(path);
+    cmd.args([
+        "merge",
+        "--no-edit",
+        "--no-autostash",
+        "--quiet",
+        "-m",
+        message,
+        rev,
+    ]);
+    let out = run(cmd)?;
+    if out.status.success() {
+        return Ok(true);
+    }
+    if unmerged_paths(path)?.is_empty() {
+        Err(failed(
+            &format!("git merge {rev} in {}", path.display()),
+            &out,
+        ))
+    } else {
+        Ok(false)
+    }
+}
+
+/// The paths with unresolved conflicts in the checkout at `path`.
+pub fn unmerged_paths(path: &Path) -> Result<Vec<String>, StoreError> {
+    let mut cmd = in_checkout(path);
+    cmd.args(["diff", "--name-only", "-z", "--diff-filter=U"]);
+    let out = run(cmd)?;
+    if !out.status.success() {
+        return Err(failed(&format!("git diff in {}", path.display()), &out));
+    }
+    Ok(out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect())
+}
+
+/// Whether the checkout at `path` is in the middle of a merge (`MERGE_HEAD` exists).
+pub fn merging(path: &Path) -> Result<bool, StoreError> {
+    let mut cmd = in_checkout(path);
+    cmd.args(["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
+    Ok(run(cmd)?.status.success())
+}
+
+/// Records `upstream` (a local branch) as `branch`'s upstream, as `git branch -u` does:
+/// `git status` in the agent's worktree then says how far it is ahead of its target.
+pub fn set_upstream(store: &Store, branch: &str, upstream: &str) -> Result<(), StoreError> {
+    let args = [
+        "branch".to_owned(),
+        "--quiet".into(),
+        format!("--set-upstream-to={upstream}"),
+        branch.to_owned(),
+    ];
+    let out = git(store, &args)?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(&format!("git branch -u {upstream} {branch}"), &out))
+    }
+}
+
+/// Runs `f` holding `.git/chant/worktrees.lock`. `git worktree add` reads every other
+/// worktree's admin files while a concurrent `add` is still writing its own, and fails
+/// ("failed to read .git/worktrees/<x>/commondir"): parallel runs, in one process or
+/// several, must take turns. The wait has no deadline (a big `worktree remove` may hold
+/// it for a while); after a few seconds it says what it waits for.
+fn with_worktree_lock<T>(
+    store: &Store,
+    f: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    use gix::lock::{acquire::Fail, Marker};
+    use std::time::{Duration, Instant};
+    let dir = store.cache_dir();
+    let resource = dir.join("worktrees");
+    std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+        context: format!("creating {}", dir.display()),
+        source,
+    })?;
+    let lock = resource.with_extension("lock");
+    let started = Instant::now();
+    let (mut said, mut failures) = (false, 0);
+    let _held = loop {
+        let err = match Marker::acquire_to_hold_resource(&resource, Fail::Immediately, None, 0) {
+            Ok(marker) => break marker,
+            Err(err) => err,
+        };
+        // A lock file that is not there (freed just now) is worth a retry or two; a lock
+        // that cannot be created at all is an error.
+        if !lock.exists() {
+            failures += 1;
+            if failures > 3 {
+                return Err(StoreError::Io {
+                    context: format!("taking {}", lock.display()),
+                    source: std::io::Error::other(err.to_string()),
+                });
+            }
+        }
+        if !said && started.elapsed() > Duration::from_secs(5) {
+            // tidy: the one message from below the Ui: a wait with no deadline, inside a
+            // call, on another process; the caller cannot speak until it returns.
+            eprintln!(
+                "git chant: waiting for {}: another `git chant work` is changing worktrees \
+                 (if none runs, `git chant doctor --fix` removes it)",
+                lock.display()
+            );
+            said = true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    f()
+}
+
+/// Creates a linked worktree at `path` on `branch`: a new branch from `start`, or the
+/// existing branch of an earlier run. Only the registration takes the lock; the checkout,
+/// which may be large and runs the repository's `post-checkout` hook, happens after it.
+pub fn worktree_add(
+    store: &Store,
+    path: &Path,
+    branch: &str,
+    start: &str,
+) -> Result<(), StoreError> {
+    let exists = store.ref_tip(&format!("refs/heads/{branch}"))?.is_some();
+    let mut args = vec![
+        "worktree".to_owned(),
+        "add".into(),
+        "--quiet".into(),
+        "--no-checkout".into(),
+    ];
+    if exists {
+        args.extend([path.display().to_string(), branch.to_owned()]);
+    } else {
+        args.extend([
+            "-b".into(),
+            branch.to_owned(),
+            path.display().to_string(),
+            start.to_owned(),
+        ]);
+    }
+    let what = format!("git worktree add {}", path.display());
+    let out = with_worktree_lock(store, || git(store, &args))?;
+    if !out.status.success() {
+        return Err(failed(&what, &out));
+    }
+    // The new worktree's own git dir, not one the environment may name.
+    let mut checkout = in_checkout(path);
+    checkout.args(["checkout", "--quiet", "--force"]);
+    let out = run(checkout)?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(&what, &out))
+    }
+}
+
+/// Removes a linked worktree (its branch stays).
+pub fn worktree_remove(store: &Store, path: &Path) -> Result<(), StoreError> {
+    let args = vec![
+        "worktree".to_owned(),
+        "remove".into(),
+        "--force".into(),
+        path.display().to_string(),
+    ];
+    let out = with_worktree_lock(store, || git(store, &args))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(
+            &format!("git worktree remove {}", path.display()),
+            &out,
+        ))
+    }
+}
+
+/// `git worktree prune`: forgets worktrees whose folders are gone.
+pub fn worktree_prune(store: &Store) -> Result<(), StoreError> {
+    let args = ["worktree", "prune"].map(str::to_owned);
+    let out = with_worktree_lock(store, || git(store, &args))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed("git worktree prune", &out))
+    }
+}

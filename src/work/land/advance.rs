@@ -1,0 +1,139 @@
+//! Moving a target branch forward to a landed commit without touching anyone's work: by
+//! compare-and-swap when no checkout has it, else by bringing that checkout along as a
+//! fast-forward pull would, after making sure none of its uncommitted files (untracked and
+//! ignored ones too) is a path the landing changes. No checkout's branch is ever switched.
+
+use std::path::PathBuf;
+
+use gix::ObjectId;
+
+use super::error::LandError;
+use super::plan::tree_of;
+use crate::error::Error;
+use crate::store::git_cli::{self, FastForward};
+use crate::store::{Context, Store};
+
+/// How the target moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Advanced {
+    /// Moved; the checkout brought along, if the target was checked out.
+    Moved { checkout: Option<PathBuf> },
+    /// The target is no longer at the commit the landing was computed on: compute again.
+    Raced,
+}
+
+/// Moves `target` from `old` to `new` (a descendant of `old`) for spec `id`.
+pub fn advance(
+    store: &Store,
+    id: &str,
+    target: &str,
+    old: ObjectId,
+    new: ObjectId,
+) -> Result<Advanced, Error> {
+    let checkout = git_cli::worktrees(store)?
+        .into_iter()
+        .find(|w| !w.bare && !w.prunable && w.branch.as_deref() == Some(target));
+    let Some(checkout) = checkout else {
+        let edit =
+            crate::store::commit::ref_edit(target, Some(old), new, &format!("merge chant/{id}"))?;
+        return match store.edit_refs(vec![edit]) {
+            Ok(()) => Ok(Advanced::Moved { checkout: None }),
+            Err(e) if e.is_conflict() || e.is_retryable() => Ok(Advanced::Raced),
+            Err(e) => Err(crate::store::StoreError::Git {
+                context: format!("moving {target}"),
+                source: e,
+            }
+            .into()),
+        };
+    };
+    if checkout.head != Some(old) {
+        return Ok(Advanced::Raced);
+    }
+    let touched = touched_paths(store, old, new)?;
+    let dirty = git_cli::dirty_paths(&checkout.path)?;
+    let mut blocked: Vec<String> = dirty
+        .into_iter()
+        .filter(|d| touched.iter().any(|t| overlaps(d, t)))
+        .collect();
+    blocked.sort();
+    blocked.dedup();
+    if !blocked.is_empty() {
+        return Err(LandError::DirtyCheckout {
+            id: id.to_owned(),
+            target: target.trim_start_matches("refs/heads/").to_owned(),
+            worktree: checkout.path,
+            paths: blocked,
+        }
+        .into());
+    }
+    match git_cli::fast_forward(&checkout.path, new)? {
+        FastForward::Done => Ok(Advanced::Moved {
+            checkout: Some(checkout.path),
+        }),
+        FastForward::Refused(said) => {
+            // Another landing moved the branch, or is updating this checkout right now
+            // (git holds its index.lock): compute again.
+            if store.ref_tip(target)? != Some(old) || said.contains("index.lock") {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                Ok(Advanced::Raced)
+            } else {
+                Err(LandError::CheckoutRefused {
+                    id: id.to_owned(),
+                    worktree: checkout.path,
+                    said,
+                }
+                .into())
+            }
+        }
+    }
+}
+
+/// Whether a dirty path `dirty` (a folder ends with `/`) and a changed path `changed`
+/// are the same file, or one is inside the other.
+fn overlaps(dirty: &str, changed: &str) -> bool {
+    let dirty = dirty.trim_end_matches('/');
+    dirty == changed
+        || changed
+            .strip_prefix(dirty)
+            .is_some_and(|rest| rest.starts_with('/'))
+        || dirty
+            .strip_prefix(changed)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The paths that differ between commits `old` and `new` (both sides of a rename).
+pub fn touched_paths(store: &Store, old: ObjectId, new: ObjectId) -> Result<Vec<String>, Error> {
+    let repo = store.repo();
+    let tree = |commit| -> Result<gix::Tree<'_>, Error> {
+        let id = tree_of(store, commit)?;
+        Ok(repo
+            .find_tree(id)
+            .context(|| format!("reading tree {id}"))?)
+    };
+    let (before, after) = (tree(old)?, tree(new)?);
+    let changes = repo
+        .diff_tree_to_tree(Some(&before), Some(&after), None)
+        .context(|| format!("comparing {old} with {new}"))?;
+    let mut paths = Vec::new();
+    for change in changes {
+        paths.push(change.location().to_string());
+        paths.push(change.source_location().to_string());
+    }
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlaps;
+
+    #[test]
+    fn a_dirty_file_or_folder_blocks_what_it_holds_or_is() {
+        assert!(overlaps("src/a.rs", "src/a.rs"));
+        assert!(overlaps("src/", "src/a.rs"));
+        assert!(overlaps("src/a.rs/x", "src/a.rs"));
+        assert!(!overlaps("src/a.rs", "src/a.rs.orig"));
+        assert!(!overlaps("sr", "src/a.rs"));
+    }
+}
