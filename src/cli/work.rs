@@ -92,6 +92,9 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
     };
     let results = schedule::run_batch(batch, &opts);
     let mut all_ok = true;
+    // The first error's row of the exit table (a conflict is 3), else 1 for a run that
+    // did not finish.
+    let mut failed_with = None;
     let mut outcomes = Vec::new();
     for (id, result) in results {
         match result {
@@ -117,6 +120,7 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
             }
             Err(e) => {
                 all_ok = false;
+                failed_with.get_or_insert(crate::exit::ExitCode::exit(&e));
                 // The id is data too: escaped, as the diagnostic is when it renders.
                 ctx.ui.err(&format!("{}: ", crate::escape::escape(&id)));
                 ctx.ui.diagnostic(&e);
@@ -128,7 +132,11 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
     } else if outcomes.is_empty() && all_ok {
         ctx.ui.line("no spec is ready")?;
     }
-    Ok(if all_ok { Exit::Ok } else { Exit::User })
+    Ok(match (all_ok, failed_with) {
+        (true, _) => Exit::Ok,
+        (false, Some(exit)) => exit,
+        (false, None) => Exit::User,
+    })
 }
 
 /// Attach a transcript produced by another agent runner to a spec's commit.

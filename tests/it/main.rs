@@ -12,6 +12,7 @@ mod hooks;
 mod import;
 mod input;
 mod land;
+mod land_chain;
 mod land_share;
 mod ledger;
 mod ledger_merge_props;
