@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::generate;
+use crate::land::land;
 use crate::push::{server, validate};
 
 const BASELINE: &str =
@@ -42,13 +43,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("race") => return race(&binary),
         Some("hooks") => return hooks(&binary, runs.max(15)),
         Some("import") => return import(&binary),
+        Some("land") => return land(&binary, runs),
         Some("validate") => {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
         Some(other) => {
             return Err(format!(
-                "--only takes race, hooks, import or validate, not {other}"
+                "--only takes race, hooks, import, validate or land, not {other}"
             ))
         }
     }
@@ -132,7 +134,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ] {
         server(&binary, size, changed, runs)?;
     }
-    validate(&binary, runs)
+    validate(&binary, runs)?;
+    land(&binary, runs)
 }
 
 /// Importing 10k upstream spec files, beside committing the same files with git.

@@ -110,6 +110,7 @@ pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
     ];
     fast_import(
         dir,
+        LEDGER,
         "chant: init",
         false,
         fixed.into_iter().chain(specs(count)),
@@ -132,7 +133,7 @@ pub fn edit(dir: &Path, count: usize, changed: usize) -> Result<(), String> {
     let edited = specs(count)
         .take(changed)
         .map(|(path, text)| (path, text + "\nEdited by the bench.\n"));
-    fast_import(dir, "chant: bench edit", true, edited)
+    fast_import(dir, LEDGER, "chant: bench edit", true, edited)
 }
 
 /// One commit on top of the ledger adding `count` specs `chain-<n>`, each depending on the
@@ -155,15 +156,19 @@ pub fn chain(dir: &Path, count: usize, wide: usize) -> Result<(), String> {
     });
     fast_import(
         dir,
+        LEDGER,
         "chant: bench chain",
         true,
         (0..count).map(spec).chain(wide_spec),
     )
 }
 
-/// One commit on `refs/chant/specs` (on top of it when `on_top`) writing `files`.
-fn fast_import(
+const LEDGER: &str = "refs/chant/specs";
+
+/// One commit on `refname` (on top of it when `on_top`) writing `files`.
+pub(crate) fn fast_import(
     dir: &Path,
+    refname: &str,
     message: &str,
     on_top: bool,
     files: impl Iterator<Item = (String, String)>,
@@ -177,11 +182,11 @@ fn fast_import(
         .map_err(|e| e.to_string())?;
     let mut stdin = std::io::BufWriter::new(child.stdin.take().ok_or("no stdin")?);
     let mut header = format!(
-        "commit refs/chant/specs\ncommitter Bench <bench@example.com> 1770000000 +0000\ndata {}\n{message}\n",
+        "commit {refname}\ncommitter Bench <bench@example.com> 1770000000 +0000\ndata {}\n{message}\n",
         message.len() + 1
     );
     if on_top {
-        header.push_str("from refs/chant/specs^0\n");
+        header.push_str(&format!("from {refname}^0\n"));
     }
     let mut write = |s: &[u8]| stdin.write_all(s).map_err(|e| e.to_string());
     write(header.as_bytes())?;
