@@ -6,6 +6,7 @@ use clap::Args;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::lifecycle::Status;
 use crate::ops::query::{self, Filter, Item, Row, Scope, SortKey};
 use crate::store::Store;
 
@@ -94,16 +95,18 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
         ctx.ui.json(&items)?;
     } else {
+        // A spec in progress whose run on this machine is gone shows as stale.
+        let stale = crate::store::runs::stale(ctx.store()?);
         for row in &rows {
             let s = row.spec;
+            let state = if stale.contains(&s.id) && Status::InProgress.is(&s.status) {
+                "stale"
+            } else {
+                row.state()
+            };
             let line = format!(
                 "{:<24} {:<15} {:<13} {:>2}/{:<2} {}\n",
-                s.id,
-                row.state(),
-                s.kind,
-                s.checked,
-                s.total,
-                s.title
+                s.id, state, s.kind, s.checked, s.total, s.title
             );
             ctx.ui.text(&line)?;
         }

@@ -22,6 +22,7 @@ mod manual;
 mod merge;
 mod ready;
 mod reindex;
+mod runs;
 mod search;
 mod set;
 mod show;
@@ -133,6 +134,11 @@ pub enum Command {
     Work(work::WorkArgs),
     Output(work::OutputArgs),
     Worktrees(work::WorktreesArgs),
+    Prep(runs::PrepArgs),
+    Tail(runs::TailArgs),
+    Takeover(runs::TakeoverArgs),
+    Resume(runs::ResumeArgs),
+    Reset(runs::ResetArgs),
     Import(import::ImportArgs),
     Export(import::ExportArgs),
     InstallManPages(manual::InstallManPagesArgs),
@@ -181,6 +187,11 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Work(args) => work::run(ctx, args),
         Command::Output(args) => work::output(ctx, args),
         Command::Worktrees(args) => work::worktrees(ctx, args),
+        Command::Prep(args) => runs::prep(ctx, args),
+        Command::Tail(args) => runs::tail(ctx, args),
+        Command::Takeover(args) => runs::takeover(ctx, args),
+        Command::Resume(args) => runs::resume(ctx, args),
+        Command::Reset(args) => runs::reset(ctx, args),
         Command::Import(args) => import::import(ctx, args),
         Command::Export(args) => import::export(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),

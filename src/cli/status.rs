@@ -31,6 +31,8 @@ struct Report<'a> {
     paused: Vec<&'a str>,
     needs_attention: Vec<&'a str>,
     failed: Vec<&'a str>,
+    /// In progress, but the run on this machine is gone (crash, reboot, killed `work`).
+    stale: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
@@ -56,6 +58,14 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
         paused: with(Status::Paused.as_str()),
         needs_attention: with(Status::NeedsAttention.as_str()),
         failed: with(Status::Failed.as_str()),
+        stale: crate::store::runs::stale(ctx.store()?)
+            .into_iter()
+            .filter(|id| {
+                index
+                    .get(id)
+                    .is_some_and(|s| Status::InProgress.is(&s.status))
+            })
+            .collect(),
         counts,
     };
     if args.json {
@@ -96,6 +106,17 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
                 text.push_str(&format!(
                     "  … and {} more (git chant list --status {status})\n",
                     ids.len() - 20
+                ));
+            }
+        }
+        if !report.stale.is_empty() {
+            text.push_str(&format!(
+                "\nstale: in progress, but their runs are gone ({}):\n",
+                report.stale.len()
+            ));
+            for id in &report.stale {
+                text.push_str(&format!(
+                    "  {id:<24} git chant resume {id}, or git chant reset {id}\n"
                 ));
             }
         }

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops;
 use crate::work::schedule::{self, Batch};
-use crate::work::{self, land, Options};
+use crate::work::{self, land, Options, WorkError};
 
 /// Run an agent on specs, each in its own worktree.
 ///
@@ -31,8 +31,8 @@ use crate::work::{self, land, Options};
 pub struct WorkArgs {
     /// Specs to work (short ids resolve); without any, the ready specs.
     ids: Vec<String>,
-    /// The agent command, split into words (no shell); else git config chant.agent (never
-    /// the ledger's config.md).
+    /// The agent: `claude`, `codex`, `gemini` (built-in presets) or a command line, split
+    /// into words (no shell); else git config chant.agent (never the ledger's config.md).
     #[arg(long)]
     agent: Option<String>,
     /// The prompt template (prompts/<name>.md in the ledger).
@@ -53,9 +53,34 @@ pub struct WorkArgs {
     /// Land each spec in its target as it completes (default: git config chant.work.merge).
     #[arg(long)]
     merge: bool,
+    /// Without ids: run at most N of the ready specs (with --chain: N runs in all).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Without ids: run every ready spec, however many (else more than a few are asked
+    /// about on a terminal and refused without one).
+    #[arg(long, conflicts_with = "limit")]
+    all: bool,
+    /// List the specs that would run, and run nothing.
+    #[arg(long)]
+    dry_run: bool,
     /// The outcomes as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// How many ready specs `work` without ids runs without being told.
+const FEW: usize = 3;
+
+/// Whether the user, asked on the terminal, says yes to running `count` specs.
+fn confirmed(ctx: &Ctx, count: usize) -> bool {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return false;
+    }
+    ctx.ui
+        .err(&format!("{count} specs are ready. Run all {count}? [y/N] "));
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
 pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
@@ -73,6 +98,37 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
         {
             queue.push_back(s.id.clone());
         }
+        match args.limit {
+            Some(n) => queue.truncate(n),
+            None if !args.all
+                && queue.len() > FEW
+                && !args.dry_run
+                && !confirmed(ctx, queue.len()) =>
+            {
+                return Err(WorkError::TooMany {
+                    count: queue.len(),
+                    limit: FEW,
+                }
+                .into());
+            }
+            None => {}
+        }
+    }
+    if args.dry_run {
+        let mut listed: Vec<String> = queue.into_iter().collect();
+        if args.chain && args.ids.is_empty() {
+            listed.extend(work::next_ready(store, &listed)?);
+        }
+        if args.json {
+            ctx.ui.json(&listed)?;
+        } else if listed.is_empty() {
+            ctx.ui.line("no spec is ready")?;
+        } else {
+            for id in &listed {
+                ctx.ui.line(&format!("would work {id}"))?;
+            }
+        }
+        return Ok(Exit::Ok);
     }
     let opts = Options {
         agent: args.agent.clone(),
@@ -84,11 +140,19 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
             into: args.target.clone(),
             ..land::Options::default()
         }),
+        ..Options::default()
+    };
+    // Several configured agents share the run, one per slot in turn.
+    let agents = match &args.agent {
+        Some(a) => vec![a.clone()],
+        None => store.config_strings("chant.agent"),
     };
     let batch = Batch {
         queue,
         parallel: args.parallel,
         chain: args.chain,
+        limit: args.limit.filter(|_| args.chain && args.ids.is_empty()),
+        agents,
     };
     let results = schedule::run_batch(batch, &opts);
     let mut all_ok = true;

@@ -227,6 +227,23 @@ fn check_worktrees(store: &Store, fix: bool, checks: &mut Vec<Check>) -> Result<
             "no stale agent worktrees",
         ));
     }
+    let gone: Vec<String> = crate::store::runs::stale(store)
+        .into_iter()
+        .filter(|id| {
+            crate::ops::lookup::summary(&snapshot, id)
+                .ok()
+                .flatten()
+                .is_some_and(|s| crate::lifecycle::Status::InProgress.is(&s.status))
+        })
+        .collect();
+    if !gone.is_empty() {
+        let message = format!(
+            "in progress, but their agent runs are gone (stale): {}",
+            gone.join(", ")
+        );
+        let next = format!("git chant resume {0}, or git chant reset {0}", gone[0]);
+        checks.push(Check::new("runs", State::Advice, message).next(&next));
+    }
     Ok(())
 }
 

@@ -37,7 +37,7 @@ use crate::store::{Change, Store};
 pub const DEFAULT_CONFIG: &str = "---\nproject:\n  name: project\ndefaults:\n  prompt: standard\n---\n# Project configuration\n\nSettings for git chant and upstream chant. Edit with `git chant edit` once that exists,\nor replace this file in the ledger.\n";
 
 /// The prompt `git chant work` uses unless a spec names another.
-pub const DEFAULT_PROMPT: &str = "---\nname: standard\n---\n# {{spec.title}}\n\nYou are working on spec {{spec.id}} in {{worktree.path}}.\n\n{{spec.description}}\n\nCommit your work with a message starting `chant({{spec.id}}): `.\n";
+pub const DEFAULT_PROMPT: &str = "---\nname: standard\n---\n# {{spec.title}}\n\nYou are working on spec {{spec.id}} of {{project.name}}, in its own worktree on branch {{worktree.branch}}.\n\n{{spec.description}}\n";
 
 /// Creates the ledger if it does not exist. Returns whether it was created.
 pub fn init(store: &Store) -> Result<bool, Error> {

@@ -19,6 +19,7 @@ pub mod pager;
 pub mod paths;
 pub mod range;
 mod read;
+pub mod runs;
 pub mod trailer;
 mod whoami;
 
@@ -164,6 +165,17 @@ impl Store {
     /// when unset or unreadable.
     pub fn config_bool(&self, key: &str) -> bool {
         self.repo.config_snapshot().boolean(key).unwrap_or(false)
+    }
+
+    /// Every value of a multi-valued git config key (`git config --add`), in order.
+    pub fn config_strings(&self, key: &str) -> Vec<String> {
+        self.repo
+            .config_snapshot()
+            .strings(key)
+            .unwrap_or_default()
+            .iter()
+            .map(|v| v.to_string())
+            .collect()
     }
 
     pub fn config_string(&self, key: &str) -> Option<String> {

@@ -2,17 +2,25 @@
 //! and the outcome recorded (status, events, and the whole transcript as a note on the last
 //! commit the run made, or on the ledger commit recording a run that made none).
 
+mod agent;
 mod board;
+mod control;
 mod error;
 pub mod land;
+mod prep;
 pub mod prompt;
 mod resolve;
 mod run;
 pub mod schedule;
+mod worktrees;
 
 pub use crate::ops::transcript::{attach, transcripts};
+pub use agent::{Agent, Preset};
+pub use control::{reset, resume, takeover, Reset, TakenOver};
 pub use error::WorkError;
+pub use prep::prep;
 pub use resolve::resolve;
+pub use worktrees::{prune, worktrees, Listed};
 
 use std::path::PathBuf;
 
@@ -20,15 +28,17 @@ use gix::ObjectId;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::lifecycle::LifecycleError;
-use crate::ops::{self, lookup, Target};
+use crate::lifecycle::{LifecycleError, Status};
+use crate::ops::{self, Target};
+use crate::store::runs::{self, Process};
 use crate::store::{git_cli, Store};
 use land::Start;
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The agent command (`--agent`), else `git config chant.agent`; never the ledger's.
+    /// The agent (`--agent`): a preset's name or a command line; else `git config
+    /// chant.agent`; never a command from the ledger.
     pub agent: Option<String>,
     /// The prompt template name, else the spec's `prompt`, else `standard`.
     pub prompt: Option<String>,
@@ -40,6 +50,11 @@ pub struct Options {
     pub target: Option<String>,
     /// Land each spec as it completes (`--merge`), this way.
     pub land: Option<land::Options>,
+    /// Continue an earlier run in its worktree (`resume`): the session to resume, if the
+    /// agent keeps sessions.
+    pub resume: Option<String>,
+    /// This run continues earlier work (the prompt says so).
+    pub continuing: bool,
 }
 
 /// What one run did.
@@ -57,94 +72,38 @@ pub struct RunOutcome {
     /// The branch the work is on, and the one it lands in (short, `main`).
     pub branch: String,
     pub target: Option<String>,
+    /// The agent's session, when its output named one.
+    pub session: Option<String>,
     /// What landing it did (`work --merge`).
     pub landed: Option<land::Landed>,
 }
 
-/// The agent command, from the local side only: `--agent`, else `git config chant.agent`
-/// (any level, `git -c` included). The ledger's config.md was written by whoever could
-/// push, so an `agent:` there is never run: the error only names it, saying what to set.
-fn agent_command(store: &Store, opts: &Options) -> Result<String, Error> {
-    if let Some(setting) = opts
-        .agent
-        .clone()
-        .or_else(|| store.config_string("chant.agent"))
-    {
-        return Ok(preset(&setting).unwrap_or(setting));
-    }
-    let snapshot = store.snapshot()?;
-    let config = snapshot
-        .file(crate::store::paths::CONFIG_PATH)?
-        .unwrap_or_default();
-    let named = crate::spec::Spec::parse("config.md", &config)
-        .ok()
-        .and_then(|c| c.text("agent").map(str::to_owned));
-    if let Some(command) = named.as_deref().and_then(preset) {
-        return Ok(command);
-    }
-    Err(WorkError::NoAgent {
-        ledger_names: named,
-    }
-    .into())
-}
-
-/// The built-in agent preset called `name` (`claude`, … once they exist; none do yet): the
-/// one place a name, local or from the ledger, may stand for a command line. That command
-/// line is this binary's, never the ledger's text, so the ledger can only choose among them.
-fn preset(_name: &str) -> Option<String> {
-    None
-}
-
 /// Works one spec to an outcome.
 pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Error> {
-    let snapshot = store.snapshot()?;
-    let id = ops::resolve(store, &snapshot, short)?;
-    // The id names the worktree, branch and prompt file: one a push without the server's
-    // checks planted (`..`, a `/`) must not lead outside `.git/chant/`.
-    crate::spec::id::validate(&id)?;
-    let (_, spec) = ops::load(&snapshot, &id)?;
-    let argv = prompt::split_command(&agent_command(store, opts)?);
-    let template_name = opts
-        .prompt
-        .clone()
-        .or_else(|| spec.prompt().map(str::to_owned))
-        .unwrap_or_else(|| "standard".into());
-    let template = snapshot
-        .file(&format!("prompts/{template_name}.md"))?
-        .or_else(|| prompt::built_in(&template_name).map(|t| t.as_bytes().to_vec()))
-        .ok_or_else(|| LifecycleError::BadField {
-            id: id.clone(),
-            why: format!("no prompt template `{template_name}` in the ledger"),
-            help:
-                "use `--prompt <name>` with one of the ledger's prompts/ (see `git chant export`)"
-                    .into(),
-        })?;
-    let project = snapshot
-        .file(crate::store::paths::CONFIG_PATH)?
-        .and_then(|c| crate::spec::Spec::parse("config.md", &c).ok())
-        .and_then(|c| {
-            c.frontmatter()
-                .get("project")
-                .and_then(|p| p.get("name"))
-                .and_then(|n| n.as_str().map(str::to_owned))
-        })
-        .unwrap_or_else(|| "project".into());
-
-    let path = store.agent_worktree(&id);
-    let branch = land::branch_of(&id);
+    let prepared = prep::prepare(store, short, opts)?;
+    let agent = agent::agents(store, opts.agent.as_deref())?
+        .into_iter()
+        .next()
+        .ok_or(WorkError::NoAgent { ledger_names: None })?;
+    let argv = prepared.argv(store, &agent, opts.resume.as_deref());
+    let id = prepared.id.clone();
+    let (path, branch) = (prepared.worktree.clone(), prepared.branch.clone());
     // Where a new branch starts (its target plus its dependencies' unlanded work), worked
-    // out before anything changes: dependencies that conflict stop the run here.
+    // out before anything changes: dependencies that conflict stop the run here, and so
+    // does an agent that is not installed.
     let start = match store.ref_tip(&format!("refs/heads/{branch}"))? {
         Some(_) => None,
-        None => Some(land::start_point(
-            store,
-            &id,
-            &spec,
-            opts.target.as_deref(),
-        )?),
+        None => {
+            if store.repo().head_id().is_err() {
+                return Err(WorkError::NoCommit.into());
+            }
+            let target = opts.target.as_deref();
+            Some(land::start_point(store, &id, &prepared.spec, target)?)
+        }
     };
+    prepared.check_agent(store, &agent, &argv)?;
     // Starting refuses a spec that is not ready (unless forced) before anything is created.
-    if !crate::lifecycle::Status::InProgress.is(spec.status()) {
+    if !Status::InProgress.is(prepared.spec.status()) {
         ops::transition(store, &id, Target::Start, opts.force, None, &ops::now())?;
     }
     run::catch_interrupts();
@@ -168,17 +127,10 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
     land::record_branch(store, &id, &branch, lands_in.as_deref())?;
     let start_tip = store.ref_tip(&format!("refs/heads/{branch}"))?;
     let (_, spec) = ops::load(&store.snapshot()?, &id)?;
-    let text = prompt::render(
-        &String::from_utf8_lossy(&template),
-        &prompt::Context {
-            id: &id,
-            spec: &spec,
-            project: &project,
-            worktree: &path,
-            branch: &branch,
-            limit: crate::files::Limits::from_store(store).spec,
-        },
-    );
+    let mut text = prepared.prompt(store, &spec);
+    if opts.continuing && opts.resume.is_none() {
+        text = format!("{}\n\n{text}", control::CONTINUE);
+    }
     let prompt_file = store.cache_dir().join("prompts").join(format!("{id}.md"));
     let io = |source| Error::Write {
         path: prompt_file.clone(),
@@ -193,28 +145,71 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         let line = format!("{id}: agent started in {}\n", path.display());
         board::board().write(true, line.as_bytes());
     }
-    let env = [
+    let mut env = vec![
         ("CHANT_SPEC_ID", id.clone()),
         ("CHANT_WORKTREE", path.display().to_string()),
         ("CHANT_BRANCH", branch.clone()),
         ("CHANT_PROMPT_FILE", prompt_file.display().to_string()),
     ];
+    if let Some(m) = &prepared.model {
+        env.push(("CHANT_MODEL", m.clone()));
+    }
     let prefix = if opts.prefix {
         format!("[{id}] ")
     } else {
         String::new()
     };
-    let finished =
-        run::run(&id, &argv, &path, &env, &text, &prefix).map_err(|source| Error::Read {
-            path: argv.first().map(PathBuf::from).unwrap_or_default(),
-            source,
-        })?;
+    let log = runs::log_path(store, &id);
+    let io = |source| Error::Write {
+        path: log.clone(),
+        source,
+    };
+    std::fs::create_dir_all(runs::dir(store)).map_err(io)?;
+    let _ = std::fs::remove_file(runs::takeover_path(store, &id));
+    let mut record = runs::Run {
+        id: id.clone(),
+        agent_process: Process::me(),
+        work_process: Process::me(),
+        agent: agent.label(),
+        session: opts.resume.clone(),
+        worktree: path.clone(),
+        started: started.clone(),
+    };
+    let output = run::Output {
+        prefix: &prefix,
+        log: Some(&log),
+    };
+    let spawned = |pid| {
+        record.agent_process = Process::of(pid);
+        // Without the record `tail` and `takeover` cannot find the run; the run itself
+        // goes on.
+        let _ = runs::save(store, &record);
+    };
+    let finished = run::run(&id, &argv, &path, &env, &text, &output, spawned);
+    let finished = match finished {
+        Ok(f) => f,
+        Err(source) => {
+            // Checked on PATH above, so a race or a program that cannot execute: the spec
+            // goes back to where it was.
+            runs::remove(store, &id);
+            let reason = format!("agent could not start: {source}");
+            if let Some(back) = control::target_of(prepared.spec.status()) {
+                ops::transition(store, &id, back, true, Some(&reason), &ops::now())?;
+            }
+            return Err(Error::Read {
+                path: argv.first().map(PathBuf::from).unwrap_or_default(),
+                source,
+            });
+        }
+    };
     let ended = ops::now();
+    let taken_over = runs::takeover_path(store, &id).exists();
+    let session = control::session_in(&finished.transcript).or(opts.resume.clone());
 
     let end_tip = store.ref_tip(&format!("refs/heads/{branch}"))?;
     let commits = commits_between(store, start_tip, end_tip)?;
     let (_, after) = ops::load(&store.snapshot()?, &id)?;
-    let target = if finished.interrupted {
+    let target = if finished.interrupted || taken_over {
         Target::Pause
     } else if finished.code != Some(0) {
         Target::Fail
@@ -224,6 +219,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         Target::NeedsAttention
     };
     let reason = match finished.code {
+        _ if taken_over => "taken over".to_owned(),
         Some(code) => format!("agent exited {code}"),
         None => "agent interrupted".into(),
     };
@@ -232,20 +228,18 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         Err(Error::Lifecycle(LifecycleError::Unchanged { .. })) => None,
         Err(e) => return Err(e),
     };
+    let line =
+        |key: &str, value: Option<&str>| value.map(|v| format!("{key}: {v}\n")).unwrap_or_default();
     let header = format!(
-        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}command: {}\nexit_code: {}\n{}---\n",
-        lands_in
-            .as_deref()
-            .map(|t| format!("target: {t}\n"))
-            .unwrap_or_default(),
+        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}agent: {}\ncommand: {}\nexit_code: {}\n{}{}---\n",
+        line("target", lands_in.as_deref()),
+        agent.label(),
         serde_yaml::to_string(&argv.join(" "))
             .unwrap_or_default()
             .trim_end(),
         finished.code.map_or("null".into(), |c| c.to_string()),
-        after
-            .model()
-            .map(|m| format!("model: {m}\n"))
-            .unwrap_or_default(),
+        line("model", prepared.model.as_deref()),
+        line("session", session.as_deref()),
     );
     let transcript = format!("{header}{}", String::from_utf8_lossy(&finished.transcript));
     // Without a commit of its own, the run's transcript goes on the ledger commit that
@@ -257,6 +251,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         None => ops::transcript::last_ledger_commit_naming(store, &id)?,
     };
     ops::transcript::attach_note(store, &id, on, &transcript)?;
+    runs::remove(store, &id);
     let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
     Ok(RunOutcome {
         id,
@@ -268,6 +263,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         seconds: clock.elapsed().as_secs_f64(),
         branch,
         target: lands_in,
+        session,
         landed: None,
     })
 }
@@ -297,77 +293,4 @@ pub fn next_ready(store: &Store, skip: &[String]) -> Result<Option<String>, Erro
         .filter(|s| !s.archived && !skip.contains(&s.id))
         .find(|s| crate::lifecycle::is_ready(s, |id| index.get(id)))
         .map(|s| s.id.clone()))
-}
-
-/// One agent worktree or `chant/<id>` branch, as `worktrees` lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Listed {
-    pub id: String,
-    pub status: String,
-    pub branch: String,
-    /// The branch it lands in (short), when known.
-    pub target: Option<String>,
-    pub landed: bool,
-    pub path: Option<PathBuf>,
-}
-
-/// Every agent worktree and every `chant/<id>` branch, by id.
-pub fn worktrees(store: &Store) -> Result<Vec<Listed>, Error> {
-    let snapshot = store.snapshot()?;
-    let mut ids: Vec<(String, Option<PathBuf>)> = store
-        .agent_worktrees()
-        .into_iter()
-        .map(|(id, path)| (id, Some(path)))
-        .collect();
-    for (id, _) in land::branches(store)? {
-        if !ids.iter().any(|(known, _)| *known == id) {
-            ids.push((id, None));
-        }
-    }
-    ids.sort();
-    let mut listed = Vec::new();
-    for (id, path) in ids {
-        let status =
-            lookup::summary(&snapshot, &id)?.map_or("(no such spec)".to_owned(), |s| s.status);
-        let target = land::landing_target(store, &id, None).ok();
-        let tip = match &target {
-            Some(t) => store.ref_tip(t)?,
-            None => None,
-        };
-        let landed =
-            crate::lifecycle::Status::Completed.is(&status) && land::is_landed(store, &id, tip)?;
-        listed.push(Listed {
-            branch: land::branch_of(&id),
-            target: target.map(|t| t.trim_start_matches("refs/heads/").to_owned()),
-            landed,
-            path,
-            status,
-            id,
-        });
-    }
-    Ok(listed)
-}
-
-/// Removes what `worktrees --prune` removes: landed specs' worktrees and branches, and
-/// cancelled specs' worktrees (their branches may hold work someone wants). The ids.
-pub fn prune(store: &Store) -> Result<Vec<String>, Error> {
-    let mut removed = Vec::new();
-    for w in worktrees(store)? {
-        let cancelled = crate::lifecycle::Status::Cancelled.is(&w.status);
-        if !w.landed && !cancelled {
-            continue;
-        }
-        if let Some(path) = &w.path {
-            git_cli::worktree_remove(store, path)?;
-        }
-        if w.landed {
-            if let Some(tip) = store.ref_tip(&format!("refs/heads/{}", w.branch))? {
-                git_cli::delete_branch(store, &w.branch, tip)?;
-            }
-        }
-        if w.path.is_some() || w.landed {
-            removed.push(w.id);
-        }
-    }
-    Ok(removed)
 }

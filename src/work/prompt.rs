@@ -168,7 +168,7 @@ pub fn render(template: &str, ctx: &Context<'_>) -> String {
             "{{spec.title}}",
             ctx.spec.title().unwrap_or(ctx.id).to_owned(),
         ),
-        ("{{spec.description}}", ctx.spec.body().to_owned()),
+        ("{{spec.description}}", description(ctx.spec.body())),
         ("{{spec.target_files}}", target_files(ctx)),
         ("{{spec.context}}", context),
         ("{{project.name}}", ctx.project.to_owned()),
@@ -180,13 +180,33 @@ pub fn render(template: &str, ctx: &Context<'_>) -> String {
         ),
     ];
     let mut out = fill(template_body(template), &values);
-    out.push_str(&format!(
-        "\n\nCommit your work in {} with messages that start `chant({}): `. Tick each acceptance criterion you meet with `git chant check {} <n>`.\n",
-        ctx.worktree.display(),
-        ctx.id,
-        ctx.id
-    ));
+    // Each thing once: a template that already says how to commit or tick is not told
+    // again.
+    if !out.contains(&format!("chant({}): ", ctx.id)) {
+        out.push_str(&format!(
+            "\n\nCommit your work in {} with messages that start `chant({}): `.",
+            ctx.worktree.display(),
+            ctx.id
+        ));
+    }
+    if !out.contains("git chant check") {
+        out.push_str(&format!(
+            "\n\nTick each acceptance criterion you meet with `git chant check {} <n>`.",
+            ctx.id
+        ));
+    }
+    out.push('\n');
     out
+}
+
+/// The body without its `# Title` line (the prompt has the title already).
+fn description(body: &str) -> String {
+    let trimmed = body.trim_start_matches('\n');
+    match trimmed.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# ") => rest.trim_start_matches('\n').to_owned(),
+        None if trimmed.starts_with("# ") => String::new(),
+        _ => body.to_owned(),
+    }
 }
 
 /// Splits a command line into words (`'…'` and `"…"` quote, `\\` escapes), so the agent is
@@ -244,6 +264,25 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("start `chant(s): `"));
+        assert!(out.contains("`git chant check s <n>`"));
+    }
+
+    #[test]
+    fn the_prompt_says_each_thing_once() {
+        let spec = Spec::parse("s", b"---\nstatus: pending\n---\n# Do it\n\nBody.\n").unwrap();
+        let ctx = Context {
+            id: "s",
+            spec: &spec,
+            project: "demo",
+            worktree: Path::new("/wt"),
+            branch: "chant/s",
+            limit: crate::files::Limits::default().spec,
+        };
+        let out = render(crate::ops::DEFAULT_PROMPT, &ctx);
+        assert_eq!(out.matches("Do it").count(), 1, "{out}");
+        assert_eq!(out.matches("chant(s): ").count(), 1, "{out}");
+        assert_eq!(out.matches("/wt").count(), 1, "{out}");
+        assert!(out.contains("Body."), "{out}");
     }
 
     #[test]

@@ -10,14 +10,25 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// Set by Ctrl-C while an agent runs; the run then ends as paused.
 static INTERRUPTED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
+/// The process groups of the agents running now. Each agent leads a group of its own, so
+/// `takeover` can stop it with everything it started; Ctrl-C, which the terminal sends to
+/// our group only, is passed on to theirs.
+static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
 fn interrupted_flag() -> Arc<AtomicBool> {
     INTERRUPTED
         .get_or_init(|| {
             let flag = Arc::new(AtomicBool::new(false));
             let handler_flag = flag.clone();
-            // The agent gets the same SIGINT (same process group) and stops; we stay to
-            // record the run. If a handler cannot be installed, Ctrl-C simply kills us.
-            let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+            // The agents get the SIGINT and stop; we stay to record the runs. If a handler
+            // cannot be installed, Ctrl-C simply kills us.
+            let _ = ctrlc::set_handler(move || {
+                handler_flag.store(true, Ordering::SeqCst);
+                let groups = GROUPS.lock().map(|g| g.clone()).unwrap_or_default();
+                for pgid in groups {
+                    super::control::signal_group(pgid, "INT");
+                }
+            });
             flag
         })
         .clone()
@@ -39,22 +50,33 @@ pub struct Finished {
     pub transcript: Vec<u8>,
 }
 
-/// Spawns `argv` in `cwd` with `env`, writes `prompt` to its stdin, and tees its output to
-/// ours (each line prefixed with `prefix`, for parallel runs) while capturing it; on a
-/// terminal the status line shows `id` with its elapsed time meanwhile.
+/// Where a run's output goes besides ours: `prefix` on each line we print (parallel runs),
+/// and `log`, a file other terminals follow (`tail`).
+pub struct Output<'a> {
+    pub prefix: &'a str,
+    pub log: Option<&'a Path>,
+}
+
+/// Spawns `argv` in `cwd` with `env`, writes `prompt` to its stdin, tells `spawned` the
+/// agent's pid, and tees its output to ours and the log while capturing it; on a terminal
+/// the status line shows `id` with its elapsed time meanwhile.
 pub fn run(
     id: &str,
     argv: &[String],
     cwd: &Path,
     env: &[(&str, String)],
     prompt: &str,
-    prefix: &str,
+    output: &Output<'_>,
+    spawned: impl FnOnce(u32),
 ) -> std::io::Result<Finished> {
+    let prefix = output.prefix;
     let flag = interrupted_flag();
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| std::io::Error::other("empty agent command"))?;
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .args(args)
         .current_dir(cwd)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
@@ -62,6 +84,16 @@ pub fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
+    let pgid = child.id();
+    if let Ok(mut groups) = GROUPS.lock() {
+        groups.push(pgid);
+    }
+    spawned(pgid);
+    let log = match output.log {
+        Some(path) => Some(std::fs::File::create(path)?),
+        None => None,
+    };
+    let log = Arc::new(Mutex::new(log));
     if let Some(mut stdin) = child.stdin.take() {
         // An agent that does not read its stdin closes the pipe: not an error.
         let _ = stdin.write_all(prompt.as_bytes());
@@ -89,6 +121,7 @@ pub fn run(
     for (stream, is_err) in streams {
         let Some(mut stream) = stream else { continue };
         let captured = captured.clone();
+        let log = log.clone();
         let prefix = prefix.to_owned();
         let board = board.clone();
         pumps.push(std::thread::spawn(move || {
@@ -101,6 +134,12 @@ pub fn run(
                 let chunk = &buf[..n];
                 if let Ok(mut all) = captured.lock() {
                     all.extend_from_slice(chunk);
+                }
+                if let Ok(mut file) = log.lock() {
+                    // A follower's copy only: the note gets the captured bytes.
+                    if let Some(f) = file.as_mut() {
+                        let _ = f.write_all(chunk);
+                    }
                 }
                 let mut shown = Vec::with_capacity(n + prefix.len());
                 for &b in chunk {
@@ -115,6 +154,9 @@ pub fn run(
         }));
     }
     let status = child.wait();
+    if let Ok(mut groups) = GROUPS.lock() {
+        groups.retain(|g| *g != pgid);
+    }
     for pump in pumps {
         let _ = pump.join();
     }

@@ -20,6 +20,11 @@ pub struct Batch {
     pub parallel: usize,
     /// Take the next ready spec when the queue is empty; stop at the first failure.
     pub chain: bool,
+    /// With `chain`: at most this many runs in all.
+    pub limit: Option<usize>,
+    /// The agents (settings, as `--agent` takes them) the slots use in turn; empty: the
+    /// options' own.
+    pub agents: Vec<String>,
 }
 
 /// A run that ended where the agent meant it to: completed, or handed back for attention.
@@ -51,8 +56,8 @@ fn land_completed(
 }
 
 /// Works the batch; each run's spec id and outcome, in the order they ended.
-pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<RunOutcome, Error>)> {
-    let queue = Mutex::new(batch.queue);
+pub fn run_batch(mut batch: Batch, opts: &Options) -> Vec<(String, Result<RunOutcome, Error>)> {
+    let queue = Mutex::new(std::mem::take(&mut batch.queue));
     let taken = Mutex::new(Vec::<String>::new());
     let results = Mutex::new(Vec::new());
     let stop = AtomicBool::new(false);
@@ -62,16 +67,22 @@ pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<RunOutcome
         m.lock().unwrap_or_else(|p| p.into_inner())
     }
     std::thread::scope(|scope| {
-        for _ in 0..batch.parallel.max(1) {
-            scope.spawn(|| loop {
+        for slot in 0..batch.parallel.max(1) {
+            let mut opts = opts.clone();
+            if !batch.agents.is_empty() {
+                opts.agent = Some(batch.agents[slot % batch.agents.len()].clone());
+            }
+            let (queue, taken, results, stop, landing, batch) =
+                (&queue, &taken, &results, &stop, &landing, &batch);
+            scope.spawn(move || loop {
                 if stop.load(Ordering::SeqCst) {
                     return;
                 }
                 let next = {
-                    let mut q = lock(&queue);
-                    let mut taken = lock(&taken);
+                    let mut q = lock(queue);
+                    let mut taken = lock(taken);
                     let next = q.pop_front().or_else(|| {
-                        if !batch.chain {
+                        if !batch.chain || batch.limit.is_some_and(|n| taken.len() >= n) {
                             return None;
                         }
                         Store::open(".")
@@ -86,12 +97,12 @@ pub fn run_batch(batch: Batch, opts: &Options) -> Vec<(String, Result<RunOutcome
                 let Some(id) = next else { return };
                 let outcome = Store::open(".")
                     .map_err(Error::from)
-                    .and_then(|s| work(&s, &id, opts))
-                    .and_then(|o| land_completed(o, opts, &landing));
+                    .and_then(|s| work(&s, &id, &opts))
+                    .and_then(|o| land_completed(o, &opts, landing));
                 if batch.chain && !matches!(&outcome, Ok(o) if finished(&o.status)) {
                     stop.store(true, Ordering::SeqCst);
                 }
-                lock(&results).push((id, outcome));
+                lock(results).push((id, outcome));
             });
         }
     });

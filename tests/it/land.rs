@@ -316,7 +316,13 @@ fn two_merge_processes_landing_different_specs_both_land() {
     assert_success(&work(&repo, &[], &["p1", "p2"]));
     let children: Vec<_> = ["p1", "p2"]
         .iter()
-        .map(|id| repo.chant_cmd(&["merge", id]).spawn().unwrap())
+        .map(|id| {
+            repo.chant_cmd(&["merge", id])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for child in children {
         assert_success(&child.wait_with_output().unwrap());
@@ -334,7 +340,7 @@ fn two_merge_processes_landing_different_specs_both_land() {
 #[test]
 fn work_in_parallel_with_merge_lands_four_specs() {
     let repo = setup(&[("w1", &[]), ("w2", &[]), ("w3", &[]), ("w4", &[])]);
-    let out = work(&repo, &[], &["--parallel", "4", "--merge"]);
+    let out = work(&repo, &[], &["--parallel", "4", "--merge", "--all"]);
     assert_success(&out);
     let files = files_at(&repo, "main");
     for i in 1..=4 {

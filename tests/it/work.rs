@@ -180,7 +180,7 @@ fn an_interrupted_run_is_paused_and_keeps_its_worktree() {
 #[test]
 fn four_specs_in_parallel_and_a_chain() {
     let repo = setup(4);
-    let out = work(&repo, "complete", &["--parallel", "4"]);
+    let out = work(&repo, "complete", &["--parallel", "4", "--all"]);
     crate::harness::assert_success(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     for i in 1..=4 {

@@ -46,7 +46,10 @@ pub fn advance(
             .into()),
         };
     };
-    if checkout.head != Some(old) {
+    // One landing at a time brings a checkout along: two `git merge --ff-only` in one
+    // checkout at once can leave it holding one's files under the other's commit.
+    let _turn = landing_lock(store)?;
+    if store.ref_tip(target)? != Some(old) {
         return Ok(Advanced::Raced);
     }
     let touched = touched_paths(store, old, new)?;
@@ -86,6 +89,29 @@ pub fn advance(
             }
         }
     }
+}
+
+/// Holds `.git/chant/landing.lock` (waiting up to a minute for another landing).
+fn landing_lock(store: &Store) -> Result<gix::lock::Marker, Error> {
+    use gix::lock::acquire::Fail;
+    let resource = store.cache_dir().join("landing");
+    std::fs::create_dir_all(store.cache_dir()).map_err(|source| Error::Write {
+        path: store.cache_dir(),
+        source,
+    })?;
+    gix::lock::Marker::acquire_to_hold_resource(
+        &resource,
+        Fail::AfterDurationWithBackoff(std::time::Duration::from_secs(60)),
+        None,
+        0,
+    )
+    .map_err(|e| {
+        crate::store::StoreError::Io {
+            context: format!("taking {}.lock", resource.display()),
+            source: std::io::Error::other(e.to_string()),
+        }
+        .into()
+    })
 }
 
 /// Whether a dirty path `dirty` (a folder ends with `/`) and a changed path `changed`
