@@ -30,22 +30,30 @@ impl Process {
         Process::of(std::process::id())
     }
 
-    /// Still the same process: the pid exists with the same start time.
+    /// Still the same process, still running: the pid exists with the same start time
+    /// and is not a zombie (an exited process nobody reaped yet).
     pub fn alive(&self) -> bool {
-        match (start_time(self.pid), self.start) {
-            (Some(now), Some(then)) => now == then,
+        match (stat(self.pid), self.start) {
+            (Some((state, _)), _) if state == 'Z' || state == 'X' => false,
+            (Some((_, now)), Some(then)) => now == then,
             (Some(_), None) => true,
             (None, _) => false,
         }
     }
 }
 
-/// A process's start time: the field after the `)` that closes its name (which may hold
-/// spaces or parentheses itself), 20 fields on.
-fn start_time(pid: u32) -> Option<u64> {
+/// A process's state and start time, from `/proc/<pid>/stat`: the fields after the `)`
+/// that closes its name (which may hold spaces or parentheses itself), the state first
+/// and the start time 20 fields on.
+fn stat(pid: u32) -> Option<(char, u64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = &stat[stat.rfind(')')? + 1..];
-    after.split_whitespace().nth(19)?.parse().ok()
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    Some((state, fields.nth(18)?.parse().ok()?))
+}
+
+fn start_time(pid: u32) -> Option<u64> {
+    stat(pid).map(|(_, start)| start)
 }
 
 /// A run in progress.
