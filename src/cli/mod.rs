@@ -27,6 +27,7 @@ mod set;
 mod show;
 mod status;
 mod sync;
+mod transcript;
 mod ui;
 mod validate;
 mod work;
@@ -132,6 +133,7 @@ pub enum Command {
     Conflicts(sync::ConflictsArgs),
     Work(work::WorkArgs),
     Output(work::OutputArgs),
+    Transcript(transcript::TranscriptArgs),
     Worktrees(work::WorktreesArgs),
     Import(import::ImportArgs),
     Export(import::ExportArgs),
@@ -180,6 +182,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Conflicts(args) => sync::conflicts(ctx, args),
         Command::Work(args) => work::run(ctx, args),
         Command::Output(args) => work::output(ctx, args),
+        Command::Transcript(args) => transcript::run(ctx, args),
         Command::Worktrees(args) => work::worktrees(ctx, args),
         Command::Import(args) => import::import(ctx, args),
         Command::Export(args) => import::export(ctx, args),

@@ -233,7 +233,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         Err(e) => return Err(e),
     };
     let header = format!(
-        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}command: {}\nexit_code: {}\n{}---\n",
+        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}command: {}\nexit_code: {}\n{}{}---\n",
         lands_in
             .as_deref()
             .map(|t| format!("target: {t}\n"))
@@ -245,6 +245,10 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         after
             .model()
             .map(|m| format!("model: {m}\n"))
+            .unwrap_or_default(),
+        // The agent's session (a JSON stream names it), for resuming it later.
+        crate::session::session_id(&finished.transcript)
+            .map(|s| format!("session: {s}\n"))
             .unwrap_or_default(),
     );
     let transcript = format!("{header}{}", String::from_utf8_lossy(&finished.transcript));
