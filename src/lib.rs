@@ -18,6 +18,7 @@ pub mod lint;
 pub mod merge;
 pub mod notes;
 pub mod ops;
+pub mod session;
 pub mod spec;
 pub mod store;
 pub mod unified;

@@ -28,6 +28,7 @@ mod set;
 mod show;
 mod status;
 mod sync;
+mod transcript;
 mod ui;
 mod validate;
 mod work;
@@ -133,6 +134,7 @@ pub enum Command {
     Conflicts(sync::ConflictsArgs),
     Work(work::WorkArgs),
     Output(work::OutputArgs),
+    Transcript(transcript::TranscriptArgs),
     Worktrees(work::WorktreesArgs),
     Prep(runs::PrepArgs),
     Tail(runs::TailArgs),
@@ -186,6 +188,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Conflicts(args) => sync::conflicts(ctx, args),
         Command::Work(args) => work::run(ctx, args),
         Command::Output(args) => work::output(ctx, args),
+        Command::Transcript(args) => transcript::run(ctx, args),
         Command::Worktrees(args) => work::worktrees(ctx, args),
         Command::Prep(args) => runs::prep(ctx, args),
         Command::Tail(args) => runs::tail(ctx, args),

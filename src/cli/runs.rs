@@ -61,62 +61,77 @@ fn last_lines(text: &str, n: usize) -> &str {
     &text[start..]
 }
 
+/// What a transcript shows: a stream rendered as a session, anything else as it is.
+fn readable(text: &str) -> String {
+    match crate::session::parse(text) {
+        Some(session) => crate::session::render(&session.events),
+        None => text.to_owned(),
+    }
+}
+
 pub fn tail(ctx: &Ctx, args: TailArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let id = ops::resolve(store, &store.snapshot()?, &args.id)?;
     crate::spec::id::validate(&id)?;
     let running = runs::load(store, &id).filter(|r| !r.is_stale());
     let log_path = runs::log_path(store, &id);
-    let (Some(_), Ok(mut log)) = (running, std::fs::File::open(&log_path)) else {
+    if running.is_none() || !log_path.exists() {
         let (_, spec) = ops::load(&store.snapshot()?, &id)?;
         match ops::transcript::transcripts(store, &id, &spec)?.last() {
             Some((commit, note)) => {
+                let body = note
+                    .strip_prefix("---\n")
+                    .and_then(|n| n.split_once("\n---\n"))
+                    .map_or(note.as_str(), |(_, body)| body);
                 ctx.ui.line(&format!(
                     "{id} is not running; its last transcript (on {}):",
                     &commit.to_string()[..12]
                 ))?;
-                ctx.ui.text(last_lines(note, args.lines))?;
+                ctx.ui.text(last_lines(&readable(body), args.lines))?;
             }
             None => ctx
                 .ui
                 .line(&format!("{id} is not running and has no transcript"))?,
         }
         return Ok(Exit::Ok);
+    }
+    // The log is read again whole each time and shown as far as its last complete line;
+    // what has been printed is not printed again. Held open, it stays readable after the
+    // run removes it.
+    let Ok(mut log) = std::fs::File::open(&log_path) else {
+        return Ok(Exit::Ok);
     };
-    let mut seen = Vec::new();
-    let read_err = |source| Error::Read {
-        path: log_path.clone(),
-        source,
-    };
-    log.read_to_end(&mut seen).map_err(read_err)?;
-    let text = String::from_utf8_lossy(&seen);
-    ctx.ui.text(last_lines(&text, args.lines))?;
-    ctx.ui.flush()?;
-    let mut offset = seen.len() as u64;
-    // Bytes of a line not ended yet (or a character cut in two) wait for the rest.
-    let mut pending: Vec<u8> = Vec::new();
+    let mut printed = 0;
+    let mut first = true;
     loop {
         let ended = runs::load(store, &id).is_none_or(|r| r.is_stale());
-        let mut chunk = Vec::new();
-        if log.seek(SeekFrom::Start(offset)).is_ok() {
-            let _ = (&log).read_to_end(&mut chunk);
+        let mut bytes = Vec::new();
+        if log.seek(SeekFrom::Start(0)).is_ok() {
+            let _ = log.read_to_end(&mut bytes);
         }
-        offset += chunk.len() as u64;
-        pending.extend_from_slice(&chunk);
-        if let Some(end) = pending.iter().rposition(|b| *b == b'\n') {
-            let lines: Vec<u8> = pending.drain(..=end).collect();
-            ctx.ui.text(&String::from_utf8_lossy(&lines))?;
-            ctx.ui.flush()?;
+        let complete = match bytes.iter().rposition(|b| *b == b'\n') {
+            Some(end) if !ended => &bytes[..=end],
+            _ => &bytes[..],
+        };
+        let shown = readable(&String::from_utf8_lossy(complete));
+        if first {
+            ctx.ui.text(last_lines(&shown, args.lines))?;
+            printed = shown.len();
+            first = false;
+        } else if shown.len() > printed && shown.is_char_boundary(printed) {
+            ctx.ui.text(&shown[printed..])?;
+            printed = shown.len();
         }
+        ctx.ui.flush()?;
         if ended {
-            if !pending.is_empty() {
-                ctx.ui.line(&String::from_utf8_lossy(&pending))?;
+            if !shown.is_empty() && !shown.ends_with('\n') {
+                ctx.ui.line("")?;
             }
             let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
             ctx.ui.line(&format!("-- {id}: run ended ({status})"))?;
             return Ok(Exit::Ok);
         }
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(250));
     }
 }
 

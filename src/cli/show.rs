@@ -17,7 +17,8 @@ const TAIL_LINES: usize = 20;
 /// Show a spec: its text, whether it is ready (and what blocks it), its acceptance criteria
 /// numbered as `check` takes them, a driver's members with their states, and the status
 /// events noted on its commits. Agent transcripts show their header and last lines
-/// (`--transcript` for all of them). On a terminal the output goes through git's pager
+/// (`--transcript` for all of them); a Claude Code, Codex or Gemini JSON stream shows as
+/// the session it records (`git chant transcript` prints it raw or as JSON). On a terminal the output goes through git's pager
 /// (GIT_PAGER, core.pager, PAGER; `git --no-pager chant show …` turns it off).
 #[derive(Debug, Args)]
 #[command(
@@ -137,14 +138,14 @@ fn render(view: &View, tail: Option<usize>) -> String {
 /// Transcripts rendered the way upstream kept them in the body: `## Agent Output`, then
 /// each transcript in a fence longer than any backtick run inside it: its header, then its
 /// last `tail` lines (all of them when `None`) after a line saying how many were left out.
+/// An agent's JSON stream shows as the session it records (`git chant transcript` has the
+/// raw bytes and the parsed events).
 fn agent_output(id: &str, transcripts: &[Transcript], tail: Option<usize>) -> String {
     let mut out = String::from("\n## Agent Output\n");
     for t in transcripts {
-        let (header, all) = t.split();
-        let (skipped, shown) = match tail {
-            Some(n) => t.tail(n),
-            None => (0, all.trim_end_matches('\n')),
-        };
+        let header = t.split().0;
+        let text = t.readable();
+        let (skipped, shown) = view::tail(&text, tail.unwrap_or(usize::MAX));
         let mut inside = String::new();
         if !header.is_empty() {
             inside.push_str(&format!("---\n{header}---\n"));

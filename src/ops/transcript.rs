@@ -1,5 +1,6 @@
 //! Transcripts: attaching one to a commit (`output`, the end of a `work` run), linking the
-//! commit to its spec in the same write, and finding a spec's transcripts again (`show`).
+//! commit to its spec in the same write, and finding a spec's transcripts again (`show`,
+//! `transcript`).
 
 use gix::ObjectId;
 
@@ -9,6 +10,9 @@ use crate::store::paths::OUTPUT_REF;
 use crate::store::{Change, Context, Store};
 
 use super::lookup::{load, resolve};
+
+/// Transcript notes as `(commit, bytes as stored)`, oldest first.
+pub type Notes = Vec<(String, Vec<u8>)>;
 
 /// Attaches `text` as the transcript of spec `short` on `commit` (default: the last of
 /// its `commits:`), linked as `attach_note` says. Returns the spec id and the commit.
@@ -82,6 +86,14 @@ pub fn transcripts(
     id: &str,
     spec: &crate::spec::Spec,
 ) -> Result<Vec<(String, String)>, Error> {
+    Ok(transcript_notes(store, id, spec)?
+        .into_iter()
+        .map(|(c, bytes)| (c, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect())
+}
+
+/// [`transcripts`] with each note's bytes exactly as stored (`transcript --raw`).
+pub fn transcript_notes(store: &Store, id: &str, spec: &crate::spec::Spec) -> Result<Notes, Error> {
     let repo = store.repo();
     let mut found = Vec::new();
     for (commit, blob) in crate::notes::list(store, OUTPUT_REF)? {
@@ -91,19 +103,37 @@ pub fn transcripts(
             continue;
         }
         let seconds = object.and_then(|o| o.time().ok()).map_or(0, |t| t.seconds);
-        let text = repo
+        let bytes = repo
             .find_blob(blob)
             .context(|| format!("reading note {blob}"))?
             .data
             .clone();
-        found.push((
-            seconds,
-            commit.to_string(),
-            String::from_utf8_lossy(&text).into_owned(),
-        ));
+        found.push((seconds, commit.to_string(), bytes));
     }
     found.sort();
     Ok(found.into_iter().map(|(_, c, t)| (c, t)).collect())
+}
+
+/// The transcripts of spec `short` (`transcript`), bytes as stored, oldest first; with
+/// `commit`, only the one on that commit, and an error naming the spec when it has none.
+pub fn of_spec(store: &Store, short: &str, commit: Option<&str>) -> Result<(String, Notes), Error> {
+    let snapshot = store.snapshot()?;
+    let id = resolve(store, &snapshot, short)?;
+    let (_, spec) = load(&snapshot, &id)?;
+    let mut found = transcript_notes(store, &id, &spec)?;
+    if let Some(rev) = commit {
+        let wanted = store.resolve_rev(rev)?.to_string();
+        found.retain(|(c, _)| *c == wanted);
+        if found.is_empty() {
+            return Err(crate::lifecycle::LifecycleError::BadField {
+                why: format!("no transcript of {id} on commit {}", &wanted[..12]),
+                help: format!("`git chant transcript {id}` prints every transcript of {id}, each with its commit"),
+                id,
+            }
+            .into());
+        }
+    }
+    Ok((id, found))
 }
 
 /// The newest ledger commit whose trailers name `id` (its `add` at the latest).

@@ -1,7 +1,10 @@
 //! What `show` presents of one spec, as a report any front end prints: the spec, its
 //! readiness and what blocks it, its acceptance criteria numbered as `check` takes them, a
 //! driver's members with their states, the status events noted on its commits, and its
-//! transcripts (header and text apart, so a front end can show the end of a long one).
+//! transcripts (header and text apart, so a front end can show the end of a long one; an
+//! agent's JSON stream readable as a session).
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -68,20 +71,30 @@ impl Transcript {
         }
     }
 
-    /// The last `lines` lines of the text, and how many lines come before them.
-    pub fn tail(&self, lines: usize) -> (usize, &str) {
-        let text = self.split().1.trim_end_matches('\n');
-        let total = text.lines().count();
-        if total <= lines {
-            return (0, text);
+    /// The text as people read it: an agent's JSON stream (`session` recognises Claude
+    /// Code's, Codex's and Gemini's) rendered as a session, any other text as stored.
+    pub fn readable(&self) -> Cow<'_, str> {
+        let text = self.split().1;
+        match crate::session::parse(text) {
+            Some(session) => Cow::Owned(crate::session::render(&session.events)),
+            None => Cow::Borrowed(text),
         }
-        let skip = total - lines;
-        let start = text
-            .match_indices('\n')
-            .nth(skip - 1)
-            .map_or(0, |(at, _)| at + 1);
-        (skip, &text[start..])
     }
+}
+
+/// The last `lines` lines of `text`, and how many lines come before them.
+pub fn tail(text: &str, lines: usize) -> (usize, &str) {
+    let text = text.trim_end_matches('\n');
+    let total = text.lines().count();
+    if total <= lines {
+        return (0, text);
+    }
+    let skip = total - lines;
+    let start = text
+        .match_indices('\n')
+        .nth(skip - 1)
+        .map_or(0, |(at, _)| at + 1);
+    (skip, &text[start..])
 }
 
 /// The view of the spec at `entry` (its blob `bytes`, already read).
@@ -154,7 +167,7 @@ fn commit_events(store: &Store, id: &str, spec: &Spec) -> Result<Vec<(String, Ev
 
 #[cfg(test)]
 mod tests {
-    use super::Transcript;
+    use super::{tail, Transcript};
 
     fn note(text: &str) -> Transcript {
         Transcript {
@@ -167,8 +180,8 @@ mod tests {
     fn a_transcript_splits_at_its_header_and_keeps_its_last_lines() {
         let t = note("---\nspec: x\nexit_code: 0\n---\none\ntwo\nthree\n");
         assert_eq!(t.split(), ("spec: x\nexit_code: 0\n", "one\ntwo\nthree\n"));
-        assert_eq!(t.tail(2), (1, "two\nthree"));
-        assert_eq!(t.tail(3), (0, "one\ntwo\nthree"));
+        assert_eq!(tail(&t.readable(), 2), (1, "two\nthree"));
+        assert_eq!(tail(&t.readable(), 3), (0, "one\ntwo\nthree"));
         assert_eq!(note("no header\n").split(), ("", "no header\n"));
         assert_eq!(note("---\nunclosed\n").split(), ("", "---\nunclosed\n"));
     }

@@ -29,35 +29,6 @@ pub fn target_of(status: &str) -> Option<Target> {
     }
 }
 
-/// The session id an agent's stream output names (Claude Code and Gemini's `session_id`
-/// / `sessionId`, Codex's `thread_id`), from its first JSON lines; only a plain token is
-/// taken, since it is passed back to the agent as a flag's value.
-pub fn session_in(output: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(&output[..output.len().min(256 * 1024)]);
-    for line in text.lines().take(200) {
-        let line = line.trim();
-        if !line.starts_with('{') {
-            continue;
-        }
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        for key in ["session_id", "sessionId", "thread_id"] {
-            if let Some(id) = value.get(key).and_then(|v| v.as_str()) {
-                let plain = !id.is_empty()
-                    && id.len() <= 128
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
-                if plain {
-                    return Some(id.to_owned());
-                }
-            }
-        }
-    }
-    None
-}
-
 /// What `takeover` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TakenOver {
@@ -167,7 +138,14 @@ fn last_session(store: &Store, id: &str) -> Result<Option<String>, Error> {
             .lines()
             .find_map(|l| l.strip_prefix("session: "))
             .map(|s| s.trim().to_owned())
-            .filter(|s| session_in(format!("{{\"session_id\":\"{s}\"}}").as_bytes()).is_some())
+            // Passed back to the agent as a flag's value: a plain token only.
+            .filter(|s| {
+                !s.is_empty()
+                    && s.len() <= 128
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+                    && !s.starts_with('-')
+            })
     }))
 }
 

@@ -204,7 +204,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
     };
     let ended = ops::now();
     let taken_over = runs::takeover_path(store, &id).exists();
-    let session = control::session_in(&finished.transcript).or(opts.resume.clone());
+    let session = crate::session::session_id(&finished.transcript).or(opts.resume.clone());
 
     let end_tip = store.ref_tip(&format!("refs/heads/{branch}"))?;
     let commits = commits_between(store, start_tip, end_tip)?;
@@ -231,9 +231,10 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
     let line =
         |key: &str, value: Option<&str>| value.map(|v| format!("{key}: {v}\n")).unwrap_or_default();
     let header = format!(
-        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}agent: {}\ncommand: {}\nexit_code: {}\n{}{}---\n",
+        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}{}command: {}\nexit_code: {}\n{}{}---\n",
         line("target", lands_in.as_deref()),
-        agent.label(),
+        // A preset's name; a command line is the `command:` itself.
+        line("agent", matches!(agent, Agent::Preset(_)).then(|| agent.label()).as_deref()),
         serde_yaml::to_string(&argv.join(" "))
             .unwrap_or_default()
             .trim_end(),

@@ -24,16 +24,16 @@ fn setup(ids: &[&str]) -> Repo {
 }
 
 /// A directory holding an executable `claude` that writes its arguments (one per line)
-/// and `CHANT_MODEL` to `args`, prints a stream-json init line naming session `sess-1`,
-/// and then does what the fake agent does.
+/// and `CHANT_MODEL` to `args`, then is fixtures/agents/fake-claude.sh (session `sess-1`);
+/// with `FAKE_AGENT_MODE=slow` it prints the stream's init event and sleeps instead.
 fn fake_claude(repo: &Repo) -> (PathBuf, PathBuf) {
     let dir = repo.home().join("bin");
     std::fs::create_dir_all(&dir).unwrap();
     let args = repo.home().join("args");
     let script = format!(
-        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > {args}\necho \"CHANT_MODEL=$CHANT_MODEL\" >> {args}\necho '{{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"sess-1\"}}'\nexec sh {agent}\n",
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > {args}\necho \"CHANT_MODEL=$CHANT_MODEL\" >> {args}\nif [ \"$FAKE_AGENT_MODE\" = slow ]; then\n  echo '{{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"sess-1\"}}'\n  sleep \"$FAKE_AGENT_SLEEP\"\n  exit 0\nfi\nFAKE_AGENT_SESSION=sess-1 exec sh {agent} \"$@\"\n",
         args = args.display(),
-        agent = fixtures().join("agents/fake-agent.sh").display()
+        agent = fixtures().join("agents/fake-claude.sh").display()
     );
     std::fs::write(dir.join("claude"), script).unwrap();
     Command::new("chmod")
@@ -235,7 +235,7 @@ fn takeover_stops_the_agent_and_resume_continues_its_session() {
         .unwrap();
     wait_for("the agent to start", || {
         std::fs::read_to_string(repo.path.join(".git/chant/runs/s1.log"))
-            .is_ok_and(|l| l.contains("thinking"))
+            .is_ok_and(|l| l.contains("sess-1"))
     });
     let started = Instant::now();
     let out = repo.chant_out(&["takeover", "s1"]);

@@ -23,6 +23,7 @@ mod messages;
 mod pipes;
 mod refusals;
 mod server;
+mod session;
 mod show;
 mod spec_props;
 mod sync;

@@ -38,7 +38,7 @@ fn head_branch(store: &Store) -> Option<String> {
         .map(|n| n.as_bstr().to_string())
 }
 
-/// The target a run on `id` lands in: `explicit` (`--target`), else `git config
+/// The branch a run lands in: `explicit` (`--target`), else `git config
 /// chant.target`, else the branch HEAD is on.
 pub fn run_target(store: &Store, explicit: Option<&str>) -> Option<String> {
     explicit
