@@ -298,3 +298,29 @@ fn a_crashed_run_shows_as_stale_and_reset_puts_it_back() {
     assert!(!repo.path.join(".git/chant/worktrees/s1").exists());
     assert!(repo.git(&["branch", "--list", "chant/s1"]).is_empty());
 }
+
+#[test]
+fn several_configured_agents_share_a_parallel_run() {
+    let repo = setup(&["s1", "s2"]);
+    let plain = agent();
+    let claude = format!(
+        "sh {} -p --output-format stream-json --verbose",
+        fixtures().join("agents/fake-claude.sh").display()
+    );
+    repo.git(&["config", "chant.agent", &plain]);
+    repo.git(&["config", "--add", "chant.agent", &claude]);
+    assert_success(&repo.chant_out(&["work", "s1", "s2", "--parallel", "2"]));
+    let mut commands: Vec<String> = ["s1", "s2"]
+        .iter()
+        .map(|id| {
+            let tip = repo.git(&["rev-parse", &format!("chant/{id}")]);
+            let note = repo.git(&["notes", "--ref=chant-output", "show", tip.trim()]);
+            let line = note.lines().find(|l| l.starts_with("command: ")).unwrap();
+            line.trim_start_matches("command: ").to_owned()
+        })
+        .collect();
+    commands.sort();
+    let mut expected = vec![plain, claude];
+    expected.sort();
+    assert_eq!(commands, expected, "one run each");
+}
