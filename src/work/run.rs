@@ -50,6 +50,9 @@ pub struct Finished {
     pub transcript: Vec<u8>,
 }
 
+/// The longest line held back whole for the transcript (1 MiB).
+const LONGEST_LINE: usize = 1 << 20;
+
 /// Where a run's output goes besides ours: `prefix` on each line we print (parallel runs),
 /// and `log`, a file other terminals follow (`tail`).
 pub struct Output<'a> {
@@ -127,19 +130,34 @@ pub fn run(
         pumps.push(std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             let mut at_line_start = true;
+            // The transcript takes whole lines, so stderr never lands inside a line of
+            // stdout (a JSON event cut in two would no longer read as one).
+            let mut partial: Vec<u8> = Vec::new();
+            let keep = |bytes: &[u8]| {
+                if let Ok(mut all) = captured.lock() {
+                    all.extend_from_slice(bytes);
+                }
+                if let Ok(mut file) = log.lock() {
+                    // A follower's copy only: the note gets the captured bytes.
+                    if let Some(f) = file.as_mut() {
+                        let _ = f.write_all(bytes);
+                    }
+                }
+            };
             while let Ok(n) = stream.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
                 let chunk = &buf[..n];
-                if let Ok(mut all) = captured.lock() {
-                    all.extend_from_slice(chunk);
-                }
-                if let Ok(mut file) = log.lock() {
-                    // A follower's copy only: the note gets the captured bytes.
-                    if let Some(f) = file.as_mut() {
-                        let _ = f.write_all(chunk);
+                partial.extend_from_slice(chunk);
+                match partial.iter().rposition(|b| *b == b'\n') {
+                    Some(end) => {
+                        keep(&partial[..=end]);
+                        partial.drain(..=end);
                     }
+                    // A line that never ends is kept in pieces past a bound.
+                    None if partial.len() > LONGEST_LINE => keep(&std::mem::take(&mut partial)),
+                    None => {}
                 }
                 let mut shown = Vec::with_capacity(n + prefix.len());
                 for &b in chunk {
@@ -151,6 +169,7 @@ pub fn run(
                 }
                 board.write(is_err, &shown);
             }
+            keep(&partial);
         }));
     }
     let status = child.wait();

@@ -324,3 +324,22 @@ fn several_configured_agents_share_a_parallel_run() {
     expected.sort();
     assert_eq!(commands, expected, "one run each");
 }
+
+#[test]
+fn stderr_never_lands_inside_a_line_of_stdout_in_the_transcript() {
+    let repo = setup(&["s1"]);
+    let script = repo.home().join("split.sh");
+    std::fs::write(
+        &script,
+        "printf '{\"type\":\"system\",'\nsleep 0.2\necho 'a warning' >&2\nsleep 0.2\nprintf '\"subtype\":\"init\",\"session_id\":\"s-9\"}\\n'\n",
+    )
+    .unwrap();
+    let out = repo.chant_out(&["work", "s1", "--agent", &format!("sh {}", script.display())]);
+    assert_success(&out);
+    let note = repo.git(&["notes", "--ref=chant-output", "show", "refs/chant/specs"]);
+    assert!(
+        note.contains("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s-9\"}\n"),
+        "{note}"
+    );
+    assert!(note.contains("a warning\n"), "{note}");
+}
