@@ -101,7 +101,11 @@ fn overlaps(dirty: &str, changed: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The paths that differ between commits `old` and `new` (both sides of a rename).
+/// The files (blobs, links, submodules) that differ between commits `old` and `new`. A
+/// folder is not a path the landing touches: a changed `src/` tree would block every
+/// uncommitted file in `src/`, while the files changed in it are listed themselves (an
+/// added or removed folder lists all it holds). Renames are not followed: both paths are
+/// there anyway.
 pub fn touched_paths(store: &Store, old: ObjectId, new: ObjectId) -> Result<Vec<String>, Error> {
     let repo = store.repo();
     let tree = |commit| -> Result<gix::Tree<'_>, Error> {
@@ -112,12 +116,16 @@ pub fn touched_paths(store: &Store, old: ObjectId, new: ObjectId) -> Result<Vec<
     };
     let (before, after) = (tree(old)?, tree(new)?);
     let changes = repo
-        .diff_tree_to_tree(Some(&before), Some(&after), None)
+        .diff_tree_to_tree(Some(&before), Some(&after), gix::diff::Options::default())
         .context(|| format!("comparing {old} with {new}"))?;
     let mut paths = Vec::new();
     for change in changes {
-        paths.push(change.location().to_string());
-        paths.push(change.source_location().to_string());
+        let (mode, _) = change.entry_mode_and_id();
+        let (source_mode, _) = change.source_entry_mode_and_id();
+        if !mode.is_tree() || !source_mode.is_tree() {
+            paths.push(change.location().to_string());
+            paths.push(change.source_location().to_string());
+        }
     }
     paths.sort();
     paths.dedup();

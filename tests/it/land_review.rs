@@ -1,0 +1,88 @@
+//! Landing under a careful user's and an attacker's eye: a checkout of the target in the
+//! middle of a rebase, many landings into one checkout at once, uncommitted work beside
+//! what a landing touches (in the user's checkout and in the spec's own worktree), a kept
+//! branch landed again, members given out of order, and a dependent rebased after its
+//! dependency was rebased already.
+
+use std::process::Output;
+
+use crate::fixtures;
+use crate::harness::{assert_fsck_clean, assert_success, Repo};
+
+fn agent() -> String {
+    format!("sh {}", fixtures().join("agents/fake-agent.sh").display())
+}
+
+/// A repository on `main` with a commit, hooks installed, and specs `(id, deps)`.
+fn setup(specs: &[(&str, &[&str])]) -> Repo {
+    let repo = Repo::new();
+    repo.commit("initial");
+    repo.chant(&["init"]);
+    repo.chant(&["hooks", "install"]);
+    for (id, deps) in specs {
+        let mut args = vec!["add", id, "--id", id];
+        for d in *deps {
+            args.extend(["--depends-on", d]);
+        }
+        repo.chant(&args);
+    }
+    repo
+}
+
+fn work(repo: &Repo, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let agent = agent();
+    let mut all = vec!["work", "--agent", agent.as_str()];
+    all.extend_from_slice(args);
+    let mut cmd = repo.chant_cmd(&all);
+    cmd.env("FAKE_AGENT_MODE", "complete");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn commit_file(repo: &Repo, path: &str, text: &str) {
+    let file = repo.path.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, text).unwrap();
+    repo.git(&["add", path]);
+    repo.git(&["commit", "-q", "-m", &format!("write {path}")]);
+}
+
+fn status(repo: &Repo, id: &str) -> String {
+    let shown: serde_json::Value =
+        serde_json::from_str(&repo.chant(&["show", id, "--json"])).unwrap();
+    shown["status"].as_str().unwrap().to_owned()
+}
+
+fn tip(repo: &Repo, rev: &str) -> String {
+    repo.git(&["rev-parse", rev]).trim().to_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn read(repo: &Repo, path: &str) -> String {
+    std::fs::read_to_string(repo.path.join(path)).unwrap()
+}
+
+#[test]
+fn a_change_beside_what_the_landing_adds_in_a_folder_does_not_block_it() {
+    let repo = setup(&[("f1", &[])]);
+    commit_file(&repo, "src/a.rs", "a\n");
+    assert_success(&work(&repo, &[("FAKE_AGENT_FILE", "src/new.rs")], &["f1"]));
+    std::fs::write(repo.path.join("src/a.rs"), "a, edited\n").unwrap();
+    std::fs::write(repo.path.join("src/scratch.rs"), "untracked\n").unwrap();
+
+    let out = repo.chant_out(&["merge", "f1"]);
+    assert_success(&out);
+    assert_eq!(read(&repo, "src/new.rs"), "work for f1\n");
+    assert_eq!(read(&repo, "src/a.rs"), "a, edited\n");
+    assert_eq!(read(&repo, "src/scratch.rs"), "untracked\n");
+    assert_eq!(
+        repo.git(&["status", "--porcelain"]),
+        " M src/a.rs\n?? src/scratch.rs\n"
+    );
+    assert_fsck_clean(&repo);
+}
