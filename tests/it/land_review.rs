@@ -68,6 +68,31 @@ fn read(repo: &Repo, path: &str) -> String {
 }
 
 #[test]
+fn six_merge_processes_into_a_checked_out_main_all_land_and_leave_it_clean() {
+    let ids = ["m1", "m2", "m3", "m4", "m5", "m6"];
+    let specs: Vec<(&str, &[&str])> = ids.iter().map(|id| (*id, &[][..])).collect();
+    let repo = setup(&specs);
+    assert_success(&work(&repo, &[], &ids));
+    let children: Vec<_> = ids
+        .iter()
+        .map(|id| repo.chant_cmd(&["merge", id]).spawn().unwrap())
+        .collect();
+    for child in children {
+        assert_success(&child.wait_with_output().unwrap());
+    }
+    for id in ids {
+        assert!(repo.path.join(format!("work-{id}.txt")).exists(), "{id}");
+    }
+    assert_eq!(
+        repo.git(&["status", "--porcelain"]),
+        "",
+        "index and files are main's"
+    );
+    assert!(repo.git(&["branch", "--list", "chant/*"]).is_empty());
+    assert_fsck_clean(&repo);
+}
+
+#[test]
 fn a_change_beside_what_the_landing_adds_in_a_folder_does_not_block_it() {
     let repo = setup(&[("f1", &[])]);
     commit_file(&repo, "src/a.rs", "a\n");

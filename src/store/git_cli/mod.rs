@@ -6,8 +6,9 @@
 mod worktree;
 
 pub use worktree::{
-    dirty_paths, fast_forward, merge_into, merging, set_upstream, unmerged_paths, worktree_add,
-    worktree_prune, worktree_remove, worktrees, FastForward, Worktree,
+    dirty_paths, fast_forward, merge_into, merging, set_upstream, unmerged_paths,
+    with_checkout_lock, worktree_add, worktree_prune, worktree_remove, worktrees, FastForward,
+    Worktree,
 };
 
 use std::io::IsTerminal;

@@ -204,16 +204,44 @@ pub fn set_upstream(store: &Store, branch: &str, upstream: &str) -> Result<(), S
 /// Runs `f` holding `.git/chant/worktrees.lock`. `git worktree add` reads every other
 /// worktree's admin files while a concurrent `add` is still writing its own, and fails
 /// ("failed to read .git/worktrees/<x>/commondir"): parallel runs, in one process or
-/// several, must take turns. The wait has no deadline (a big `worktree remove` may hold
-/// it for a while); after a few seconds it says what it waits for.
+/// several, must take turns.
 fn with_worktree_lock<T>(
     store: &Store,
     f: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
+    with_lock(
+        store,
+        "worktrees",
+        "`git chant work` is changing worktrees",
+        f,
+    )
+}
+
+/// Runs `f` holding `.git/chant/checkouts.lock`: landings take turns moving a target and
+/// bringing its checkout along. `git merge --ff-only` writes the checkout's index and
+/// files first and moves the branch last, from the commit it read when it started: two at
+/// once in one checkout leave the loser's files and index behind while the winner's
+/// branch stays (staged changes nobody made).
+pub fn with_checkout_lock<T, E: From<StoreError>>(
+    store: &Store,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    with_lock(store, "checkouts", "`git chant merge` is landing", f)
+}
+
+/// Runs `f` holding `.git/chant/<name>.lock`. The wait has no deadline (a big `worktree
+/// remove` or checkout update may hold it for a while); after a few seconds it says what
+/// it waits for: another git chant that `doing`.
+fn with_lock<T, E: From<StoreError>>(
+    store: &Store,
+    name: &str,
+    doing: &str,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     use gix::lock::{acquire::Fail, Marker};
     use std::time::{Duration, Instant};
     let dir = store.cache_dir();
-    let resource = dir.join("worktrees");
+    let resource = dir.join(name);
     std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
         context: format!("creating {}", dir.display()),
         source,
@@ -234,14 +262,15 @@ fn with_worktree_lock<T>(
                 return Err(StoreError::Io {
                     context: format!("taking {}", lock.display()),
                     source: std::io::Error::other(err.to_string()),
-                });
+                }
+                .into());
             }
         }
         if !said && started.elapsed() > Duration::from_secs(5) {
             // tidy: the one message from below the Ui: a wait with no deadline, inside a
             // call, on another process; the caller cannot speak until it returns.
             eprintln!(
-                "git chant: waiting for {}: another `git chant work` is changing worktrees \
+                "git chant: waiting for {}: another {doing} \
                  (if none runs, `git chant doctor --fix` removes it)",
                 lock.display()
             );

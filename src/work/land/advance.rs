@@ -22,8 +22,19 @@ pub enum Advanced {
     Raced,
 }
 
-/// Moves `target` from `old` to `new` (a descendant of `old`) for spec `id`.
+/// Moves `target` from `old` to `new` (a descendant of `old`) for spec `id`, one landing
+/// at a time (`git_cli::with_checkout_lock`).
 pub fn advance(
+    store: &Store,
+    id: &str,
+    target: &str,
+    old: ObjectId,
+    new: ObjectId,
+) -> Result<Advanced, Error> {
+    git_cli::with_checkout_lock(store, || advance_locked(store, id, target, old, new))
+}
+
+fn advance_locked(
     store: &Store,
     id: &str,
     target: &str,
