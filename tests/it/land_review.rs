@@ -68,6 +68,41 @@ fn read(repo: &Repo, path: &str) -> String {
 }
 
 #[test]
+fn a_rebase_of_main_in_progress_in_the_checkout_is_not_moved_under() {
+    let repo = setup(&[("b1", &[])]);
+    repo.commit("mine 1");
+    repo.commit("mine 2");
+    assert_success(&work(&repo, &[], &["b1"]));
+    // The user rebases main and stops to edit a commit: HEAD is detached, main is the
+    // branch git will move when the rebase ends (from where it started).
+    let out = repo
+        .git_cmd(&["rebase", "-q", "-i", "HEAD~1"])
+        .env("GIT_SEQUENCE_EDITOR", "sed -i s/^pick/edit/")
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let before = tip(&repo, "main");
+
+    let out = repo.chant_out(&["merge", "b1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("main is being rebased in"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(tip(&repo, "main"), before, "main did not move");
+    assert_eq!(status(&repo, "b1"), "completed");
+    assert!(!repo.git(&["branch", "--list", "chant/b1"]).is_empty());
+
+    // Once the rebase is over, it lands.
+    assert_success(&repo.git_cmd(&["rebase", "--continue"]).output().unwrap());
+    assert_success(&repo.chant_out(&["merge", "b1"]));
+    assert!(repo.path.join("work-b1.txt").exists());
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+    assert_fsck_clean(&repo);
+}
+
+#[test]
 fn six_merge_processes_into_a_checked_out_main_all_land_and_leave_it_clean() {
     let ids = ["m1", "m2", "m3", "m4", "m5", "m6"];
     let specs: Vec<(&str, &[&str])> = ids.iter().map(|id| (*id, &[][..])).collect();

@@ -20,6 +20,9 @@ pub struct Worktree {
     pub bare: bool,
     /// Its folder is gone (what `git worktree prune` removes).
     pub prunable: bool,
+    /// The branch a rebase in progress there moves when it ends (`refs/heads/…`): HEAD is
+    /// detached meanwhile, but that branch is as good as checked out.
+    pub rebasing: Option<String>,
 }
 
 /// Every checkout of the repository, the main one first.
@@ -47,6 +50,7 @@ pub fn worktrees(store: &Store) -> Result<Vec<Worktree>, StoreError> {
                 branch: None,
                 bare: false,
                 prunable: false,
+                rebasing: None,
             });
             continue;
         }
@@ -60,7 +64,28 @@ pub fn worktrees(store: &Store) -> Result<Vec<Worktree>, StoreError> {
         }
     }
     all.extend(current);
+    for w in all.iter_mut().filter(|w| w.branch.is_none() && !w.bare) {
+        w.rebasing = rebasing(&w.path);
+    }
     Ok(all)
+}
+
+/// The branch a rebase in progress in the checkout at `path` will move when it ends, read
+/// where git keeps it (`rebase-merge/head-name`, or `rebase-apply/head-name` for `git
+/// rebase --apply`; `git am` keeps HEAD on its branch) in that checkout's git dir.
+fn rebasing(path: &Path) -> Option<String> {
+    let dot_git = path.join(".git");
+    let git_dir = if dot_git.is_dir() {
+        dot_git
+    } else {
+        let text = std::fs::read_to_string(&dot_git).ok()?;
+        path.join(text.strip_prefix("gitdir:")?.trim())
+    };
+    ["rebase-merge", "rebase-apply"].iter().find_map(|state| {
+        let name = std::fs::read_to_string(git_dir.join(state).join("head-name")).ok()?;
+        let name = name.trim();
+        name.starts_with("refs/heads/").then(|| name.to_owned())
+    })
 }
 
 /// `git` run inside the checkout at `path`, on that checkout's own git dir (never one

@@ -41,7 +41,22 @@ fn advance_locked(
     old: ObjectId,
     new: ObjectId,
 ) -> Result<Advanced, Error> {
-    let checkout = git_cli::worktrees(store)?
+    let checkouts = git_cli::worktrees(store)?;
+    // A rebase of the target in progress ends by moving it from where it started: moved
+    // under it, the rebase fails there, and `rebase --abort` puts the target back, the
+    // landing gone from it.
+    if let Some(w) = checkouts
+        .iter()
+        .find(|w| !w.prunable && w.rebasing.as_deref() == Some(target))
+    {
+        return Err(LandError::BeingRebased {
+            id: id.to_owned(),
+            target: target.trim_start_matches("refs/heads/").to_owned(),
+            worktree: w.path.clone(),
+        }
+        .into());
+    }
+    let checkout = checkouts
         .into_iter()
         .find(|w| !w.bare && !w.prunable && w.branch.as_deref() == Some(target));
     let Some(checkout) = checkout else {

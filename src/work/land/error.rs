@@ -75,6 +75,17 @@ pub enum LandError {
         paths: Vec<String>,
     },
 
+    #[error("{id}: {target} is being rebased in {}", worktree.display())]
+    #[diagnostic(
+        code(chant::merge::being_rebased),
+        help("nothing was changed; finish the rebase there (`git -C {} rebase --continue`, or `--abort`), then run `git chant merge {id}` again", worktree.display())
+    )]
+    BeingRebased {
+        id: String,
+        target: String,
+        worktree: PathBuf,
+    },
+
     #[error("{id}: git would not bring the checkout {} along:\n{said}", worktree.display())]
     #[diagnostic(
         code(chant::merge::checkout_refused),
