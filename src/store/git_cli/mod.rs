@@ -1,13 +1,15 @@
 //! The only module that runs `git`: network transfer (fetch and push), which gix cannot do
-//! for pushes, and checkouts (`worktree.rs`: linked worktrees for agent runs and bringing a
-//! checkout along when its branch lands), which gix cannot update safely. Progress goes to
+//! for pushes, and checkouts (`worktree.rs`: linked worktrees for agent runs; `checkout.rs`:
+//! what is uncommitted in one, and bringing it along when its branch lands), which gix
+//! cannot update safely. Progress goes to
 //! the terminal when there is one.
 
+mod checkout;
 mod worktree;
 
+pub use checkout::{dirty_paths, fast_forward, merge_into, merging, unmerged_paths, FastForward};
 pub use worktree::{
-    dirty_paths, fast_forward, merge_into, merging, set_upstream, unmerged_paths,
-    with_checkout_lock, worktree_add, worktree_prune, worktree_remove, worktrees, FastForward,
+    set_upstream, with_checkout_lock, worktree_add, worktree_prune, worktree_remove, worktrees,
     Worktree,
 };
 
