@@ -146,3 +146,47 @@ fn a_change_beside_what_the_landing_adds_in_a_folder_does_not_block_it() {
     );
     assert_fsck_clean(&repo);
 }
+
+#[test]
+fn uncommitted_work_in_the_specs_worktree_keeps_it_and_its_branch() {
+    let repo = setup(&[("u1", &[]), ("u2", &[])]);
+    assert_success(&work(&repo, &[], &["u1", "u2"]));
+    let wt = repo.path.join(".git/chant/worktrees/u1");
+    std::fs::write(wt.join("notes.txt"), "not committed\n").unwrap();
+    std::fs::write(wt.join("work-u1.txt"), "edited after\n").unwrap();
+
+    let out = repo.chant_out(&["merge", "u1"]);
+    assert_success(&out);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("kept: it has uncommitted changes"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(wt.join("notes.txt")).unwrap(),
+        "not committed\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(wt.join("work-u1.txt")).unwrap(),
+        "edited after\n"
+    );
+    assert!(!repo.git(&["branch", "--list", "chant/u1"]).is_empty());
+    assert_eq!(read(&repo, "work-u1.txt"), "work for u1\n", "main has it");
+    let listed = repo.chant(&["worktrees"]);
+    let line = listed.lines().find(|l| l.starts_with("u1 ")).unwrap();
+    assert!(line.contains(" landed "), "{listed}");
+
+    // Pruning keeps it too, and says so; a clean landed worktree goes.
+    let wt2 = repo.path.join(".git/chant/worktrees/u2");
+    assert_success(&repo.chant_out(&["merge", "u2", "--keep"]));
+    let out = repo.chant_out(&["worktrees", "--prune"]);
+    assert_success(&out);
+    assert!(!wt2.exists());
+    assert_eq!(
+        std::fs::read_to_string(wt.join("notes.txt")).unwrap(),
+        "not committed\n"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("u1: kept"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_fsck_clean(&repo);
+}

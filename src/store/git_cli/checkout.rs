@@ -23,18 +23,30 @@ pub(super) fn in_checkout(path: &Path) -> Command {
 }
 
 /// The paths in the checkout at `path` that differ from its HEAD or index, untracked and
-/// ignored ones included (a landing must not overwrite any of them): modified, staged,
-/// both sides of a rename, and untracked or ignored files and folders.
+/// ignored ones included (a landing must not overwrite any of them): modified, staged or
+/// deleted files, and untracked or ignored files and folders.
 pub fn dirty_paths(path: &Path) -> Result<Vec<String>, StoreError> {
+    status_paths(path, true)
+}
+
+/// The paths in the checkout at `path` holding work nobody committed, ignored files left
+/// out: what `git worktree remove` would not throw away without `--force`.
+pub fn uncommitted_paths(path: &Path) -> Result<Vec<String>, StoreError> {
+    status_paths(path, false)
+}
+
+fn status_paths(path: &Path, ignored: bool) -> Result<Vec<String>, StoreError> {
     let mut cmd = in_checkout(path);
     cmd.args([
         "status",
         "--porcelain=v1",
         "-z",
         "--untracked-files=all",
-        "--ignored=traditional",
         "--no-renames",
     ]);
+    if ignored {
+        cmd.arg("--ignored=traditional");
+    }
     let out = run(cmd)?;
     if !out.status.success() {
         return Err(failed(&format!("git status in {}", path.display()), &out));

@@ -7,7 +7,9 @@
 mod checkout;
 mod worktree;
 
-pub use checkout::{dirty_paths, fast_forward, merge_into, merging, unmerged_paths, FastForward};
+pub use checkout::{
+    dirty_paths, fast_forward, merge_into, merging, uncommitted_paths, unmerged_paths, FastForward,
+};
 pub use worktree::{
     set_upstream, with_checkout_lock, worktree_add, worktree_prune, worktree_remove, worktrees,
     Worktree,

@@ -226,12 +226,12 @@ pub fn worktree_add(
     }
 }
 
-/// Removes a linked worktree (its branch stays).
+/// Removes a linked worktree (its branch stays), never with `--force`: git refuses one
+/// holding uncommitted work (see `uncommitted_paths`) rather than throw it away.
 pub fn worktree_remove(store: &Store, path: &Path) -> Result<(), StoreError> {
     let args = vec![
         "worktree".to_owned(),
         "remove".into(),
-        "--force".into(),
         path.display().to_string(),
     ];
     let out = with_worktree_lock(store, || git(store, &args))?;

@@ -61,6 +61,8 @@ pub struct Landed {
     pub checkout: Option<PathBuf>,
     /// The worktree and branch were removed.
     pub removed: bool,
+    /// The spec's worktree, kept with its branch: it holds uncommitted work.
+    pub kept: Option<PathBuf>,
     /// The remote the target was pushed to.
     pub pushed: Option<String>,
 }
@@ -118,6 +120,7 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
         commits: spec.commits().iter().map(|c| c.to_string()).collect(),
         checkout: None,
         removed: false,
+        kept: None,
         pushed: None,
     };
     let mut attempt = 0;
@@ -178,10 +181,15 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
     };
     landed.commit = new.to_string();
     record_landing(store, &mut landed, new, &rewritten)?;
-    if opts.keep {
+    let worktree = store.agent_worktree(&id);
+    // Someone's uncommitted work there (a fix by hand, what the agent left) is theirs:
+    // the worktree and its branch stay, and the branch counts as landed.
+    if !opts.keep && worktree.exists() && !git_cli::uncommitted_paths(&worktree)?.is_empty() {
+        landed.kept = Some(worktree.clone());
+    }
+    if opts.keep || landed.kept.is_some() {
         target::mark_landed(store, &id, tip)?;
     } else {
-        let worktree = store.agent_worktree(&id);
         if worktree.exists() {
             git_cli::worktree_remove(store, &worktree)?;
         }
