@@ -190,3 +190,23 @@ fn uncommitted_work_in_the_specs_worktree_keeps_it_and_its_branch() {
     );
     assert_fsck_clean(&repo);
 }
+
+#[test]
+fn a_kept_branch_landed_again_is_already_there_not_a_conflict() {
+    let repo = setup(&[("k1", &[])]);
+    commit_file(&repo, "shared.txt", "base\n");
+    let env = [("FAKE_AGENT_FILE", "shared.txt"), ("FAKE_AGENT_TEXT", "k1")];
+    assert_success(&work(&repo, &env, &["k1"]));
+    assert_success(&repo.chant_out(&["merge", "k1", "--squash", "--keep"]));
+    commit_file(&repo, "shared.txt", "main moved on\n");
+    let before = tip(&repo, "main");
+
+    let out = repo.chant_out(&["merge", "k1"]);
+    assert_success(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "k1: already in main\n"
+    );
+    assert_eq!(tip(&repo, "main"), before);
+    assert_eq!(status(&repo, "k1"), "completed");
+}

@@ -123,6 +123,11 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
         kept: None,
         pushed: None,
     };
+    // A kept branch marked landed at this tip is in its target already, whatever the
+    // target did since: a squash or rebase is no ancestor of it, so computing the landing
+    // again would replay the branch on top of itself (and conflict with later changes).
+    let marked = target::marked_landed(store, &id, tip)
+        && landing_target(store, &id, None).ok().as_deref() == Some(target.as_str());
     let mut attempt = 0;
     let (new, rewritten) = loop {
         attempt += 1;
@@ -140,6 +145,10 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
                 id: id.clone(),
                 target: short_target.clone(),
             })?;
+        if marked {
+            landed.already = true;
+            break (old, Vec::new());
+        }
         let plan = match plan::plan(store, old, tip, strategy, &message)? {
             Planned::Land(plan) => plan,
             Planned::Landed => {
