@@ -210,3 +210,18 @@ fn a_kept_branch_landed_again_is_already_there_not_a_conflict() {
     assert_eq!(tip(&repo, "main"), before);
     assert_eq!(status(&repo, "k1"), "completed");
 }
+
+#[test]
+fn members_land_in_member_order_with_another_spec_named_between_them() {
+    let repo = setup(&[("drv.1", &[]), ("drv.2", &[]), ("other", &[])]);
+    assert_success(&work(&repo, &[], &["drv.1", "drv.2", "other"]));
+    let out = repo.chant_out(&["merge", "drv.2", "other", "drv.1"]);
+    assert_success(&out);
+    let said = String::from_utf8_lossy(&out.stdout);
+    let at = |id: &str| said.find(&format!("{id}: landed")).unwrap();
+    assert!(at("drv.1") < at("drv.2"), "{said}");
+    assert!(
+        at("drv.2") < at("other"),
+        "the group lands where it is first named: {said}"
+    );
+}

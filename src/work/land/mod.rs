@@ -303,28 +303,29 @@ pub fn landing_order(store: &Store, ids: Vec<String>) -> Result<Vec<String>, Err
             .map(|d| d.iter().map(String::as_str).collect())
             .unwrap_or_default()
     });
-    let member = |id: &str| {
-        (
-            crate::spec::id::driver_of(id).map(str::to_owned),
-            crate::spec::id::member_number(id),
-        )
-    };
-    let mut ordered: Vec<(usize, usize, String)> = ids
+    // One sort key, so the order is total: depth, then where the spec's group is first
+    // named (a spec outside a group is a group of its own), then the member number. A
+    // comparison by member number only within a group, by position otherwise, is no order
+    // once a spec is named between two members (`drv.2 other drv.1` stayed as given).
+    let group = |id: &str| crate::spec::id::driver_of(id).map(str::to_owned);
+    let mut ordered: Vec<(usize, usize, u32, String)> = ids
         .iter()
         .enumerate()
-        .map(|(n, id)| (depth.get(id.as_str()).copied().unwrap_or(0), n, id.clone()))
-        .collect();
-    ordered.sort_by(|a, b| {
-        let same_group = member(&a.2).0.is_some() && member(&a.2).0 == member(&b.2).0;
-        a.0.cmp(&b.0).then_with(|| {
-            if same_group {
-                member(&a.2).1.cmp(&member(&b.2).1)
-            } else {
-                a.1.cmp(&b.1)
-            }
+        .map(|(n, id)| {
+            let first = match group(id) {
+                Some(g) => ids
+                    .iter()
+                    .position(|other| group(other).as_deref() == Some(g.as_str()))
+                    .unwrap_or(n),
+                None => n,
+            };
+            let depth = depth.get(id.as_str()).copied().unwrap_or(0);
+            let member = crate::spec::id::member_number(id).unwrap_or(0);
+            (depth, first, member, id.clone())
         })
-    });
-    Ok(ordered.into_iter().map(|(_, _, id)| id).collect())
+        .collect();
+    ordered.sort();
+    Ok(ordered.into_iter().map(|(_, _, _, id)| id).collect())
 }
 
 /// The completed specs whose branches have not landed, in landing order.
