@@ -225,3 +225,29 @@ fn members_land_in_member_order_with_another_spec_named_between_them() {
         "the group lands where it is first named: {said}"
     );
 }
+
+#[test]
+fn a_dependent_rebased_after_its_rebased_dependency_drops_the_dependencys_commit() {
+    let repo = setup(&[("c1", &[]), ("c3", &["c1"])]);
+    commit_file(&repo, "f.txt", "base\n");
+    let env = [("FAKE_AGENT_FILE", "f.txt"), ("FAKE_AGENT_TEXT", "c1")];
+    assert_success(&work(&repo, &env, &["c1"]));
+    // c3 starts from c1's unlanded branch, so it holds c1's commit.
+    assert_success(&work(&repo, &[], &["c3"]));
+    repo.commit("main moves on");
+    assert_success(&repo.chant_out(&["merge", "c1", "--rebase"]));
+    commit_file(&repo, "f.txt", "user\n");
+
+    // git rebase drops c1's original commit (its change is in main already, rewritten);
+    // replaying it would conflict with the user's later edit.
+    let out = repo.chant_out(&["merge", "c3", "--rebase"]);
+    assert_success(&out);
+    assert_eq!(read(&repo, "f.txt"), "user\n");
+    assert_eq!(read(&repo, "work-c3.txt"), "work for c3\n");
+    assert_eq!(
+        repo.git(&["log", "--format=%s", "-3", "main"]),
+        "chant(c3): do the work\nwrite f.txt\nchant(c1): do the work\n"
+    );
+    assert_eq!(status(&repo, "c3"), "completed");
+    assert_fsck_clean(&repo);
+}
