@@ -1,8 +1,8 @@
 //! Landing under a careful user's and an attacker's eye: a checkout of the target in the
 //! middle of a rebase, many landings into one checkout at once, uncommitted work beside
 //! what a landing touches (in the user's checkout and in the spec's own worktree), a kept
-//! branch landed again, members given out of order, and a dependent rebased after its
-//! dependency was rebased already.
+//! branch landed again, members given out of order, a dependent rebased after its
+//! dependency was rebased already, and a target checked out twice.
 
 use std::process::Output;
 
@@ -250,4 +250,32 @@ fn a_dependent_rebased_after_its_rebased_dependency_drops_the_dependencys_commit
     );
     assert_eq!(status(&repo, "c3"), "completed");
     assert_fsck_clean(&repo);
+}
+
+#[test]
+fn a_target_checked_out_twice_is_refused_rather_than_one_checkout_left_behind() {
+    let repo = setup(&[("t1", &[])]);
+    assert_success(&work(&repo, &[], &["t1"]));
+    let other = repo.home().join("second");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "--force",
+        other.to_str().unwrap(),
+        "main",
+    ]);
+    let before = tip(&repo, "main");
+
+    let out = repo.chant_out(&["merge", "t1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("main is checked out in") && stderr(&out).contains("second"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(tip(&repo, "main"), before);
+    let in_other = repo.git(&["-C", other.to_str().unwrap(), "status", "--porcelain"]);
+    assert_eq!(in_other, "", "the second checkout matches main");
+    assert_eq!(status(&repo, "t1"), "completed");
 }

@@ -56,10 +56,21 @@ fn advance_locked(
         }
         .into());
     }
-    let checkout = checkouts
+    let mut holding: Vec<_> = checkouts
         .into_iter()
-        .find(|w| !w.bare && !w.prunable && w.branch.as_deref() == Some(target));
-    let Some(checkout) = checkout else {
+        .filter(|w| !w.bare && !w.prunable && w.branch.as_deref() == Some(target))
+        .collect();
+    // Checked out twice (`git worktree add --force`): only one checkout can be brought
+    // along, and the other's index would then undo the landing in its next commit.
+    if holding.len() > 1 {
+        return Err(LandError::CheckedOutTwice {
+            id: id.to_owned(),
+            target: target.trim_start_matches("refs/heads/").to_owned(),
+            worktrees: holding.into_iter().map(|w| w.path).collect(),
+        }
+        .into());
+    }
+    let Some(checkout) = holding.pop() else {
         let edit =
             crate::store::commit::ref_edit(target, Some(old), new, &format!("merge chant/{id}"))?;
         return match store.edit_refs(vec![edit]) {

@@ -86,6 +86,17 @@ pub enum LandError {
         worktree: PathBuf,
     },
 
+    #[error("{id}: {target} is checked out in {}", worktrees.iter().map(|w| w.display().to_string()).collect::<Vec<_>>().join(" and "))]
+    #[diagnostic(
+        code(chant::merge::checked_out_twice),
+        help("nothing was changed; only one checkout can be brought along: switch the others to another branch, then run `git chant merge {id}` again")
+    )]
+    CheckedOutTwice {
+        id: String,
+        target: String,
+        worktrees: Vec<PathBuf>,
+    },
+
     #[error("{id}: git would not bring the checkout {} along:\n{said}", worktree.display())]
     #[diagnostic(
         code(chant::merge::checkout_refused),
