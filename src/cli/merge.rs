@@ -185,12 +185,8 @@ fn describe(l: &land::Landed) -> String {
     if l.removed {
         line.push_str("; worktree and branch removed");
     }
-    if let Some(path) = &l.kept {
-        line.push_str(&format!(
-            "; worktree {} kept: it has uncommitted changes (`git -C {} status`)",
-            path.display(),
-            path.display()
-        ));
+    if let Some(why) = &l.kept {
+        line.push_str(&format!("; worktree and branch kept: {why}"));
     }
     if let Some(remote) = &l.pushed {
         line.push_str(&format!("; pushed to {remote}"));

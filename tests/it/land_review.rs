@@ -2,7 +2,8 @@
 //! middle of a rebase, many landings into one checkout at once, uncommitted work beside
 //! what a landing touches (in the user's checkout and in the spec's own worktree), a kept
 //! branch landed again, members given out of order, a dependent rebased after its
-//! dependency was rebased already, and a target checked out twice.
+//! dependency was rebased already, a target checked out twice, and a commit on the
+//! branch while it lands.
 
 use std::process::Output;
 
@@ -278,4 +279,38 @@ fn a_target_checked_out_twice_is_refused_rather_than_one_checkout_left_behind() 
     let in_other = repo.git(&["-C", other.to_str().unwrap(), "status", "--porcelain"]);
     assert_eq!(in_other, "", "the second checkout matches main");
     assert_eq!(status(&repo, "t1"), "completed");
+}
+
+#[test]
+fn a_commit_on_the_branch_after_the_landing_was_computed_keeps_branch_and_worktree() {
+    let repo = setup(&[("l1", &[])]);
+    assert_success(&work(&repo, &[], &["l1"]));
+    // The agent (or someone in its worktree) commits while the landing brings main's
+    // checkout along: git runs post-merge there after main moved.
+    let hook = repo.path.join(".git/hooks/post-merge");
+    let mut text = std::fs::read_to_string(&hook).unwrap_or_else(|_| "#!/bin/sh\n".into());
+    text.push_str(
+        "\ngit -C .git/chant/worktrees/l1 commit -q --allow-empty --no-verify -m late || true\n",
+    );
+    std::fs::write(&hook, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let out = repo.chant_out(&["merge", "l1"]);
+    assert_success(&out);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("kept: chant/l1 has commits made after it landed"),
+        "{said}"
+    );
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s", "chant/l1"]).trim(),
+        "late"
+    );
+    assert!(repo.path.join(".git/chant/worktrees/l1").exists());
+    let listed = repo.chant(&["worktrees"]);
+    assert!(
+        listed.contains("not landed"),
+        "the late commit is still to land: {listed}"
+    );
 }

@@ -61,8 +61,9 @@ pub struct Landed {
     pub checkout: Option<PathBuf>,
     /// The worktree and branch were removed.
     pub removed: bool,
-    /// The spec's worktree, kept with its branch: it holds uncommitted work.
-    pub kept: Option<PathBuf>,
+    /// Why the worktree and branch were kept though not asked to: uncommitted work there,
+    /// or commits made after the landing was computed.
+    pub kept: Option<String>,
     /// The remote the target was pushed to.
     pub pushed: Option<String>,
 }
@@ -191,19 +192,32 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
     landed.commit = new.to_string();
     record_landing(store, &mut landed, new, &rewritten)?;
     let worktree = store.agent_worktree(&id);
-    // Someone's uncommitted work there (a fix by hand, what the agent left) is theirs:
-    // the worktree and its branch stay, and the branch counts as landed.
-    if !opts.keep && worktree.exists() && !git_cli::uncommitted_paths(&worktree)?.is_empty() {
-        landed.kept = Some(worktree.clone());
-    }
-    if opts.keep || landed.kept.is_some() {
-        target::mark_landed(store, &id, tip)?;
+    // Commits on the branch since the landing was computed (an agent still at work), or
+    // someone's uncommitted work in its worktree (a fix by hand, what the agent left), are
+    // not the landing's to throw away: the worktree and the branch stay.
+    let moved = store.ref_tip(&full_branch(&branch))? != Some(tip);
+    landed.kept = if moved {
+        Some(format!(
+            "{branch} has commits made after it landed; `git chant merge {id}` lands them"
+        ))
+    } else if !opts.keep && worktree.exists() && !git_cli::uncommitted_paths(&worktree)?.is_empty()
+    {
+        Some(format!(
+            "it has uncommitted changes (`git -C {} status`)",
+            worktree.display()
+        ))
     } else {
+        None
+    };
+    if landed.kept.is_none() && !opts.keep {
         if worktree.exists() {
             git_cli::worktree_remove(store, &worktree)?;
         }
         git_cli::delete_branch(store, &branch, tip)?;
         landed.removed = true;
+    } else if !moved {
+        // What landed is marked: a rebase or squash is no ancestor of the target.
+        target::mark_landed(store, &id, tip)?;
     }
     if let Some(remote) = &opts.push {
         publish::push_target(store, remote, &target, &id)?;
