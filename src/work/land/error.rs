@@ -49,6 +49,18 @@ pub enum LandError {
         paths: Vec<String>,
     },
 
+    #[error("{id} landed in {target}, but {target} was not pushed: {remote}/{target} conflicts with it in {}", paths.join(", "))]
+    #[diagnostic(
+        code(chant::merge::push_conflict),
+        help("merge {remote}/{target} into {target} yourself (`git pull --no-rebase {remote} {target}` in its checkout), then `git push {remote} {target}`")
+    )]
+    PushConflict {
+        id: String,
+        target: String,
+        remote: String,
+        paths: Vec<String>,
+    },
+
     #[error("{id}: {target} has commits chant/{id} lacks, and --ff-only was asked")]
     #[diagnostic(
         code(chant::merge::not_fast_forward),
@@ -154,6 +166,7 @@ impl ExitCode for LandError {
     fn exit(&self) -> Exit {
         match self {
             LandError::Conflict { .. }
+            | LandError::PushConflict { .. }
             | LandError::DependenciesConflict { .. }
             | LandError::GaveUp { .. }
             | LandError::Unresolved { .. } => Exit::Conflict,
