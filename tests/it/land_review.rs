@@ -2,8 +2,8 @@
 //! middle of a rebase, many landings into one checkout at once, uncommitted work beside
 //! what a landing touches (in the user's checkout and in the spec's own worktree), a kept
 //! branch landed again, members given out of order, a dependent rebased after its
-//! dependency was rebased already, a target checked out twice, and a commit on the
-//! branch while it lands.
+//! dependency was rebased already, a target checked out twice, a commit on the branch
+//! while it lands, and an ignored file differing only in case where the file system folds it.
 
 use std::process::Output;
 
@@ -313,4 +313,25 @@ fn a_commit_on_the_branch_after_the_landing_was_computed_keeps_branch_and_worktr
         listed.contains("not landed"),
         "the late commit is still to land: {listed}"
     );
+}
+
+#[test]
+fn on_a_case_insensitive_checkout_an_ignored_file_differing_in_case_blocks_the_landing() {
+    let repo = setup(&[("i1", &[])]);
+    assert_success(&work(&repo, &[("FAKE_AGENT_FILE", "README.md")], &["i1"]));
+    // What git sets where the file system folds case: there, README.md is readme.md.
+    repo.git(&["config", "core.ignoreCase", "true"]);
+    std::fs::write(repo.path.join(".git/info/exclude"), "readme.md\n").unwrap();
+    std::fs::write(repo.path.join("readme.md"), "my ignored notes\n").unwrap();
+    let before = tip(&repo, "main");
+
+    let out = repo.chant_out(&["merge", "i1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("uncommitted changes in readme.md"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(tip(&repo, "main"), before);
+    assert_eq!(read(&repo, "readme.md"), "my ignored notes\n");
 }

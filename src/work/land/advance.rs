@@ -86,11 +86,24 @@ fn advance_locked(
     if checkout.head != Some(old) {
         return Ok(Advanced::Raced);
     }
-    let touched = touched_paths(store, old, new)?;
+    // On a case-insensitive file system (`core.ignoreCase`, as git sets it) `readme.md`
+    // is the file a landing writes as `README.md`, and git overwrites an ignored one.
+    let fold = store.config_bool("core.ignorecase");
+    let key = |p: &str| {
+        if fold {
+            p.to_ascii_lowercase()
+        } else {
+            p.to_owned()
+        }
+    };
+    let touched: Vec<String> = touched_paths(store, old, new)?
+        .iter()
+        .map(|t| key(t))
+        .collect();
     let dirty = git_cli::dirty_paths(&checkout.path)?;
     let mut blocked: Vec<String> = dirty
         .into_iter()
-        .filter(|d| touched.iter().any(|t| overlaps(d, t)))
+        .filter(|d| touched.iter().any(|t| overlaps(&key(d), t)))
         .collect();
     blocked.sort();
     blocked.dedup();
@@ -108,8 +121,8 @@ fn advance_locked(
             checkout: Some(checkout.path),
         }),
         FastForward::Refused(said) => {
-            // Another landing moved the branch, or is updating this checkout right now
-            // (git holds its index.lock): compute again.
+            // Something else moved the branch, or a git command is at work in this
+            // checkout right now (it holds the index.lock): compute again.
             if store.ref_tip(target)? != Some(old) || said.contains("index.lock") {
                 std::thread::sleep(std::time::Duration::from_millis(20));
                 Ok(Advanced::Raced)
