@@ -185,6 +185,9 @@ fn describe(l: &land::Landed) -> String {
     if l.removed {
         line.push_str("; worktree and branch removed");
     }
+    if let Some(why) = &l.kept {
+        line.push_str(&format!("; worktree and branch kept: {why}"));
+    }
     if let Some(remote) = &l.pushed {
         line.push_str(&format!("; pushed to {remote}"));
     }

@@ -252,13 +252,21 @@ pub struct WorktreesArgs {
 pub fn worktrees(ctx: &Ctx, args: WorktreesArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     if args.prune {
-        let removed = work::prune(store)?;
+        let pruned = work::prune(store)?;
+        let removed = &pruned.removed;
         ctx.ui.line(&format!(
             "removed {} worktrees{}{}",
             removed.len(),
             if removed.is_empty() { "" } else { ": " },
             removed.join(", ")
         ))?;
+        for (id, path) in &pruned.kept {
+            ctx.ui.line(&format!(
+                "{id}: kept {}: it has uncommitted changes (`git -C {} status`)",
+                path.display(),
+                path.display()
+            ))?;
+        }
         return Ok(Exit::Ok);
     }
     let listed = work::worktrees(store)?;

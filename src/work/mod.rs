@@ -20,7 +20,7 @@ pub use control::{reset, resume, takeover, Reset, TakenOver};
 pub use error::WorkError;
 pub use prep::prep;
 pub use resolve::resolve;
-pub use worktrees::{prune, worktrees, Listed};
+pub use worktrees::{prune, worktrees, Listed, Pruned};
 
 use std::path::PathBuf;
 

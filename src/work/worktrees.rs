@@ -59,16 +59,30 @@ pub fn worktrees(store: &Store) -> Result<Vec<Listed>, Error> {
     Ok(listed)
 }
 
+/// What `worktrees --prune` did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Pruned {
+    /// The specs whose worktree (and, landed, branch) went.
+    pub removed: Vec<String>,
+    /// Worktrees it would have removed that hold uncommitted work, kept with their branch.
+    pub kept: Vec<(String, PathBuf)>,
+}
+
 /// Removes what `worktrees --prune` removes: landed specs' worktrees and branches, and
-/// cancelled specs' worktrees (their branches may hold work someone wants). The ids.
-pub fn prune(store: &Store) -> Result<Vec<String>, Error> {
-    let mut removed = Vec::new();
+/// cancelled specs' worktrees (their branches may hold work someone wants); a worktree
+/// holding uncommitted work stays, with its branch.
+pub fn prune(store: &Store) -> Result<Pruned, Error> {
+    let mut pruned = Pruned::default();
     for w in worktrees(store)? {
         let cancelled = crate::lifecycle::Status::Cancelled.is(&w.status);
         if !w.landed && !cancelled {
             continue;
         }
         if let Some(path) = &w.path {
+            if !git_cli::uncommitted_paths(path)?.is_empty() {
+                pruned.kept.push((w.id, path.clone()));
+                continue;
+            }
             git_cli::worktree_remove(store, path)?;
         }
         if w.landed {
@@ -77,8 +91,8 @@ pub fn prune(store: &Store) -> Result<Vec<String>, Error> {
             }
         }
         if w.path.is_some() || w.landed {
-            removed.push(w.id);
+            pruned.removed.push(w.id);
         }
     }
-    Ok(removed)
+    Ok(pruned)
 }

@@ -1,5 +1,5 @@
-//! Sharing landed work: `merge --push` against a real bare remote that moved meanwhile,
-//! `merge --pr` with a stand-in `gh` that records its arguments and without one, and the
+//! Sharing landed work: `merge --push` against a real bare remote that moved meanwhile
+//! (merged, or conflicting: the spec landed, the push is the user's), `merge --pr` with a stand-in `gh` that records its arguments and without one, and the
 //! strategies that refuse (`--ff-only`).
 
 use std::path::Path;
@@ -54,6 +54,37 @@ fn push_after_landing_merges_a_remote_that_moved_and_never_forces() {
     );
     assert_eq!(repo.git(&["status", "--porcelain"]), "");
     assert_fsck_clean(&repo);
+}
+
+#[test]
+fn a_push_that_conflicts_with_the_remote_says_the_spec_landed_and_how_to_push() {
+    let (server, repo) = clone_with_completed_spec();
+    let other = Repo::new();
+    other.git(&["remote", "add", "origin", server.path.to_str().unwrap()]);
+    other.git(&["fetch", "-q", "origin"]);
+    other.git(&["checkout", "-q", "-b", "main", "origin/main"]);
+    std::fs::write(other.path.join("work-s1.txt"), "theirs\n").unwrap();
+    other.git(&["add", "work-s1.txt"]);
+    other.git(&["commit", "-q", "-m", "theirs"]);
+    other.git(&["push", "-q", "origin", "main"]);
+    let on_server = server.git(&["rev-parse", "main"]);
+
+    let out = repo.chant_out(&["merge", "s1", "--push"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("s1 landed in main, but main was not pushed: origin/main conflicts")
+            && err.contains("git pull --no-rebase origin main")
+            && !err.contains("--resolve"),
+        "{err}"
+    );
+    assert_eq!(server.git(&["rev-parse", "main"]), on_server);
+    let shown: serde_json::Value =
+        serde_json::from_str(&repo.chant(&["show", "s1", "--json"])).unwrap();
+    assert_eq!(shown["status"], "completed");
+    assert!(repo
+        .git(&["ls-tree", "--name-only", "main"])
+        .contains("work-s1.txt"));
 }
 
 /// PATH with `dir` first, then what the tests' commands get.

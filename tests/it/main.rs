@@ -14,6 +14,7 @@ mod import;
 mod input;
 mod land;
 mod land_chain;
+mod land_review;
 mod land_share;
 mod ledger;
 mod ledger_merge_props;

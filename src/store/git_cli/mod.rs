@@ -1,13 +1,18 @@
 //! The only module that runs `git`: network transfer (fetch and push), which gix cannot do
-//! for pushes, and checkouts (`worktree.rs`: linked worktrees for agent runs and bringing a
-//! checkout along when its branch lands), which gix cannot update safely. Progress goes to
+//! for pushes, and checkouts (`worktree.rs`: linked worktrees for agent runs; `checkout.rs`:
+//! what is uncommitted in one, and bringing it along when its branch lands), which gix
+//! cannot update safely. Progress goes to
 //! the terminal when there is one.
 
+mod checkout;
 mod worktree;
 
+pub use checkout::{
+    dirty_paths, fast_forward, merge_into, merging, uncommitted_paths, unmerged_paths, FastForward,
+};
 pub use worktree::{
-    dirty_paths, fast_forward, merge_into, merging, set_upstream, unmerged_paths, worktree_add,
-    worktree_prune, worktree_remove, worktrees, FastForward, Worktree,
+    set_upstream, with_checkout_lock, worktree_add, worktree_prune, worktree_remove, worktrees,
+    Worktree,
 };
 
 use std::io::IsTerminal;
@@ -160,9 +165,28 @@ pub fn fetch_refs(store: &Store, remote: &str, refspecs: &[String]) -> Result<()
     }
 }
 
+/// Runs a git command that writes `.git/config`, again while another writer holds
+/// `config.lock`: git gives up at once ("could not lock config file"), and parallel runs
+/// record their branches' upstreams at the same moment.
+pub(crate) fn config_write(
+    store: &Store,
+    args: &[String],
+) -> Result<std::process::Output, StoreError> {
+    let mut tries = 0;
+    loop {
+        let out = git(store, args)?;
+        let busy = String::from_utf8_lossy(&out.stderr).contains("could not lock config file");
+        if out.status.success() || !busy || tries >= 100 {
+            return Ok(out);
+        }
+        tries += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10 + 5 * tries));
+    }
+}
+
 /// `git config <key> <value>` in the repository's own config.
 pub fn set_config(store: &Store, key: &str, value: &str) -> Result<(), StoreError> {
-    let out = git(
+    let out = config_write(
         store,
         &["config".to_owned(), key.to_owned(), value.to_owned()],
     )?;
@@ -191,7 +215,7 @@ pub fn delete_branch(
         return Err(failed(&format!("deleting branch {branch}"), &out));
     }
     // No section (nothing was recorded) is not an error.
-    let _ = git(
+    let _ = config_write(
         store,
         &[
             "config".to_owned(),

@@ -1,12 +1,11 @@
-//! Checkouts: linked worktrees for agent runs (created, listed, removed), and the two
-//! things landing does in a checkout gix cannot do safely: ask which paths hold
-//! uncommitted work, and bring a checkout along a fast-forward of its branch.
+//! Linked worktrees for agent runs (created, listed, removed, each change taking turns
+//! under a lock), the checkouts git knows of, and a branch's upstream.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use gix::ObjectId;
 
+use super::checkout::in_checkout;
 use super::{failed, git, run};
 use crate::store::{Store, StoreError};
 
@@ -20,6 +19,9 @@ pub struct Worktree {
     pub bare: bool,
     /// Its folder is gone (what `git worktree prune` removes).
     pub prunable: bool,
+    /// The branch a rebase in progress there moves when it ends (`refs/heads/…`): HEAD is
+    /// detached meanwhile, but that branch is as good as checked out.
+    pub rebasing: Option<String>,
 }
 
 /// Every checkout of the repository, the main one first.
@@ -47,6 +49,7 @@ pub fn worktrees(store: &Store) -> Result<Vec<Worktree>, StoreError> {
                 branch: None,
                 bare: false,
                 prunable: false,
+                rebasing: None,
             });
             continue;
         }
@@ -60,128 +63,28 @@ pub fn worktrees(store: &Store) -> Result<Vec<Worktree>, StoreError> {
         }
     }
     all.extend(current);
+    for w in all.iter_mut().filter(|w| w.branch.is_none() && !w.bare) {
+        w.rebasing = rebasing(&w.path);
+    }
     Ok(all)
 }
 
-/// `git` run inside the checkout at `path`, on that checkout's own git dir (never one
-/// the environment names: hooks set `GIT_DIR` and `GIT_INDEX_FILE`).
-fn in_checkout(path: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C")
-        .arg(path)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE");
-    cmd
-}
-
-/// The paths in the checkout at `path` that differ from its HEAD or index, untracked and
-/// ignored ones included (a landing must not overwrite any of them): modified, staged,
-/// both sides of a rename, and untracked or ignored files and folders.
-pub fn dirty_paths(path: &Path) -> Result<Vec<String>, StoreError> {
-    let mut cmd = in_checkout(path);
-    cmd.args([
-        "status",
-        "--porcelain=v1",
-        "-z",
-        "--untracked-files=all",
-        "--ignored=traditional",
-        "--no-renames",
-    ]);
-    let out = run(cmd)?;
-    if !out.status.success() {
-        return Err(failed(&format!("git status in {}", path.display()), &out));
-    }
-    Ok(out
-        .stdout
-        .split(|b| *b == 0)
-        .filter(|entry| entry.len() > 3)
-        .map(|entry| String::from_utf8_lossy(&entry[3..]).into_owned())
-        .collect())
-}
-
-/// How bringing a checkout along ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FastForward {
-    Done,
-    /// git refused (its branch moved meanwhile, or a file in the way appeared): what it
-    /// said. Nothing in the checkout changed.
-    Refused(String),
-}
-
-/// Brings the checkout at `path` to `new` as `git merge --ff-only` does: index and files
-/// updated, its branch moved from the commit it is on (git's own compare-and-swap), HEAD
-/// still on that branch; git refuses, changing nothing, if local changes are in the way
-/// or `new` does not contain the branch's tip. `--no-autostash`: changes are never
-/// stashed and re-applied behind the user's back.
-pub fn fast_forward(path: &Path, new: ObjectId) -> Result<FastForward, StoreError> {
-    let mut cmd = in_checkout(path);
-    cmd.args([
-        "merge",
-        "--ff-only",
-        "--no-autostash",
-        "--quiet",
-        "--no-stat",
-    ])
-    .arg(new.to_string());
-    let out = run(cmd)?;
-    if out.status.success() {
-        Ok(FastForward::Done)
+/// The branch a rebase in progress in the checkout at `path` will move when it ends, read
+/// where git keeps it (`rebase-merge/head-name`, or `rebase-apply/head-name` for `git
+/// rebase --apply`; `git am` keeps HEAD on its branch) in that checkout's git dir.
+fn rebasing(path: &Path) -> Option<String> {
+    let dot_git = path.join(".git");
+    let git_dir = if dot_git.is_dir() {
+        dot_git
     } else {
-        let said = String::from_utf8_lossy(&out.stderr).trim().to_owned();
-        Ok(FastForward::Refused(said))
-    }
-}
-
-/// Merges `rev` into the branch checked out at `path` (`git merge --no-edit`); `Ok(true)`
-/// when it committed, `Ok(false)` when it stopped on conflicts, left in the checkout to
-/// resolve.
-pub fn merge_into(path: &Path, rev: &str, message: &str) -> Result<bool, StoreError> {
-    let mut cmd = in_checkout(path);
-    cmd.args([
-        "merge",
-        "--no-edit",
-        "--no-autostash",
-        "--quiet",
-        "-m",
-        message,
-        rev,
-    ]);
-    let out = run(cmd)?;
-    if out.status.success() {
-        return Ok(true);
-    }
-    if unmerged_paths(path)?.is_empty() {
-        Err(failed(
-            &format!("git merge {rev} in {}", path.display()),
-            &out,
-        ))
-    } else {
-        Ok(false)
-    }
-}
-
-/// The paths with unresolved conflicts in the checkout at `path`.
-pub fn unmerged_paths(path: &Path) -> Result<Vec<String>, StoreError> {
-    let mut cmd = in_checkout(path);
-    cmd.args(["diff", "--name-only", "-z", "--diff-filter=U"]);
-    let out = run(cmd)?;
-    if !out.status.success() {
-        return Err(failed(&format!("git diff in {}", path.display()), &out));
-    }
-    Ok(out
-        .stdout
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect())
-}
-
-/// Whether the checkout at `path` is in the middle of a merge (`MERGE_HEAD` exists).
-pub fn merging(path: &Path) -> Result<bool, StoreError> {
-    let mut cmd = in_checkout(path);
-    cmd.args(["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
-    Ok(run(cmd)?.status.success())
+        let text = std::fs::read_to_string(&dot_git).ok()?;
+        path.join(text.strip_prefix("gitdir:")?.trim())
+    };
+    ["rebase-merge", "rebase-apply"].iter().find_map(|state| {
+        let name = std::fs::read_to_string(git_dir.join(state).join("head-name")).ok()?;
+        let name = name.trim();
+        name.starts_with("refs/heads/").then(|| name.to_owned())
+    })
 }
 
 /// Records `upstream` (a local branch) as `branch`'s upstream, as `git branch -u` does:
@@ -193,7 +96,7 @@ pub fn set_upstream(store: &Store, branch: &str, upstream: &str) -> Result<(), S
         format!("--set-upstream-to={upstream}"),
         branch.to_owned(),
     ];
-    let out = git(store, &args)?;
+    let out = super::config_write(store, &args)?;
     if out.status.success() {
         Ok(())
     } else {
@@ -204,16 +107,44 @@ pub fn set_upstream(store: &Store, branch: &str, upstream: &str) -> Result<(), S
 /// Runs `f` holding `.git/chant/worktrees.lock`. `git worktree add` reads every other
 /// worktree's admin files while a concurrent `add` is still writing its own, and fails
 /// ("failed to read .git/worktrees/<x>/commondir"): parallel runs, in one process or
-/// several, must take turns. The wait has no deadline (a big `worktree remove` may hold
-/// it for a while); after a few seconds it says what it waits for.
+/// several, must take turns.
 fn with_worktree_lock<T>(
     store: &Store,
     f: impl FnOnce() -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
+    with_lock(
+        store,
+        "worktrees",
+        "`git chant work` is changing worktrees",
+        f,
+    )
+}
+
+/// Runs `f` holding `.git/chant/checkouts.lock`: landings take turns moving a target and
+/// bringing its checkout along. `git merge --ff-only` writes the checkout's index and
+/// files first and moves the branch last, from the commit it read when it started: two at
+/// once in one checkout leave the loser's files and index behind while the winner's
+/// branch stays (staged changes nobody made).
+pub fn with_checkout_lock<T, E: From<StoreError>>(
+    store: &Store,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    with_lock(store, "checkouts", "`git chant merge` is landing", f)
+}
+
+/// Runs `f` holding `.git/chant/<name>.lock`. The wait has no deadline (a big `worktree
+/// remove` or checkout update may hold it for a while); after a few seconds it says what
+/// it waits for: another git chant that `doing`.
+fn with_lock<T, E: From<StoreError>>(
+    store: &Store,
+    name: &str,
+    doing: &str,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     use gix::lock::{acquire::Fail, Marker};
     use std::time::{Duration, Instant};
     let dir = store.cache_dir();
-    let resource = dir.join("worktrees");
+    let resource = dir.join(name);
     std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
         context: format!("creating {}", dir.display()),
         source,
@@ -234,14 +165,15 @@ fn with_worktree_lock<T>(
                 return Err(StoreError::Io {
                     context: format!("taking {}", lock.display()),
                     source: std::io::Error::other(err.to_string()),
-                });
+                }
+                .into());
             }
         }
         if !said && started.elapsed() > Duration::from_secs(5) {
             // tidy: the one message from below the Ui: a wait with no deadline, inside a
             // call, on another process; the caller cannot speak until it returns.
             eprintln!(
-                "git chant: waiting for {}: another `git chant work` is changing worktrees \
+                "git chant: waiting for {}: another {doing} \
                  (if none runs, `git chant doctor --fix` removes it)",
                 lock.display()
             );
@@ -294,12 +226,12 @@ pub fn worktree_add(
     }
 }
 
-/// Removes a linked worktree (its branch stays).
+/// Removes a linked worktree (its branch stays), never with `--force`: git refuses one
+/// holding uncommitted work (see `uncommitted_paths`) rather than throw it away.
 pub fn worktree_remove(store: &Store, path: &Path) -> Result<(), StoreError> {
     let args = vec![
         "worktree".to_owned(),
         "remove".into(),
-        "--force".into(),
         path.display().to_string(),
     ];
     let out = with_worktree_lock(store, || git(store, &args))?;

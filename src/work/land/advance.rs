@@ -22,7 +22,8 @@ pub enum Advanced {
     Raced,
 }
 
-/// Moves `target` from `old` to `new` (a descendant of `old`) for spec `id`.
+/// Moves `target` from `old` to `new` (a descendant of `old`) for spec `id`, one landing
+/// at a time (`git_cli::with_checkout_lock`).
 pub fn advance(
     store: &Store,
     id: &str,
@@ -30,10 +31,46 @@ pub fn advance(
     old: ObjectId,
     new: ObjectId,
 ) -> Result<Advanced, Error> {
-    let checkout = git_cli::worktrees(store)?
+    git_cli::with_checkout_lock(store, || advance_locked(store, id, target, old, new))
+}
+
+fn advance_locked(
+    store: &Store,
+    id: &str,
+    target: &str,
+    old: ObjectId,
+    new: ObjectId,
+) -> Result<Advanced, Error> {
+    let checkouts = git_cli::worktrees(store)?;
+    // A rebase of the target in progress ends by moving it from where it started: moved
+    // under it, the rebase fails there, and `rebase --abort` puts the target back, the
+    // landing gone from it.
+    if let Some(w) = checkouts
+        .iter()
+        .find(|w| !w.prunable && w.rebasing.as_deref() == Some(target))
+    {
+        return Err(LandError::BeingRebased {
+            id: id.to_owned(),
+            target: target.trim_start_matches("refs/heads/").to_owned(),
+            worktree: w.path.clone(),
+        }
+        .into());
+    }
+    let mut holding: Vec<_> = checkouts
         .into_iter()
-        .find(|w| !w.bare && !w.prunable && w.branch.as_deref() == Some(target));
-    let Some(checkout) = checkout else {
+        .filter(|w| !w.bare && !w.prunable && w.branch.as_deref() == Some(target))
+        .collect();
+    // Checked out twice (`git worktree add --force`): only one checkout can be brought
+    // along, and the other's index would then undo the landing in its next commit.
+    if holding.len() > 1 {
+        return Err(LandError::CheckedOutTwice {
+            id: id.to_owned(),
+            target: target.trim_start_matches("refs/heads/").to_owned(),
+            worktrees: holding.into_iter().map(|w| w.path).collect(),
+        }
+        .into());
+    }
+    let Some(checkout) = holding.pop() else {
         let edit =
             crate::store::commit::ref_edit(target, Some(old), new, &format!("merge chant/{id}"))?;
         return match store.edit_refs(vec![edit]) {
@@ -46,17 +83,27 @@ pub fn advance(
             .into()),
         };
     };
-    // One landing at a time brings a checkout along: two `git merge --ff-only` in one
-    // checkout at once can leave it holding one's files under the other's commit.
-    let _turn = landing_lock(store)?;
     if store.ref_tip(target)? != Some(old) {
         return Ok(Advanced::Raced);
     }
-    let touched = touched_paths(store, old, new)?;
+    // On a case-insensitive file system (`core.ignoreCase`, as git sets it) `readme.md`
+    // is the file a landing writes as `README.md`, and git overwrites an ignored one.
+    let fold = store.config_bool("core.ignorecase");
+    let key = |p: &str| {
+        if fold {
+            p.to_ascii_lowercase()
+        } else {
+            p.to_owned()
+        }
+    };
+    let touched: Vec<String> = touched_paths(store, old, new)?
+        .iter()
+        .map(|t| key(t))
+        .collect();
     let dirty = git_cli::dirty_paths(&checkout.path)?;
     let mut blocked: Vec<String> = dirty
         .into_iter()
-        .filter(|d| touched.iter().any(|t| overlaps(d, t)))
+        .filter(|d| touched.iter().any(|t| overlaps(&key(d), t)))
         .collect();
     blocked.sort();
     blocked.dedup();
@@ -74,8 +121,8 @@ pub fn advance(
             checkout: Some(checkout.path),
         }),
         FastForward::Refused(said) => {
-            // Another landing moved the branch, or is updating this checkout right now
-            // (git holds its index.lock): compute again.
+            // Something else moved the branch, or a git command is at work in this
+            // checkout right now (it holds the index.lock): compute again.
             if store.ref_tip(target)? != Some(old) || said.contains("index.lock") {
                 std::thread::sleep(std::time::Duration::from_millis(20));
                 Ok(Advanced::Raced)
@@ -91,29 +138,6 @@ pub fn advance(
     }
 }
 
-/// Holds `.git/chant/landing.lock` (waiting up to a minute for another landing).
-fn landing_lock(store: &Store) -> Result<gix::lock::Marker, Error> {
-    use gix::lock::acquire::Fail;
-    let resource = store.cache_dir().join("landing");
-    std::fs::create_dir_all(store.cache_dir()).map_err(|source| Error::Write {
-        path: store.cache_dir(),
-        source,
-    })?;
-    gix::lock::Marker::acquire_to_hold_resource(
-        &resource,
-        Fail::AfterDurationWithBackoff(std::time::Duration::from_secs(60)),
-        None,
-        0,
-    )
-    .map_err(|e| {
-        crate::store::StoreError::Io {
-            context: format!("taking {}.lock", resource.display()),
-            source: std::io::Error::other(e.to_string()),
-        }
-        .into()
-    })
-}
-
 /// Whether a dirty path `dirty` (a folder ends with `/`) and a changed path `changed`
 /// are the same file, or one is inside the other.
 fn overlaps(dirty: &str, changed: &str) -> bool {
@@ -127,7 +151,11 @@ fn overlaps(dirty: &str, changed: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The paths that differ between commits `old` and `new` (both sides of a rename).
+/// The files (blobs, links, submodules) that differ between commits `old` and `new`. A
+/// folder is not a path the landing touches: a changed `src/` tree would block every
+/// uncommitted file in `src/`, while the files changed in it are listed themselves (an
+/// added or removed folder lists all it holds). Renames are not followed: both paths are
+/// there anyway.
 pub fn touched_paths(store: &Store, old: ObjectId, new: ObjectId) -> Result<Vec<String>, Error> {
     let repo = store.repo();
     let tree = |commit| -> Result<gix::Tree<'_>, Error> {
@@ -138,12 +166,16 @@ pub fn touched_paths(store: &Store, old: ObjectId, new: ObjectId) -> Result<Vec<
     };
     let (before, after) = (tree(old)?, tree(new)?);
     let changes = repo
-        .diff_tree_to_tree(Some(&before), Some(&after), None)
+        .diff_tree_to_tree(Some(&before), Some(&after), gix::diff::Options::default())
         .context(|| format!("comparing {old} with {new}"))?;
     let mut paths = Vec::new();
     for change in changes {
-        paths.push(change.location().to_string());
-        paths.push(change.source_location().to_string());
+        let (mode, _) = change.entry_mode_and_id();
+        let (source_mode, _) = change.source_entry_mode_and_id();
+        if !mode.is_tree() || !source_mode.is_tree() {
+            paths.push(change.location().to_string());
+            paths.push(change.source_location().to_string());
+        }
     }
     paths.sort();
     paths.dedup();

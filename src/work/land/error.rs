@@ -49,6 +49,18 @@ pub enum LandError {
         paths: Vec<String>,
     },
 
+    #[error("{id} landed in {target}, but {target} was not pushed: {remote}/{target} conflicts with it in {}", paths.join(", "))]
+    #[diagnostic(
+        code(chant::merge::push_conflict),
+        help("merge {remote}/{target} into {target} yourself (`git pull --no-rebase {remote} {target}` in its checkout), then `git push {remote} {target}`")
+    )]
+    PushConflict {
+        id: String,
+        target: String,
+        remote: String,
+        paths: Vec<String>,
+    },
+
     #[error("{id}: {target} has commits chant/{id} lacks, and --ff-only was asked")]
     #[diagnostic(
         code(chant::merge::not_fast_forward),
@@ -73,6 +85,28 @@ pub enum LandError {
         target: String,
         worktree: PathBuf,
         paths: Vec<String>,
+    },
+
+    #[error("{id}: {target} is being rebased in {}", worktree.display())]
+    #[diagnostic(
+        code(chant::merge::being_rebased),
+        help("nothing was changed; finish the rebase there (`git -C {} rebase --continue`, or `--abort`), then run `git chant merge {id}` again", worktree.display())
+    )]
+    BeingRebased {
+        id: String,
+        target: String,
+        worktree: PathBuf,
+    },
+
+    #[error("{id}: {target} is checked out in {}", worktrees.iter().map(|w| w.display().to_string()).collect::<Vec<_>>().join(" and "))]
+    #[diagnostic(
+        code(chant::merge::checked_out_twice),
+        help("nothing was changed; only one checkout can be brought along: switch the others to another branch, then run `git chant merge {id}` again")
+    )]
+    CheckedOutTwice {
+        id: String,
+        target: String,
+        worktrees: Vec<PathBuf>,
     },
 
     #[error("{id}: git would not bring the checkout {} along:\n{said}", worktree.display())]
@@ -132,6 +166,7 @@ impl ExitCode for LandError {
     fn exit(&self) -> Exit {
         match self {
             LandError::Conflict { .. }
+            | LandError::PushConflict { .. }
             | LandError::DependenciesConflict { .. }
             | LandError::GaveUp { .. }
             | LandError::Unresolved { .. } => Exit::Conflict,

@@ -61,6 +61,9 @@ pub struct Landed {
     pub checkout: Option<PathBuf>,
     /// The worktree and branch were removed.
     pub removed: bool,
+    /// Why the worktree and branch were kept though not asked to: uncommitted work there,
+    /// or commits made after the landing was computed.
+    pub kept: Option<String>,
     /// The remote the target was pushed to.
     pub pushed: Option<String>,
 }
@@ -118,8 +121,14 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
         commits: spec.commits().iter().map(|c| c.to_string()).collect(),
         checkout: None,
         removed: false,
+        kept: None,
         pushed: None,
     };
+    // A kept branch marked landed at this tip is in its target already, whatever the
+    // target did since: a squash or rebase is no ancestor of it, so computing the landing
+    // again would replay the branch on top of itself (and conflict with later changes).
+    let marked = target::marked_landed(store, &id, tip)
+        && landing_target(store, &id, None).ok().as_deref() == Some(target.as_str());
     let mut attempt = 0;
     let (new, rewritten) = loop {
         attempt += 1;
@@ -137,6 +146,10 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
                 id: id.clone(),
                 target: short_target.clone(),
             })?;
+        if marked {
+            landed.already = true;
+            break (old, Vec::new());
+        }
         let plan = match plan::plan(store, old, tip, strategy, &message)? {
             Planned::Land(plan) => plan,
             Planned::Landed => {
@@ -178,15 +191,33 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
     };
     landed.commit = new.to_string();
     record_landing(store, &mut landed, new, &rewritten)?;
-    if opts.keep {
-        target::mark_landed(store, &id, tip)?;
+    let worktree = store.agent_worktree(&id);
+    // Commits on the branch since the landing was computed (an agent still at work), or
+    // someone's uncommitted work in its worktree (a fix by hand, what the agent left), are
+    // not the landing's to throw away: the worktree and the branch stay.
+    let moved = store.ref_tip(&full_branch(&branch))? != Some(tip);
+    landed.kept = if moved {
+        Some(format!(
+            "{branch} has commits made after it landed; `git chant merge {id}` lands them"
+        ))
+    } else if !opts.keep && worktree.exists() && !git_cli::uncommitted_paths(&worktree)?.is_empty()
+    {
+        Some(format!(
+            "it has uncommitted changes (`git -C {} status`)",
+            worktree.display()
+        ))
     } else {
-        let worktree = store.agent_worktree(&id);
+        None
+    };
+    if landed.kept.is_none() && !opts.keep {
         if worktree.exists() {
             git_cli::worktree_remove(store, &worktree)?;
         }
         git_cli::delete_branch(store, &branch, tip)?;
         landed.removed = true;
+    } else if !moved {
+        // What landed is marked: a rebase or squash is no ancestor of the target.
+        target::mark_landed(store, &id, tip)?;
     }
     if let Some(remote) = &opts.push {
         publish::push_target(store, remote, &target, &id)?;
@@ -286,28 +317,29 @@ pub fn landing_order(store: &Store, ids: Vec<String>) -> Result<Vec<String>, Err
             .map(|d| d.iter().map(String::as_str).collect())
             .unwrap_or_default()
     });
-    let member = |id: &str| {
-        (
-            crate::spec::id::driver_of(id).map(str::to_owned),
-            crate::spec::id::member_number(id),
-        )
-    };
-    let mut ordered: Vec<(usize, usize, String)> = ids
+    // One sort key, so the order is total: depth, then where the spec's group is first
+    // named (a spec outside a group is a group of its own), then the member number. A
+    // comparison by member number only within a group, by position otherwise, is no order
+    // once a spec is named between two members (`drv.2 other drv.1` stayed as given).
+    let group = |id: &str| crate::spec::id::driver_of(id).map(str::to_owned);
+    let mut ordered: Vec<(usize, usize, u32, String)> = ids
         .iter()
         .enumerate()
-        .map(|(n, id)| (depth.get(id.as_str()).copied().unwrap_or(0), n, id.clone()))
-        .collect();
-    ordered.sort_by(|a, b| {
-        let same_group = member(&a.2).0.is_some() && member(&a.2).0 == member(&b.2).0;
-        a.0.cmp(&b.0).then_with(|| {
-            if same_group {
-                member(&a.2).1.cmp(&member(&b.2).1)
-            } else {
-                a.1.cmp(&b.1)
-            }
+        .map(|(n, id)| {
+            let first = match group(id) {
+                Some(g) => ids
+                    .iter()
+                    .position(|other| group(other).as_deref() == Some(g.as_str()))
+                    .unwrap_or(n),
+                None => n,
+            };
+            let depth = depth.get(id.as_str()).copied().unwrap_or(0);
+            let member = crate::spec::id::member_number(id).unwrap_or(0);
+            (depth, first, member, id.clone())
         })
-    });
-    Ok(ordered.into_iter().map(|(_, _, id)| id).collect())
+        .collect();
+    ordered.sort();
+    Ok(ordered.into_iter().map(|(_, _, _, id)| id).collect())
 }
 
 /// The completed specs whose branches have not landed, in landing order.

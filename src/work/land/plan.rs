@@ -136,18 +136,32 @@ pub fn plan(
 }
 
 /// Replays the branch's own commits (not merges) on `target`, each keeping its author
-/// and message; one that changes nothing there any more is dropped, as git drops it.
+/// and message; one whose change the target has already (a dependency's commit that
+/// landed rebased or cherry-picked) or that changes nothing there any more is dropped, as
+/// git drops it.
 fn rebase(store: &Store, target: ObjectId, branch: ObjectId) -> Result<Planned, Error> {
     let repo = store.repo();
     let mut onto = target;
     let mut rewritten = Vec::new();
-    for old in own_commits(store, target, branch)? {
+    let own = own_commits(store, target, branch)?;
+    let upstream: std::collections::HashSet<Vec<String>> = if own.is_empty() {
+        Default::default()
+    } else {
+        own_commits(store, branch, target)?
+            .into_iter()
+            .filter_map(|c| change_of(store, c).transpose())
+            .collect::<Result<_, _>>()?
+    };
+    for old in own {
         let commit = repo
             .find_commit(old)
             .context(|| format!("reading commit {old}"))?;
         let Some(parent) = commit.parent_ids().next().map(|p| p.detach()) else {
             continue;
         };
+        if change_of(store, old)?.is_some_and(|change| upstream.contains(&change)) {
+            continue;
+        }
         let (base, ours, theirs) = (
             tree_of(store, parent)?,
             tree_of(store, onto)?,
@@ -191,6 +205,72 @@ fn own_commits(store: &Store, target: ObjectId, branch: ObjectId) -> Result<Vec<
         }
     }
     Ok(own)
+}
+
+/// What non-merge commit `commit` changes against its parent, entry by entry (path,
+/// and the mode and object before and after); `None` for a root commit. Two commits with
+/// the same change are the same patch, as `git rebase` finds with patch ids (this finds
+/// only the exact ones: the same blobs before and after).
+fn change_of(store: &Store, commit: ObjectId) -> Result<Option<Vec<String>>, Error> {
+    use gix::object::tree::diff::ChangeDetached as Change;
+    let repo = store.repo();
+    let found = repo
+        .find_commit(commit)
+        .context(|| format!("reading commit {commit}"))?;
+    let Some(parent) = found.parent_ids().next().map(|p| p.detach()) else {
+        return Ok(None);
+    };
+    let tree = |c| -> Result<gix::Tree<'_>, Error> {
+        let id = tree_of(store, c)?;
+        Ok(repo
+            .find_tree(id)
+            .context(|| format!("reading tree {id}"))?)
+    };
+    let (before, after) = (tree(parent)?, tree(commit)?);
+    let changes = repo
+        .diff_tree_to_tree(Some(&before), Some(&after), gix::diff::Options::default())
+        .context(|| format!("comparing {commit} with its parent"))?;
+    let mut entries: Vec<String> = changes
+        .iter()
+        .filter(|c| !c.entry_mode().is_tree())
+        .map(|c| match c {
+            Change::Addition {
+                location,
+                entry_mode,
+                id,
+                ..
+            } => {
+                format!("+ {location} {entry_mode:?} {id}")
+            }
+            Change::Deletion {
+                location,
+                entry_mode,
+                id,
+                ..
+            } => {
+                format!("- {location} {entry_mode:?} {id}")
+            }
+            Change::Modification {
+                location,
+                previous_entry_mode,
+                previous_id,
+                entry_mode,
+                id,
+            } => {
+                format!("M {location} {previous_entry_mode:?} {previous_id} {entry_mode:?} {id}")
+            }
+            Change::Rewrite {
+                location,
+                entry_mode,
+                id,
+                ..
+            } => {
+                format!("R {location} {entry_mode:?} {id}")
+            }
+        })
+        .collect();
+    entries.sort();
+    Ok(Some(entries))
 }
 
 pub(crate) fn tree_of(store: &Store, commit: ObjectId) -> Result<ObjectId, Error> {

@@ -59,10 +59,12 @@ pub fn push_target(store: &Store, remote: &str, target: &str, id: &str) -> Resul
                 }
                 .into())
             }
+            // The spec has landed here; only the push is left, and it is the user's merge.
             Planned::Conflict(paths) => {
-                return Err(LandError::Conflict {
+                return Err(LandError::PushConflict {
                     id: id.to_owned(),
-                    target: format!("{remote}/{short}"),
+                    target: short.to_owned(),
+                    remote: remote.to_owned(),
                     paths,
                 }
                 .into())

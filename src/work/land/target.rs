@@ -89,6 +89,11 @@ pub fn mark_landed(store: &Store, id: &str, tip: ObjectId) -> Result<(), Error> 
     )?)
 }
 
+/// Whether `id`'s kept branch was marked landed at `tip`, its tip now.
+pub fn marked_landed(store: &Store, id: &str, tip: ObjectId) -> bool {
+    store.config_string(&landed_key(id)).as_deref() == Some(tip.to_string().as_str())
+}
+
 /// Whether `id`'s work is in `target` (at `target_tip`): its branch is gone, is an
 /// ancestor of the target, or was marked landed at its current tip.
 pub fn is_landed(store: &Store, id: &str, target_tip: Option<ObjectId>) -> Result<bool, Error> {
@@ -98,7 +103,7 @@ pub fn is_landed(store: &Store, id: &str, target_tip: Option<ObjectId>) -> Resul
     if target_tip.is_some_and(|t| store.is_ancestor(tip, t)) {
         return Ok(true);
     }
-    Ok(store.config_string(&landed_key(id)).as_deref() == Some(tip.to_string().as_str()))
+    Ok(marked_landed(store, id, tip))
 }
 
 /// Where a run starts.
