@@ -8,6 +8,11 @@ pub fn now() -> String {
     format(OffsetDateTime::now_utc())
 }
 
+/// Now, as a time to compute with (leases, expiry).
+pub fn now_time() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
 /// Today's date in UTC, `YYYY-MM-DD`, for new ids.
 pub fn today() -> String {
     now()[..10].to_owned()
@@ -18,7 +23,9 @@ pub fn from_unix(seconds: i64) -> String {
     format(OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH))
 }
 
-fn format(t: OffsetDateTime) -> String {
+/// A time in that format, converted to UTC.
+pub fn format(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),

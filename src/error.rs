@@ -43,6 +43,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Land(#[from] crate::work::land::LandError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Claim(#[from] crate::ops::claim::ClaimError),
+
     #[error("a spec with id `{id}` already exists")]
     #[diagnostic(
         code(chant::add::id_taken),
@@ -148,6 +152,7 @@ impl ExitCode for Error {
             Error::File(e) => e.exit(),
             Error::Work(e) => e.exit(),
             Error::Land(e) => e.exit(),
+            Error::Claim(e) => e.exit(),
             Error::IdTaken { .. }
             | Error::NothingKept { .. }
             | Error::KeptWithoutBase { .. }

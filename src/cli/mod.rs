@@ -4,6 +4,7 @@
 mod add;
 mod archive;
 mod check;
+mod claim;
 mod dag;
 mod diff;
 mod doctor;
@@ -63,6 +64,8 @@ pub enum Command {
     Show(show::ShowArgs),
     Status(status::StatusArgs),
     Ready(ready::ReadyArgs),
+    Claim(claim::ClaimArgs),
+    Release(claim::ReleaseArgs),
     /// Start a spec (pending -> in_progress); its dependencies must be done.
     ///
     /// The table: pending -> in_progress | cancelled; in_progress -> completed | failed |
@@ -161,6 +164,8 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Show(args) => show::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),
         Command::Ready(args) => ready::run(ctx, args),
+        Command::Claim(args) => claim::claim(ctx, args),
+        Command::Release(args) => claim::release(ctx, args),
         Command::Start(args) => lifecycle::run(ctx, Target::Start, args),
         Command::Done(args) => lifecycle::run(ctx, Target::Done, args),
         Command::Fail(args) => lifecycle::run(ctx, Target::Fail, args),

@@ -65,7 +65,7 @@ fn to_json(view: &View) -> serde_json::Value {
     let frontmatter =
         serde_json::to_value(view.spec.frontmatter().to_mapping()).unwrap_or_default();
     let s = &view.summary;
-    json!({
+    let mut shown = json!({
         "id": view.entry.id,
         "title": s.title,
         "status": s.status,
@@ -79,7 +79,12 @@ fn to_json(view: &View) -> serde_json::Value {
         "members": view.members,
         "notes": view.events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
         "transcripts": view.transcripts.iter().map(|t| json!({"commit": t.commit, "text": t.note})).collect::<Vec<_>>(),
-    })
+    });
+    // Only a spec with a claim has the field, as in `list --json`.
+    if let (Some(claim), Some(map)) = (&s.claim, shown.as_object_mut()) {
+        map.insert("claim".into(), json!(claim));
+    }
+    shown
 }
 
 /// The human page: the spec, its transcripts (the last `tail` lines of each, or all), then

@@ -124,7 +124,13 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<Exit, Error> {
         return Ok(Exit::Ok);
     }
     store.check_remote(&args.remote)?;
-    sync::sync(store, &args.remote, |merge| say(ctx, merge))?;
+    let synced = sync::sync(store, &args.remote, |merge| say(ctx, merge))?;
+    for y in &synced.yielded {
+        ctx.ui.line(&format!(
+            "claim: {} is claimed by {} on {} (until {}); this clone's claim was dropped",
+            y.spec, y.kept.by, args.remote, y.kept.until
+        ))?;
+    }
     ctx.ui.line(&format!("in sync with {}", args.remote))?;
     Ok(Exit::Ok)
 }

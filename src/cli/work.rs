@@ -60,6 +60,10 @@ pub struct WorkArgs {
     /// about on a terminal and refused without one).
     #[arg(long, conflicts_with = "limit")]
     all: bool,
+    /// Claim each spec before its run (pushed at once when there is a remote), renewing
+    /// the lease while it runs (default: git config chant.claim).
+    #[arg(long)]
+    claim: bool,
     /// List the specs that would run, and run nothing.
     #[arg(long)]
     dry_run: bool,
@@ -140,6 +144,7 @@ pub fn run(ctx: &Ctx, args: WorkArgs) -> Result<Exit, Error> {
             into: args.target.clone(),
             ..land::Options::default()
         }),
+        claim: args.claim || store.config_bool("chant.claim"),
         ..Options::default()
     };
     // Several configured agents share the run, one per slot in turn.

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::spec::claim::Claim;
 use crate::spec::{criteria_counts, Spec};
 
 /// Where a spec is: its id, live or archived, and the blob holding it.
@@ -29,6 +30,9 @@ pub struct SpecSummary {
     pub total: usize,
     /// `approval.required` is true and `approval.status` is not `approved`.
     pub approval_pending: bool,
+    /// Who claims it and until when (a well-formed `claim`, expired or not).
+    #[serde(default)]
+    pub claim: Option<Claim>,
     /// Why the blob does not parse, if it does not (it still lists, flagged).
     pub error: Option<String>,
 }
@@ -67,6 +71,7 @@ impl SpecSummary {
             total,
             approval_pending: field("required").and_then(|v| v.as_bool()) == Some(true)
                 && field("status").and_then(|v| v.as_str()) != Some("approved"),
+            claim: spec.valid_claim(),
             error: None,
         }
     }

@@ -8,6 +8,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::text::{merge3, Prefer};
 use crate::lifecycle::Status;
+use crate::spec::claim::{Claim, FIELD as CLAIM};
 use crate::spec::{Shape, Spec};
 
 /// A difference both sides made, and what the merge kept.
@@ -56,6 +57,7 @@ fn merge_value(
                 b,
                 o,
                 t,
+                false,
                 &mut Vec::new(),
             ))),
             None,
@@ -105,13 +107,38 @@ fn merge_list(base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>
     (!out.is_empty()).then_some(Value::Sequence(out))
 }
 
+/// Two claims made on different sides (`claim` changed on both): a claim is kept whole,
+/// never mixed field by field. The earlier one wins unless it had ended when the other was
+/// taken ([`Claim::keeps_over`]); a claim wins over none (a release on one side, a renewal
+/// or a take-over on the other). `None` when either side is malformed: the general rule.
+fn merge_claims(ours: Option<&Value>, theirs: Option<&Value>) -> Option<(Option<Value>, String)> {
+    let parse = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => Some(None),
+        Some(v) => Claim::from_value(v).ok().map(Some),
+    };
+    let ours_wins = match (parse(ours)?, parse(theirs)?) {
+        (Some(o), Some(t)) => o.keeps_over(&t),
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (None, None) => return None,
+    };
+    let (kept, lost) = if ours_wins {
+        (ours, theirs)
+    } else {
+        (theirs, ours)
+    };
+    Some((kept.cloned(), render(&lost.cloned())))
+}
+
 /// Merges mappings key by key. Keys keep the base order; keys new on either side follow,
-/// sorted, so the result is the same whichever side runs the merge.
+/// sorted, so the result is the same whichever side runs the merge. `top`: the
+/// frontmatter itself, where `claim` has its own rule.
 fn merge_mapping(
     spec: &str,
     base: Option<&Mapping>,
     ours: &Mapping,
     theirs: &Mapping,
+    top: bool,
     conflicts: &mut Vec<FieldConflict>,
 ) -> Mapping {
     let mut keys: Vec<&Value> = base.map(|b| b.keys().collect()).unwrap_or_default();
@@ -137,6 +164,17 @@ fn merge_mapping(
             t.cloned()
         } else if t == b {
             o.cloned()
+        } else if let Some((kept, lost)) = (top && field == CLAIM)
+            .then(|| merge_claims(o, t))
+            .flatten()
+        {
+            conflicts.push(FieldConflict {
+                spec: spec.into(),
+                field: field.into(),
+                kept: render(&kept),
+                lost,
+            });
+            kept
         } else {
             let (kept, lost) = merge_value(field, b, o, t);
             if let Some(lost) = lost {
@@ -191,6 +229,7 @@ pub fn merge_spec(
         base_map.as_ref(),
         &ours.frontmatter().to_mapping(),
         &theirs.frontmatter().to_mapping(),
+        true,
         &mut conflicts,
     );
     let base_body = base.map_or("", |b| b.body());

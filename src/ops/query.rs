@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::lifecycle::{self, SpecSummary, Status};
+use crate::spec::claim::Claim;
 use crate::spec::STATUSES;
 use crate::store::index::Index;
 use crate::store::Store;
@@ -216,6 +217,9 @@ pub struct Item<'a> {
     /// When the spec last changed on the ledger; only with `--sort updated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     updated: Option<&'a str>,
+    /// `by`, `at`, `until` of its claim, expired or not; only when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<&'a Claim>,
 }
 
 #[derive(Serialize)]
@@ -247,6 +251,7 @@ impl<'a> Item<'a> {
                 total: s.total,
             },
             updated: None,
+            claim: s.claim.as_ref(),
         }
     }
 }

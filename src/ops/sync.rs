@@ -3,6 +3,7 @@
 
 use gix::ObjectId;
 
+use super::claim::{self, Yielded};
 use crate::error::Error;
 use crate::merge::ledger::{conflict_trailers, merge_trees};
 use crate::merge::spec::FieldConflict;
@@ -104,12 +105,37 @@ pub fn merge_notes(store: &Store, remote: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Fetches `remote` and merges its ledger and notes into ours.
-pub fn fetch_and_merge(store: &Store, remote: &str) -> Result<Merge, Error> {
+/// What a fetch-merge-push run did besides merging.
+#[derive(Debug, Default)]
+pub struct Synced {
+    /// The ledger commit the remote accepted (what the last push sent).
+    pub pushed: Option<ObjectId>,
+    /// Claims of this clone dropped for the remote's (see [`crate::ops::claim::yield_to`]).
+    pub yielded: Vec<Yielded>,
+    /// Fetch-merge-push rounds it took.
+    pub rounds: u32,
+}
+
+/// Fetches `remote` and merges its ledger and notes into ours, first giving up this
+/// clone's claims that lost to the remote's (recorded in `yielded`).
+pub fn fetch_and_merge(
+    store: &Store,
+    remote: &str,
+    yielded: &mut Vec<Yielded>,
+) -> Result<Merge, Error> {
     git_cli::fetch(store, remote)?;
     merge_notes(store, remote)?;
     match store.ref_tip(&git_cli::remote_ledger(remote))? {
-        Some(theirs) => merge_ledger(store, theirs, &format!("{remote}/chant/specs")),
+        Some(theirs) => {
+            let label = format!("{remote}/chant/specs");
+            yielded.extend(claim::yield_to(
+                store,
+                theirs,
+                &label,
+                crate::clock::now_time(),
+            )?);
+            merge_ledger(store, theirs, &label)
+        }
         None => Ok(Merge::UpToDate),
     }
 }
@@ -129,18 +155,38 @@ fn backoff(attempt: u32) -> std::time::Duration {
 
 /// fetch → merge → push, until the push lands (or the remote refuses it). A lost race on
 /// the remote (it moved, or another push held the ref) is another round, never an error.
-pub fn sync(store: &Store, remote: &str, mut report: impl FnMut(&Merge)) -> Result<(), Error> {
-    for attempt in 0..SYNC_ATTEMPTS {
+pub fn sync(store: &Store, remote: &str, report: impl FnMut(&Merge)) -> Result<Synced, Error> {
+    sync_rounds(store, remote, SYNC_ATTEMPTS, |_| Ok(()), report)
+}
+
+/// [`sync`] in at most `attempts` rounds, calling `before_push` after each merge (with the
+/// claims yielded so far) so a caller can write on the merged ledger before it is pushed
+/// (`ready --claim` moves on to the next spec there). The ledger is pushed as the commit
+/// the local ref held right then, which [`Synced::pushed`] names.
+pub fn sync_rounds(
+    store: &Store,
+    remote: &str,
+    attempts: u32,
+    mut before_push: impl FnMut(&[Yielded]) -> Result<(), Error>,
+    mut report: impl FnMut(&Merge),
+) -> Result<Synced, Error> {
+    let mut synced = Synced::default();
+    for attempt in 0..attempts {
         if attempt > 0 {
             std::thread::sleep(backoff(attempt));
         }
-        let merge = fetch_and_merge(store, remote)?;
+        let merge = fetch_and_merge(store, remote, &mut synced.yielded)?;
         report(&merge);
-        if store.ledger_tip()?.is_none() {
+        before_push(&synced.yielded)?;
+        let Some(tip) = store.ledger_tip()? else {
             return Err(StoreError::NoLedger.into());
-        }
-        match git_cli::push(store, remote)? {
-            Pushed::Done => return Ok(()),
+        };
+        match git_cli::push_at(store, remote, Some(tip))? {
+            Pushed::Done => {
+                synced.pushed = Some(tip);
+                synced.rounds = attempt + 1;
+                return Ok(synced);
+            }
             Pushed::Moved => continue,
             Pushed::Refused(said) => {
                 return Err(Error::PushRefused {
@@ -152,6 +198,6 @@ pub fn sync(store: &Store, remote: &str, mut report: impl FnMut(&Merge)) -> Resu
     }
     Err(Error::SyncGaveUp {
         remote: remote.into(),
-        attempts: SYNC_ATTEMPTS,
+        attempts,
     })
 }

@@ -63,6 +63,8 @@ pub const FIELDS: &[(&str, Shape)] = &[
     ("blocked_specs", Shape::List),
     ("original_spec", Shape::Text),
     ("public", Shape::Bool),
+    // `by`, `at`, `until` (spec/claim.rs); written by `git chant claim`, never by `set`.
+    ("claim", Shape::Map),
 ];
 
 /// Known fields inside a mapping field, by dotted path (what `set approval.required` sets).
@@ -71,6 +73,9 @@ pub const NESTED_FIELDS: &[(&str, Shape)] = &[
     ("approval.status", Shape::Text),
     ("approval.by", Shape::Text),
     ("approval.at", Shape::Text),
+    ("claim.by", Shape::Text),
+    ("claim.at", Shape::Text),
+    ("claim.until", Shape::Text),
 ];
 
 impl Shape {

@@ -2,6 +2,7 @@
 //! typed accessors for the known fields and in-place edits that touch only what changes.
 
 mod body;
+pub mod claim;
 mod error;
 mod fields;
 mod frontmatter;

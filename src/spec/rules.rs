@@ -195,8 +195,21 @@ pub fn approval(spec: &Spec) -> Vec<Violation> {
     found
 }
 
+/// `claim`: a mapping of `by`, `at` and `until`, strings, the times RFC 3339 and `until`
+/// after `at` (spec/claim.rs).
+pub fn claim(spec: &Spec) -> Option<Violation> {
+    match spec.claim() {
+        Some(Err(why)) => Some(Violation::new(
+            "claim",
+            why,
+            "claims are written by `git chant claim <id>` and removed by `git chant release <id>`",
+        )),
+        _ => None,
+    }
+}
+
 /// Every rule one whole spec must satisfy: a title, a known type (unless `force`), list
-/// entries that are one line each, a well-formed `approval`.
+/// entries that are one line each, a well-formed `approval` and `claim`.
 pub fn check(spec: &Spec, force: bool) -> Vec<Violation> {
     let mut found = Vec::new();
     found.extend(body_title(spec.body()).err());
@@ -211,6 +224,7 @@ pub fn check(spec: &Spec, force: bool) -> Vec<Violation> {
         }
     }
     found.extend(approval(spec));
+    found.extend(claim(spec));
     found
 }
 
@@ -275,8 +289,8 @@ pub fn not_a_mapping(field: &str, at: &str, found: &str) -> Violation {
     )
 }
 
-/// Fields `set` does not write: the status (the lifecycle commands change it) and the
-/// title (the body's `# ` line, not a field).
+/// Fields `set` does not write: the status (the lifecycle commands change it), the title
+/// (the body's `# ` line, not a field) and the claim (`claim`, `release`).
 pub fn settable(path: &[&str]) -> Result<(), Violation> {
     match path {
         ["status"] => Err(Violation::new(
@@ -288,6 +302,13 @@ pub fn settable(path: &[&str]) -> Result<(), Violation> {
             "field",
             "the title is the body's `# ` line, not a frontmatter field",
             "change it with `git chant edit <id>`",
+        )),
+        // A claim is pushed at once and guarded by the server: only the claim commands
+        // write it, so it is always whole, yours, and shared.
+        [crate::spec::claim::FIELD, ..] => Err(Violation::new(
+            "field",
+            "claims go through `git chant claim` and `git chant release`",
+            "use git chant claim <id> [--lease 30m] or git chant release <id>",
         )),
         [top, _, ..] => match fields::Shape::of(top) {
             Some(fields::Shape::Map) | None => Ok(()),

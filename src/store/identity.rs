@@ -98,6 +98,15 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Who a claim made here is by: the committer identity as `Name <email>`, the way the
+    /// server sees the commit that carries it.
+    pub fn claimant(&self) -> Result<String, StoreError> {
+        let who = self.identity()?.committer;
+        Ok(format!("{} <{}>", who.name, who.email))
+    }
+}
+
 /// Now, with the local zone's offset.
 fn now() -> Time {
     let seconds = std::time::SystemTime::now()

@@ -13,7 +13,8 @@ pub enum Trailer {
     Op,
     /// `Chant-Commit: <sha>`: the code commit a ledger commit recorded.
     Commit,
-    /// `Chant-Forced: true`: a transition made with `--force`.
+    /// `Chant-Forced: true`: a transition made with `--force`; `Chant-Forced: claim <id>
+    /// <by>`: someone else's unexpired claim replaced or removed with `--force`.
     Forced,
     /// `Chant-Reason: <text>`: why, as given with `--reason`.
     Reason,

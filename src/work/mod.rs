@@ -7,6 +7,7 @@ mod board;
 mod control;
 mod error;
 pub mod land;
+mod lease;
 mod prep;
 pub mod prompt;
 mod resolve;
@@ -55,6 +56,8 @@ pub struct Options {
     pub resume: Option<String>,
     /// This run continues earlier work (the prompt says so).
     pub continuing: bool,
+    /// Claim the spec first, renew the lease while it runs (`--claim`, `chant.claim`).
+    pub claim: bool,
 }
 
 /// What one run did.
@@ -102,6 +105,9 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         }
     };
     prepared.check_agent(store, &agent, &argv)?;
+    if opts.claim {
+        lease::claim(store, &id)?;
+    }
     // Starting refuses a spec that is not ready (unless forced) before anything is created.
     if !Status::InProgress.is(prepared.spec.status()) {
         ops::transition(store, &id, Target::Start, opts.force, None, &ops::now())?;
@@ -185,7 +191,12 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         // goes on.
         let _ = runs::save(store, &record);
     };
+    let renewal = match opts.claim {
+        true => Some(lease::renew_while_running(store, &id)?),
+        false => None,
+    };
     let finished = run::run(&id, &argv, &path, &env, &text, &output, spawned);
+    drop(renewal);
     let finished = match finished {
         Ok(f) => f,
         Err(source) => {
@@ -254,6 +265,9 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
     ops::transcript::attach_note(store, &id, on, &transcript)?;
     runs::remove(store, &id);
     let status = ops::load(&store.snapshot()?, &id)?.1.status().to_owned();
+    if opts.claim {
+        lease::release_if_done(store, &id, &status);
+    }
     Ok(RunOutcome {
         id,
         status,

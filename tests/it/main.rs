@@ -2,6 +2,7 @@
 //! of the built `git-chant` binary.
 
 mod agents;
+mod claim;
 mod cli;
 mod clone;
 mod concurrency;

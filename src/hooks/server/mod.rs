@@ -5,6 +5,7 @@
 //! follows the size of the push, not of the ledger.
 
 mod branch;
+mod claims;
 mod layout;
 mod ledger;
 mod merge;
@@ -185,6 +186,7 @@ fn check_update(
                 old.is_none(),
                 policy,
             )?;
+            claims::check_claims(repo, report, &history.changed, (old, new), &commits, policy)?;
             let tip = tree_of(repo, new)?;
             specs::check_tip(repo, report, tip, &history.changed, &mut parsed)
         }

@@ -22,6 +22,8 @@ enum Loaded {
         status: String,
         /// `depends_on`, each once, in order.
         deps: Vec<String>,
+        /// What is wrong with its `claim`, if anything.
+        bad_claim: Option<String>,
     },
 }
 
@@ -69,7 +71,9 @@ impl<'r> Parsed<'r> {
                 report.add(Some(id), None, Rule::Parse, why.clone());
                 None
             }
-            Loaded::Spec { status, .. } => {
+            Loaded::Spec {
+                status, bad_claim, ..
+            } => {
                 if !is_known_status(status) {
                     report.add(
                         Some(id),
@@ -77,6 +81,9 @@ impl<'r> Parsed<'r> {
                         Rule::Status,
                         format!("unknown status `{status}`"),
                     );
+                }
+                if let Some(why) = bad_claim {
+                    report.add(Some(id), Some("claim"), Rule::Claim, why.clone());
                 }
                 Some(status.clone())
             }
@@ -127,6 +134,7 @@ fn read(
                     .filter(|d| once.insert(*d))
                     .map(str::to_owned)
                     .collect(),
+                bad_claim: spec.claim().and_then(Result::err),
             }
         }
     })

@@ -72,13 +72,16 @@ pub enum Rule {
     Text,
     /// Branch commits name existing specs (`chant.requireKnownSpecs`).
     KnownSpec,
+    /// A `claim` is well formed, and someone else's unexpired claim is replaced only when
+    /// forced.
+    Claim,
     /// Not a rule: the count of problems past the listing's limit.
     More,
 }
 
 impl Rule {
     /// Every rule, in the order above.
-    pub const ALL: [Rule; 26] = [
+    pub const ALL: [Rule; 27] = [
         Rule::Ref,
         Rule::Deletion,
         Rule::NotACommit,
@@ -104,6 +107,7 @@ impl Rule {
         Rule::Writer,
         Rule::Text,
         Rule::KnownSpec,
+        Rule::Claim,
         Rule::More,
     ];
 
@@ -135,6 +139,7 @@ impl Rule {
             Rule::Writer => "writer",
             Rule::Text => "text",
             Rule::KnownSpec => "known-spec",
+            Rule::Claim => "claim",
             Rule::More => "more",
         }
     }

@@ -85,14 +85,27 @@ pub fn fetch(store: &Store, remote: &str) -> Result<(), StoreError> {
 
 /// Pushes the local ledger and notes refs that exist, without force.
 pub fn push(store: &Store, remote: &str) -> Result<Pushed, StoreError> {
+    push_at(store, remote, None)
+}
+
+/// [`push`], with the ledger pushed as `ledger` (a commit the local ledger holds) rather
+/// than whatever the ref holds when git reads it: another process of this clone may move
+/// the ledger meanwhile, and the caller must know exactly what the remote accepted.
+pub fn push_at(
+    store: &Store,
+    remote: &str,
+    ledger: Option<gix::ObjectId>,
+) -> Result<Pushed, StoreError> {
     let mut args = vec![
         "push".to_owned(),
         "--porcelain".to_owned(),
         remote.to_owned(),
     ];
     for name in [LEDGER_REF, NOTES_REF, OUTPUT_REF] {
-        if store.ref_tip(name)?.is_some() {
-            args.push(format!("{name}:{name}"));
+        match ledger.filter(|_| name == LEDGER_REF) {
+            Some(commit) => args.push(format!("{commit}:{name}")),
+            None if store.ref_tip(name)?.is_some() => args.push(format!("{name}:{name}")),
+            None => {}
         }
     }
     pushed(remote, &git(store, &args)?)
@@ -157,13 +170,26 @@ pub fn fetch_refs(store: &Store, remote: &str, refspecs: &[String]) -> Result<()
     }
     args.push(remote.to_owned());
     args.extend(refspecs.iter().cloned());
-    let out = git(store, &args)?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(failed(&format!("git fetch {remote}"), &out))
+    // Processes of one clone fetching at once (`ready --claim` in several terminals) meet
+    // on the remote-tracking refs' locks, held for milliseconds: wait and fetch again.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let out = git(store, &args)?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let locked = stderr.contains("cannot lock ref") || stderr.contains(".lock': File exists");
+        if !locked || attempt >= FETCH_ATTEMPTS {
+            return Err(failed(&format!("git fetch {remote}"), &out));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10 * u64::from(attempt)));
     }
 }
+
+/// Fetches tried while another fetch of this clone holds a ref lock.
+const FETCH_ATTEMPTS: u32 = 20;
 
 /// Runs a git command that writes `.git/config`, again while another writer holds
 /// `config.lock`: git gives up at once ("could not lock config file"), and parallel runs
