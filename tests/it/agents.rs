@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::fixtures;
-use crate::harness::{assert_success, Repo};
+use crate::harness::{assert_success, path_with, Repo};
 
 fn setup(ids: &[&str]) -> Repo {
     let repo = Repo::new();
@@ -41,21 +41,6 @@ fn fake_claude(repo: &Repo) -> (PathBuf, PathBuf) {
         .status()
         .unwrap();
     (dir, args)
-}
-
-/// PATH with `dir` first, then git-chant's and the test's.
-fn path_with(dir: &Path) -> std::ffi::OsString {
-    let bin = Path::new(env!("CARGO_BIN_EXE_git-chant"))
-        .parent()
-        .unwrap()
-        .to_owned();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(
-        [dir.to_owned(), bin]
-            .into_iter()
-            .chain(std::env::split_paths(&rest)),
-    )
-    .unwrap()
 }
 
 fn status(repo: &Repo, id: &str) -> String {

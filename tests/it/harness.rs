@@ -45,6 +45,22 @@ pub fn hermetic<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
         .env("GIT_COMMITTER_DATE", "2026-02-02T14:27:53Z")
 }
 
+/// PATH with `dir` first (stand-in programs: `gh`, `claude`), then git-chant's folder and
+/// the test's own PATH.
+pub fn path_with(dir: &Path) -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_git-chant"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(
+        [dir.to_owned(), bin]
+            .into_iter()
+            .chain(std::env::split_paths(&rest)),
+    )
+    .unwrap()
+}
+
 impl Repo {
     /// `git init` with an identity configured in the repository.
     pub fn new() -> Repo {

@@ -13,7 +13,7 @@ fn agent() -> String {
 }
 
 /// A repository on `main` with a commit, hooks installed, and specs `(id, deps)`.
-fn setup(specs: &[(&str, &[&str])]) -> Repo {
+pub(crate) fn setup(specs: &[(&str, &[&str])]) -> Repo {
     let repo = Repo::new();
     repo.commit("initial");
     repo.chant(&["init"]);
@@ -28,7 +28,8 @@ fn setup(specs: &[(&str, &[&str])]) -> Repo {
     repo
 }
 
-fn work(repo: &Repo, env: &[(&str, &str)], args: &[&str]) -> Output {
+/// `work` with the fake agent (mode `complete` unless `env` says otherwise).
+pub(crate) fn work(repo: &Repo, env: &[(&str, &str)], args: &[&str]) -> Output {
     let agent = agent();
     let mut all = vec!["work", "--agent", agent.as_str()];
     all.extend_from_slice(args);

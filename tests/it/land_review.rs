@@ -7,40 +7,8 @@
 
 use std::process::Output;
 
-use crate::fixtures;
 use crate::harness::{assert_fsck_clean, assert_success, Repo};
-
-fn agent() -> String {
-    format!("sh {}", fixtures().join("agents/fake-agent.sh").display())
-}
-
-/// A repository on `main` with a commit, hooks installed, and specs `(id, deps)`.
-fn setup(specs: &[(&str, &[&str])]) -> Repo {
-    let repo = Repo::new();
-    repo.commit("initial");
-    repo.chant(&["init"]);
-    repo.chant(&["hooks", "install"]);
-    for (id, deps) in specs {
-        let mut args = vec!["add", id, "--id", id];
-        for d in *deps {
-            args.extend(["--depends-on", d]);
-        }
-        repo.chant(&args);
-    }
-    repo
-}
-
-fn work(repo: &Repo, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let agent = agent();
-    let mut all = vec!["work", "--agent", agent.as_str()];
-    all.extend_from_slice(args);
-    let mut cmd = repo.chant_cmd(&all);
-    cmd.env("FAKE_AGENT_MODE", "complete");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
+use crate::land::{setup, work};
 
 fn commit_file(repo: &Repo, path: &str, text: &str) {
     let file = repo.path.join(path);

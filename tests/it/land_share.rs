@@ -2,10 +2,8 @@
 //! (merged, or conflicting: the spec landed, the push is the user's), `merge --pr` with a stand-in `gh` that records its arguments and without one, and the
 //! strategies that refuse (`--ff-only`).
 
-use std::path::Path;
-
 use crate::fixtures;
-use crate::harness::{assert_fsck_clean, assert_success, Repo};
+use crate::harness::{assert_fsck_clean, assert_success, path_with, Repo};
 
 /// A clone of a bare remote on `main`, hooks installed, with spec `s1` worked to
 /// completion by the fake agent.
@@ -85,21 +83,6 @@ fn a_push_that_conflicts_with_the_remote_says_the_spec_landed_and_how_to_push() 
     assert!(repo
         .git(&["ls-tree", "--name-only", "main"])
         .contains("work-s1.txt"));
-}
-
-/// PATH with `dir` first, then what the tests' commands get.
-fn path_with(dir: &Path) -> std::ffi::OsString {
-    let bin = Path::new(env!("CARGO_BIN_EXE_git-chant"))
-        .parent()
-        .unwrap()
-        .to_owned();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(
-        [dir.to_owned(), bin]
-            .into_iter()
-            .chain(std::env::split_paths(&rest)),
-    )
-    .unwrap()
 }
 
 #[test]
