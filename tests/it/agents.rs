@@ -328,3 +328,27 @@ fn stderr_never_lands_inside_a_line_of_stdout_in_the_transcript() {
     );
     assert!(note.contains("a warning\n"), "{note}");
 }
+
+#[test]
+fn resume_without_a_session_tells_a_new_run_to_carry_on() {
+    let repo = setup(&["s1"]);
+    let work = slow_run(&repo, "s1", "30");
+    wait_for("the agent to start", || {
+        std::fs::read_to_string(repo.path.join(".git/chant/runs/s1.log"))
+            .is_ok_and(|l| l.contains("thinking"))
+    });
+    assert_success(&repo.chant_out(&["takeover", "s1"]));
+    work.wait_with_output().unwrap();
+    let out = repo
+        .chant_cmd(&["resume", "s1", "--agent", &agent()])
+        .env("FAKE_AGENT_TEXT", "carried on")
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("prompt starts: You are continuing earlier work"),
+        "{said}"
+    );
+    assert_eq!(status(&repo, "s1"), "completed");
+}
