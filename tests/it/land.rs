@@ -382,3 +382,23 @@ fn what_cannot_land_says_why() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_checkout_a_git_command_holds_is_reported_busy_not_moving() {
+    let repo = setup(&[("b1", &[])]);
+    assert_success(&work(&repo, &[], &["b1"]));
+    let before = tip(&repo, "main");
+    let lock = repo.path.join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    let out = repo.chant_out(&["merge", "b1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kept the checkout"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(tip(&repo, "main"), before);
+    std::fs::remove_file(&lock).unwrap();
+    assert_success(&repo.chant_out(&["merge", "b1"]));
+    assert!(repo.path.join("work-b1.txt").exists());
+}

@@ -20,6 +20,9 @@ pub enum Advanced {
     Moved { checkout: Option<PathBuf> },
     /// The target is no longer at the commit the landing was computed on: compute again.
     Raced,
+    /// A git command is at work in the target's checkout (it holds `index.lock`): try
+    /// again shortly.
+    Busy(PathBuf),
 }
 
 /// Moves `target` from `old` to `new` (a descendant of `old`) for spec `id`, one landing
@@ -123,9 +126,11 @@ fn advance_locked(
         FastForward::Refused(said) => {
             // Something else moved the branch, or a git command is at work in this
             // checkout right now (it holds the index.lock): compute again.
-            if store.ref_tip(target)? != Some(old) || said.contains("index.lock") {
-                std::thread::sleep(std::time::Duration::from_millis(20));
+            if store.ref_tip(target)? != Some(old) {
                 Ok(Advanced::Raced)
+            } else if said.contains("index.lock") {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                Ok(Advanced::Busy(checkout.path))
             } else {
                 Err(LandError::CheckoutRefused {
                     id: id.to_owned(),

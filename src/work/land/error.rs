@@ -120,6 +120,13 @@ pub enum LandError {
         said: String,
     },
 
+    #[error("{id}: a git command kept the checkout {} busy (its index.lock)", worktree.display())]
+    #[diagnostic(
+        code(chant::merge::checkout_busy),
+        help("nothing was changed; when that git command is done, run `git chant merge {id}` again (if none runs, remove the stale lock: `git -C {} rev-parse --git-path index.lock` names it)", worktree.display())
+    )]
+    CheckoutBusy { id: String, worktree: PathBuf },
+
     #[error("{target} kept moving: gave up landing {id} after {attempts} attempts")]
     #[diagnostic(
         code(chant::merge::gave_up),

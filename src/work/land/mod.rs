@@ -130,8 +130,12 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
     let marked = target::marked_landed(store, &id, tip)
         && landing_target(store, &id, None).ok().as_deref() == Some(target.as_str());
     let mut attempt = 0;
+    let mut busy = None;
     let (new, rewritten) = loop {
         attempt += 1;
+        if let Some(worktree) = busy.take().filter(|_| attempt > ATTEMPTS) {
+            return Err(LandError::CheckoutBusy { id, worktree }.into());
+        }
         if attempt > ATTEMPTS {
             return Err(LandError::GaveUp {
                 id,
@@ -182,6 +186,7 @@ pub fn land(store: &Store, short: &str, opts: &Options) -> Result<Landed, Error>
         };
         match advance::advance(store, &id, &target, old, plan.new)? {
             Advanced::Raced => continue,
+            Advanced::Busy(path) => busy = Some(path),
             Advanced::Moved { checkout } => {
                 landed.checkout = checkout;
                 landed.fast_forward = plan.fast_forward;

@@ -48,7 +48,9 @@ pub fn push_target(store: &Store, remote: &str, target: &str, id: &str) -> Resul
             // A merge never refuses to fast-forward.
             Planned::Landed | Planned::NotFastForward => {}
             Planned::Land(p) => {
-                if let Advanced::Raced = advance(store, id, target, ours, p.new)? {
+                if let Advanced::Raced | Advanced::Busy(_) =
+                    advance(store, id, target, ours, p.new)?
+                {
                     continue;
                 }
             }
