@@ -261,7 +261,7 @@ pub fn plan(
         .collect();
     Ok(Plan {
         report: Report {
-            notes: notes(&changed, uninstall),
+            notes: notes(&changed, uninstall, &root),
             root: root.clone(),
             files: report,
         },
@@ -361,17 +361,20 @@ fn refused(path: PathBuf, entry: Entry, refusal: Refusal) -> SetupError {
 }
 
 /// What the agents still ask of the user after an install that changed their files.
-fn notes(agents: &[Agent], uninstall: bool) -> Vec<String> {
+fn notes(agents: &[Agent], uninstall: bool, root: &Path) -> Vec<String> {
     if uninstall {
         return Vec::new();
     }
     agents
         .iter()
         .map(|agent| match agent {
-            Agent::Claude => "Claude Code asks once before it starts the servers of .mcp.json: approve `chant` (`claude mcp list` shows it)",
-            Agent::Codex => "Codex reads .codex/config.toml only in a project you trust: accept its prompt on first start here (`codex mcp list` shows `chant` once trusted)",
-            Agent::Gemini => "Gemini CLI reads .gemini/settings.json when started in this repository (`/mcp` lists `chant`)",
+            Agent::Claude => "Claude Code asks once before it starts the servers of .mcp.json: approve `chant` (`claude mcp list` shows it)".to_owned(),
+            // The trust is the user's to give, in their own ~/.codex/config.toml: said, never written.
+            Agent::Codex => format!(
+                "Codex reads .codex/config.toml only in a project you trust: accept its prompt on the first start here, or add `[projects.{:?}] trust_level = \"trusted\"` to ~/.codex/config.toml yourself (`codex mcp list` then shows `chant`)",
+                root.display().to_string()
+            ),
+            Agent::Gemini => "Gemini CLI reads .gemini/settings.json when started in this repository (`/mcp` lists `chant`)".to_owned(),
         })
-        .map(str::to_owned)
         .collect()
 }
