@@ -23,7 +23,7 @@ use json::{Entry, Refusal};
 use place::Place;
 
 /// A coding agent git chant can set up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Agent {
     Claude,
