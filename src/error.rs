@@ -47,6 +47,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     Claim(#[from] crate::ops::claim::ClaimError),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Setup(#[from] crate::setup::SetupError),
+
     #[error("a spec with id `{id}` already exists")]
     #[diagnostic(
         code(chant::add::id_taken),
@@ -153,6 +157,7 @@ impl ExitCode for Error {
             Error::Work(e) => e.exit(),
             Error::Land(e) => e.exit(),
             Error::Claim(e) => e.exit(),
+            Error::Setup(e) => e.exit(),
             Error::IdTaken { .. }
             | Error::NothingKept { .. }
             | Error::KeptWithoutBase { .. }

@@ -19,6 +19,7 @@ pub mod merge;
 pub mod notes;
 pub mod ops;
 pub mod session;
+pub mod setup;
 pub mod spec;
 pub mod store;
 pub mod unified;

@@ -21,6 +21,7 @@ mod list;
 mod log;
 mod manual;
 mod merge;
+mod prime;
 mod ready;
 mod reindex;
 mod runs;
@@ -64,6 +65,7 @@ pub enum Command {
     Show(show::ShowArgs),
     Status(status::StatusArgs),
     Ready(ready::ReadyArgs),
+    Prime(prime::PrimeArgs),
     Claim(claim::ClaimArgs),
     Release(claim::ReleaseArgs),
     /// Start a spec (pending -> in_progress); its dependencies must be done.
@@ -164,6 +166,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Show(args) => show::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),
         Command::Ready(args) => ready::run(ctx, args),
+        Command::Prime(args) => prime::run(ctx, args),
         Command::Claim(args) => claim::claim(ctx, args),
         Command::Release(args) => claim::release(ctx, args),
         Command::Start(args) => lifecycle::run(ctx, Target::Start, args),

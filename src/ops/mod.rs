@@ -13,6 +13,7 @@ mod fields;
 pub mod import;
 pub mod kept;
 pub mod lookup;
+pub mod prime;
 pub mod query;
 pub mod record;
 pub(crate) mod reindex;

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Commands run as real processes
 //! of the built `git-chant` binary.
 
+mod agent_setup;
 mod agents;
 mod claim;
 mod cli;
@@ -23,6 +24,7 @@ mod lifecycle;
 mod merge_props;
 mod messages;
 mod pipes;
+mod prime;
 mod refusals;
 mod server;
 mod session;
