@@ -152,7 +152,12 @@ pub fn work(arguments: Value) -> Result<Value, Fail> {
     let mut started = Vec::new();
     for id in &ids {
         let launch = crate::work::detach::start(&store, id, &opts, a.merge)?;
-        started.push(json!({"id": launch.id, "pid": launch.process.pid, "log": launch.log}));
+        started.push(json!({
+            "id": launch.id,
+            "pid": launch.process.pid,
+            "output": launch.output,
+            "log": launch.log,
+        }));
     }
     Ok(json!({ "started": started }))
 }

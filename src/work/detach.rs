@@ -1,10 +1,10 @@
 //! Runs started in the background (the MCP server's `work` tool): `git-chant work <id>
 //! --json` as a child in a process group of its own, so it outlives the server and no
-//! signal meant for the client reaches it. Its standard output (the outcome as JSON) and
-//! standard error go to `.git/chant/runs/<id>.outcome` and `<id>.work.log`, and
-//! `<id>.launch` records the child, so any later process can tell starting, running,
-//! finished and failed apart (the run's own record, `<id>.json`, exists only while the
-//! agent runs).
+//! signal meant for the client reaches it. Its standard output (the agent's output, then
+//! the outcome as JSON) goes to `.git/chant/runs/<id>.output`, its standard error to
+//! `<id>.work.log`, and `<id>.launch` records the child, so any later process can tell
+//! starting, running, finished and failed apart (the run's own record, `<id>.json`,
+//! exists only while the agent runs).
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -24,8 +24,9 @@ pub struct Launch {
     /// The `git-chant work` process.
     pub process: Process,
     pub started: String,
-    /// Its standard output: the `work --json` outcomes once it ends.
-    pub outcome: PathBuf,
+    /// Its standard output: what the agent prints as it runs, then the `work --json`
+    /// outcomes as the last line.
+    pub output: PathBuf,
     /// Its standard error: progress and, when it fails, the diagnostic.
     pub log: PathBuf,
 }
@@ -61,9 +62,9 @@ pub fn start(store: &Store, id: &str, opts: &Options, merge: bool) -> Result<Lau
         move |source| Error::Write { path, source }
     };
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let outcome = dir.join(format!("{id}.outcome"));
+    let output = dir.join(format!("{id}.output"));
     let log = dir.join(format!("{id}.work.log"));
-    let out = std::fs::File::create(&outcome).map_err(io(&outcome))?;
+    let out = std::fs::File::create(&output).map_err(io(&output))?;
     let err = std::fs::File::create(&log).map_err(io(&log))?;
     let mut cmd = Command::new(&exe);
     cmd.args(["work", id, "--json"]);
@@ -102,7 +103,7 @@ pub fn start(store: &Store, id: &str, opts: &Options, merge: bool) -> Result<Lau
         id: id.to_owned(),
         process: Process::of(child.id()),
         started: crate::clock::now(),
-        outcome,
+        output,
         log,
     };
     // Reaped when it ends, so it never lingers as a zombie of a long-lived server.
@@ -142,9 +143,14 @@ fn state(store: &Store, launch: Launch) -> Launched {
     if alive {
         return ended(if running { "running" } else { "starting" }, None, None);
     }
-    let outcome = std::fs::read_to_string(&launch.outcome).unwrap_or_default();
-    let first = serde_json::from_str::<Vec<serde_json::Value>>(&outcome)
-        .ok()
+    // The agent's output streams through `work`'s standard output; the outcomes follow
+    // as the last line.
+    let output = std::fs::read_to_string(&launch.output).unwrap_or_default();
+    let first = output
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| serde_json::from_str::<Vec<serde_json::Value>>(l).ok())
         .and_then(|all| all.into_iter().next());
     match first {
         Some(result) => ended("finished", Some(result), None),

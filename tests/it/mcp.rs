@@ -58,10 +58,11 @@ fn shown(run: &crate::harness::Run) -> String {
     for line in stdout.lines().filter(|l| *l != "[EOF]") {
         let mut message: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         assert_eq!(message["jsonrpc"], "2.0", "{line}");
-        let result = &mut message["result"];
-        if let Some(structured) = result.get("structuredContent").cloned() {
+        let result = message.get_mut("result");
+        if let Some(result) = result.filter(|r| r.get("structuredContent").is_some()) {
             let text = result["content"][0]["text"].as_str().unwrap();
-            assert_eq!(serde_json::from_str::<Value>(text).unwrap(), structured);
+            let copy: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(copy, result["structuredContent"]);
             result["content"][0]["text"] = json!("[structuredContent as JSON]");
         }
         out.push_str(&serde_json::to_string_pretty(&message).unwrap());
