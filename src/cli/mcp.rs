@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 
-/// Serve the Model Context Protocol on stdin/stdout, for agents (Claude Code, Codex, Gemini).
+/// Serve the Model Context Protocol on stdin/stdout, for agents (Claude Code, Codex, Gemini)
 ///
 /// An MCP server over stdio: newline-delimited JSON-RPC 2.0 on standard input and output,
 /// logs on standard error, until standard input ends. It speaks the 2025-06-18 and
@@ -18,7 +18,7 @@ use crate::exit::Exit;
 /// docs/MCP.md in the source describes the protocol and each tool.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant mcp                                   run by an agent, not by hand\n  claude mcp add chant -- git chant mcp           register it with Claude Code\n  echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}' | git chant mcp"
+    after_help = "Examples:\n  git chant mcp                                   run by an agent, not by hand\n  claude mcp add chant -- git chant mcp           register it with Claude Code\n  git chant mcp < requests.jsonl 2> mcp.log       one JSON-RPC message per line"
 )]
 pub struct McpArgs {}
 

@@ -163,7 +163,12 @@ pub fn transcript(arguments: Value) -> Result<Value, Fail> {
         let (id, notes) = crate::ops::transcript::of_spec(&store, &a.id, a.commit.as_deref())?;
         let count = notes.len();
         match notes.into_iter().last() {
-            Some((c, bytes)) => (id, Some(c), count, String::from_utf8_lossy(&bytes).into_owned()),
+            Some((c, bytes)) => (
+                id,
+                Some(c),
+                count,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ),
             None => (id, None, 0, String::new()),
         }
     };

@@ -4,6 +4,7 @@
 
 mod args;
 mod calls;
+mod outputs;
 mod protocol;
 mod schemas;
 mod tools;

@@ -1,24 +1,22 @@
-//! Each tool's input and output JSON Schema (2020-12, the MCP default), written by hand and
-//! kept small: the whole `tools/list` answer goes into an agent's context. Inputs close
-//! every object (`additionalProperties: false`); outputs list what a report always has
-//! and stay open, as reports may gain fields (never rename them).
+//! Each tool's input JSON Schema (2020-12, the MCP default), and the helpers the output
+//! schemas (`outputs.rs`) share; written by hand and kept small: the whole `tools/list`
+//! answer goes into an agent's context. Inputs close every object
+//! (`additionalProperties: false`).
 
 use serde_json::{json, Map, Value};
 
-use crate::lifecycle::Status;
-
-fn t(kind: &str, description: &str) -> Value {
+pub(super) fn t(kind: &str, description: &str) -> Value {
     match description {
         "" => json!({"type": kind}),
         d => json!({"type": kind, "description": d}),
     }
 }
 
-fn s(description: &str) -> Value {
+pub(super) fn s(description: &str) -> Value {
     t("string", description)
 }
 
-fn b(description: &str) -> Value {
+pub(super) fn b(description: &str) -> Value {
     t("boolean", description)
 }
 
@@ -28,19 +26,19 @@ fn n(description: &str) -> Value {
     v
 }
 
-fn strings(description: &str) -> Value {
+pub(super) fn strings(description: &str) -> Value {
     let mut v = t("array", description);
     v["items"] = json!({"type": "string"});
     v
 }
 
-fn one_of(values: &[&str], description: &str) -> Value {
+pub(super) fn one_of(values: &[&str], description: &str) -> Value {
     let mut v = s(description);
     v["enum"] = json!(values);
     v
 }
 
-fn object(props: Vec<(&str, Value)>, required: &[&str], closed: bool) -> Value {
+pub(super) fn object(props: Vec<(&str, Value)>, required: &[&str], closed: bool) -> Value {
     let properties: Map<String, Value> = props.into_iter().map(|(k, v)| (k.into(), v)).collect();
     let mut v = json!({"type": "object", "properties": properties});
     if !required.is_empty() {
@@ -58,7 +56,7 @@ fn input(mut props: Vec<(&str, Value)>, required: &[&str]) -> Value {
     object(props, required, true)
 }
 
-fn output(props: Vec<(&str, Value)>, required: &[&str]) -> Value {
+pub(super) fn output(props: Vec<(&str, Value)>, required: &[&str]) -> Value {
     object(props, required, false)
 }
 
@@ -66,31 +64,12 @@ fn id() -> Value {
     s("spec id; short forms resolve")
 }
 
-fn any_object() -> Value {
+pub(super) fn any_object() -> Value {
     json!({"type": "object"})
 }
 
-fn array_of(items: Value) -> Value {
+pub(super) fn array_of(items: Value) -> Value {
     json!({"type": "array", "items": items})
-}
-
-/// `{"specs": [...]}` of `list --json` objects.
-fn specs(extra: Vec<(&str, Value)>) -> Value {
-    // The objects of `list --json`; only what every one has is listed.
-    let item = output(
-        vec![("id", s("")), ("title", s("")), ("status", s("")), ("ready", b(""))],
-        &["id", "title", "status", "ready"],
-    );
-    let mut props = vec![("specs", array_of(item))];
-    props.extend(extra);
-    output(props, &["specs"])
-}
-
-fn written() -> Value {
-    output(
-        vec![("id", s("")), ("changed", b("false: nothing to write"))],
-        &["id", "changed"],
-    )
 }
 
 pub fn list_in() -> Value {
@@ -102,7 +81,10 @@ pub fn list_in() -> Value {
             ("status", status),
             ("label", strings("any of these labels")),
             ("type", s("")),
-            ("scope", one_of(&["live", "archived", "all"], "default live")),
+            (
+                "scope",
+                one_of(&["live", "archived", "all"], "default live"),
+            ),
             ("sort", one_of(&["id", "status", "title", "updated"], "")),
             ("limit", n("default 50")),
             ("cursor", s("nextCursor of the previous page")),
@@ -111,62 +93,24 @@ pub fn list_in() -> Value {
     )
 }
 
-pub fn list_out() -> Value {
-    specs(vec![("total", t("integer", "")), ("nextCursor", s(""))])
-}
-
 pub fn one_in() -> Value {
     input(vec![("id", id())], &["id"])
-}
-
-pub fn show_out() -> Value {
-    output(
-        vec![
-            ("id", s("")),
-            ("title", s("")),
-            ("status", s("")),
-            ("body", s("")),
-            ("frontmatter", any_object()),
-            ("ready", b("")),
-            ("blocked_by", strings("")),
-            ("criteria", any_object()),
-            ("members", array_of(any_object())),
-            ("notes", array_of(any_object())),
-            ("transcripts", array_of(any_object())),
-        ],
-        &["id", "title", "status", "body", "ready"],
-    )
 }
 
 pub fn ready_in() -> Value {
     input(vec![("limit", n(""))], &[])
 }
 
-pub fn specs_out() -> Value {
-    specs(Vec::new())
-}
-
 pub fn repo_in() -> Value {
     input(Vec::new(), &[])
 }
 
-pub fn status_out() -> Value {
-    let lists = [
-        "ready",
-        Status::InProgress.as_str(),
-        Status::Paused.as_str(),
-        Status::NeedsAttention.as_str(),
-        Status::Failed.as_str(),
-        "stale",
-    ];
-    let mut props = vec![("counts", any_object())];
-    props.extend(lists.iter().map(|k| (*k, strings(""))));
-    output(props, &["counts", "ready"])
-}
-
 pub fn search_in() -> Value {
     input(
-        vec![("text", s("in titles and bodies, any case")), ("limit", n(""))],
+        vec![
+            ("text", s("in titles and bodies, any case")),
+            ("limit", n("")),
+        ],
         &["text"],
     )
 }
@@ -176,21 +120,23 @@ pub fn add_in() -> Value {
         vec![
             ("title", s("")),
             ("id", s("default: generated")),
-            ("type", s("code (default), task, driver, group, research, documentation")),
+            (
+                "type",
+                s("code (default), task, driver, group, research, documentation"),
+            ),
             ("depends_on", strings("")),
             ("labels", strings("")),
             ("target_files", strings("")),
             ("prompt", s("")),
             ("member_of", s("driver id: add its next member")),
-            ("body", s("markdown; with an ## Acceptance Criteria checklist")),
+            (
+                "body",
+                s("markdown; with an ## Acceptance Criteria checklist"),
+            ),
             ("force", b("allow an unknown type")),
         ],
         &["title"],
     )
-}
-
-pub fn add_out() -> Value {
-    output(vec![("id", s(""))], &["id"])
 }
 
 pub fn update_in() -> Value {
@@ -204,19 +150,21 @@ pub fn update_in() -> Value {
     input(
         vec![
             ("id", id()),
-            ("set", json!({"type": "object", "additionalProperties": scalar, "description": "field: value (a.b sets inside a mapping)"})),
+            (
+                "set",
+                json!({"type": "object", "additionalProperties": scalar, "description": "field: value (a.b sets inside a mapping)"}),
+            ),
             ("add", lists.clone()),
             ("remove", lists),
-            ("body", s("new markdown body; keeps the title unless it has one")),
+            (
+                "body",
+                s("new markdown body; keeps the title unless it has one"),
+            ),
             ("append", append),
             ("force", b("allow an unknown type")),
         ],
         &["id"],
     )
-}
-
-pub fn written_out() -> Value {
-    written()
 }
 
 pub fn transition_in() -> Value {
@@ -232,20 +180,6 @@ pub fn transition_in() -> Value {
             ("force", b("bypass the transition table; recorded")),
         ],
         &["id", "to"],
-    )
-}
-
-pub fn transition_out() -> Value {
-    output(
-        vec![
-            ("id", s("")),
-            ("from", s("")),
-            ("to", s("")),
-            ("forced", b("")),
-            ("messages", strings("")),
-            ("commit", json!({"type": ["string", "null"]})),
-        ],
-        &["id", "from", "to"],
     )
 }
 
@@ -267,53 +201,18 @@ pub fn lint_in() -> Value {
     input(vec![("ids", strings("default: every spec"))], &[])
 }
 
-pub fn lint_out() -> Value {
-    output(
-        vec![
-            ("findings", array_of(any_object())),
-            ("checked", t("integer", "")),
-            ("errors", t("integer", "")),
-            ("warnings", t("integer", "")),
-        ],
-        &["findings", "errors"],
-    )
-}
-
-pub fn log_out() -> Value {
-    output(
-        vec![
-            ("id", s("")),
-            ("ledger", array_of(any_object())),
-            ("commits", array_of(any_object())),
-        ],
-        &["id", "ledger", "commits"],
-    )
-}
-
 pub fn transcript_in() -> Value {
     input(
         vec![
             ("id", id()),
-            ("commit", s("the transcript on this commit; default the newest")),
+            (
+                "commit",
+                s("the transcript on this commit; default the newest"),
+            ),
             ("page", n("default 1")),
             ("live", b("the running agent's output so far")),
         ],
         &["id"],
-    )
-}
-
-pub fn transcript_out() -> Value {
-    output(
-        vec![
-            ("id", s("")),
-            ("commit", json!({"type": ["string", "null"]})),
-            ("transcripts", t("integer", "")),
-            ("header", any_object()),
-            ("page", t("integer", "")),
-            ("pages", t("integer", "")),
-            ("text", s("")),
-        ],
-        &["id", "page", "pages", "text"],
     )
 }
 
@@ -323,7 +222,10 @@ pub fn work_in() -> Value {
     input(
         vec![
             ("ids", ids),
-            ("agent", s("claude, codex, gemini or a command; default chant.agent")),
+            (
+                "agent",
+                s("claude, codex, gemini or a command; default chant.agent"),
+            ),
             ("prompt", s("")),
             ("target", s("branch to start from and land in")),
             ("force", b("work a spec that is not ready")),
@@ -334,37 +236,21 @@ pub fn work_in() -> Value {
     )
 }
 
-pub fn work_out() -> Value {
-    output(vec![("started", array_of(any_object()))], &["started"])
-}
-
-pub fn runs_out() -> Value {
-    output(
-        vec![
-            ("running", array_of(any_object())),
-            ("stale", strings("in progress, their run gone")),
-            ("launched", array_of(any_object())),
-        ],
-        &["running", "stale", "launched"],
-    )
-}
-
 pub fn merge_in() -> Value {
     input(
         vec![
             ("ids", strings("")),
             ("all_completed", b("every completed spec not landed")),
-            ("strategy", one_of(&["merge", "ff-only", "rebase", "squash"], "")),
+            (
+                "strategy",
+                one_of(&["merge", "ff-only", "rebase", "squash"], ""),
+            ),
             ("into", s("target branch")),
             ("keep", b("keep worktree and branch")),
             ("push", s("push the target to this remote")),
         ],
         &[],
     )
-}
-
-pub fn merge_out() -> Value {
-    output(vec![("landed", array_of(any_object()))], &["landed"])
 }
 
 pub fn claim_in() -> Value {
@@ -387,19 +273,5 @@ pub fn release_in() -> Value {
             ("remote", s("")),
         ],
         &["id"],
-    )
-}
-
-pub fn claim_out() -> Value {
-    let claim = json!({"type": ["object", "null"]});
-    output(
-        vec![
-            ("id", s("")),
-            ("outcome", one_of(&["claimed", "renewed", "released", "not_claimed"], "")),
-            ("claim", claim.clone()),
-            ("replaced", claim),
-            ("remote", json!({"type": ["string", "null"]})),
-        ],
-        &["id", "outcome"],
     )
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{calls, schemas, writes};
+use super::{calls, outputs, schemas, writes};
 use crate::error::Error;
 
 /// Why a call failed: arguments its schema refuses (-32602), or the operation's own error
@@ -64,7 +64,7 @@ pub const TOOLS: &[Tool] = &[
         description: "List specs (id, title, status, type, labels, depends_on, ready, criteria, claim), filtered, paged.",
         hints: READ,
         input: schemas::list_in,
-        output: schemas::list_out,
+        output: outputs::list_out,
         call: calls::list,
     },
     Tool {
@@ -72,7 +72,7 @@ pub const TOOLS: &[Tool] = &[
         description: "One spec: frontmatter, body, readiness and blockers, numbered criteria, members, events.",
         hints: READ,
         input: schemas::one_in,
-        output: schemas::show_out,
+        output: outputs::show_out,
         call: calls::show,
     },
     Tool {
@@ -80,7 +80,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Specs ready to start, in dependency order; claim takes one.",
         hints: READ,
         input: schemas::ready_in,
-        output: schemas::specs_out,
+        output: outputs::specs_out,
         call: calls::ready,
     },
     Tool {
@@ -88,7 +88,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Counts per status, and which specs are ready, in progress, paused, need attention, failed or stale.",
         hints: READ,
         input: schemas::repo_in,
-        output: schemas::status_out,
+        output: outputs::status_out,
         call: calls::status,
     },
     Tool {
@@ -96,7 +96,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Specs, live and archived, whose title or body contains a text.",
         hints: READ,
         input: schemas::search_in,
-        output: schemas::specs_out,
+        output: outputs::specs_out,
         call: calls::search,
     },
     Tool {
@@ -104,7 +104,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Add a spec (status pending); returns its id.",
         hints: writes(false, false, false),
         input: schemas::add_in,
-        output: schemas::add_out,
+        output: outputs::add_out,
         call: writes::add,
     },
     Tool {
@@ -112,7 +112,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Change a spec in one write: set, add to or remove from fields; replace the body or append to a section.",
         hints: writes(true, false, false),
         input: schemas::update_in,
-        output: schemas::written_out,
+        output: outputs::written_out,
         call: writes::update,
     },
     Tool {
@@ -120,7 +120,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Move a spec through its lifecycle: start, done (criteria all ticked), fail, pause, cancel, reopen.",
         hints: writes(true, true, false),
         input: schemas::transition_in,
-        output: schemas::transition_out,
+        output: outputs::transition_out,
         call: writes::transition,
     },
     Tool {
@@ -128,7 +128,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Tick (or clear) acceptance criteria by number.",
         hints: writes(true, true, false),
         input: schemas::check_in,
-        output: schemas::written_out,
+        output: outputs::written_out,
         call: writes::check,
     },
     Tool {
@@ -136,7 +136,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Check specs against the quality rules; errors and warnings.",
         hints: READ,
         input: schemas::lint_in,
-        output: schemas::lint_out,
+        output: outputs::lint_out,
         call: calls::lint,
     },
     Tool {
@@ -144,7 +144,7 @@ pub const TOOLS: &[Tool] = &[
         description: "A spec's history: ledger commits (operation, author, date) and its code commits with events.",
         hints: READ,
         input: schemas::one_in,
-        output: schemas::log_out,
+        output: outputs::log_out,
         call: calls::log,
     },
     Tool {
@@ -152,7 +152,7 @@ pub const TOOLS: &[Tool] = &[
         description: "An agent run's output, readable, by pages of about 8 KB.",
         hints: READ,
         input: schemas::transcript_in,
-        output: schemas::transcript_out,
+        output: outputs::transcript_out,
         call: calls::transcript,
     },
     Tool {
@@ -160,7 +160,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Start agent runs in the background, each in its own worktree on chant/<id>; see runs.",
         hints: writes(false, false, true),
         input: schemas::work_in,
-        output: schemas::work_out,
+        output: outputs::work_out,
         call: writes::work,
     },
     Tool {
@@ -168,7 +168,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Agent runs on this machine: running, stale, and those work started (with outcomes).",
         hints: READ,
         input: schemas::repo_in,
-        output: schemas::runs_out,
+        output: outputs::runs_out,
         call: calls::runs,
     },
     Tool {
@@ -176,7 +176,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Land completed specs' branches in their target branch.",
         hints: writes(true, true, true),
         input: schemas::merge_in,
-        output: schemas::merge_out,
+        output: outputs::merge_out,
         call: writes::merge,
     },
     Tool {
@@ -184,7 +184,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Claim a spec (or the first ready one nobody holds) for a lease, pushed at once.",
         hints: writes(false, false, true),
         input: schemas::claim_in,
-        output: schemas::claim_out,
+        output: outputs::claim_out,
         call: writes::claim,
     },
     Tool {
@@ -192,7 +192,7 @@ pub const TOOLS: &[Tool] = &[
         description: "Remove your claim on a spec, pushed at once.",
         hints: writes(true, true, true),
         input: schemas::release_in,
-        output: schemas::claim_out,
+        output: outputs::claim_out,
         call: writes::release,
     },
 ];

@@ -53,15 +53,16 @@ pub fn update(arguments: Value) -> Result<Value, Fail> {
     for (field, value) in &a.set {
         fields.push((field.clone(), SetAction::Value(value.text())));
     }
-    for (map, action) in [(&a.add, SetAction::Add as fn(String) -> SetAction), (&a.remove, SetAction::Remove)] {
+    for (map, action) in [
+        (&a.add, SetAction::Add as fn(String) -> SetAction),
+        (&a.remove, SetAction::Remove),
+    ] {
         for (field, values) in map {
             fields.extend(values.iter().map(|v| (field.clone(), action(v.clone()))));
         }
     }
     let body = match (a.body, a.append) {
-        (Some(_), Some(_)) => {
-            return Err(Fail::Args("give `body` or `append`, not both".into()))
-        }
+        (Some(_), Some(_)) => return Err(Fail::Args("give `body` or `append`, not both".into())),
         (Some(body), None) => Some(BodyEdit::Replace(body)),
         (None, Some(append)) => Some(BodyEdit::Append {
             section: append.section,
@@ -214,7 +215,9 @@ pub fn claim(arguments: Value) -> Result<Value, Fail> {
     let report = match &a.id {
         Some(id) => ops::claim::claim(&store, id, lease, a.force, a.remote.as_deref())?,
         None if a.force => {
-            return Err(Fail::Args("`force` needs the `id` of the spec to take".into()))
+            return Err(Fail::Args(
+                "`force` needs the `id` of the spec to take".into(),
+            ))
         }
         None => ops::claim::claim_next(&store, lease, a.remote.as_deref())?,
     };

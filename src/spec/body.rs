@@ -152,7 +152,8 @@ pub fn append_to_section(body: &str, section: &str, text: &str) -> String {
     let mut text = text.trim_end_matches('\n').to_owned();
     text.push('\n');
     let all: Vec<Line<'_>> = lines(body).collect();
-    let is_heading = |l: &Line<'_>| !l.fenced && (l.text.starts_with("# ") || l.text.starts_with("## "));
+    let is_heading =
+        |l: &Line<'_>| !l.fenced && (l.text.starts_with("# ") || l.text.starts_with("## "));
     let found = all.iter().rposition(|l| {
         !l.fenced
             && l.text
@@ -175,7 +176,9 @@ pub fn append_to_section(body: &str, section: &str, text: &str) -> String {
         let rest = &body[l.offset..];
         l.offset + rest.find('\n').map_or(rest.len(), |n| n + 1)
     };
-    let last = all[at + 1..end].iter().rposition(|l| !l.text.trim().is_empty());
+    let last = all[at + 1..end]
+        .iter()
+        .rposition(|l| !l.text.trim().is_empty());
     let (insert, lead) = match last {
         Some(n) => (line_end(&all[at + 1 + n]), ""),
         None => (line_end(&all[at]), "\n"),

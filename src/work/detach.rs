@@ -158,6 +158,7 @@ fn state(store: &Store, launch: Launch) -> Launched {
             let log = std::fs::read_to_string(&launch.log).unwrap_or_default();
             let lines: Vec<&str> = log.lines().collect();
             let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+            // tidy: a launch's state, not a spec's status
             ended("failed", None, Some(tail))
         }
     }

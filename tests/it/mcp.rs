@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
 use serde_json::{json, Value};
 
@@ -50,13 +50,16 @@ fn setup() -> Repo {
 /// version as `[version]`; then what went to stderr.
 fn shown(run: &crate::harness::Run) -> String {
     let version = format!("\"version\":\"{}\"", env!("CARGO_PKG_VERSION"));
-    let all = run.to_string().replace(&version, "\"version\":\"[version]\"");
+    let all = run
+        .to_string()
+        .replace(&version, "\"version\":\"[version]\"");
     let (stdout, stderr) = all
         .split_once("------- stderr -------\n")
         .unwrap_or((&all, ""));
     let mut out = String::new();
     for line in stdout.lines().filter(|l| *l != "[EOF]") {
-        let mut message: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let mut message: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         assert_eq!(message["jsonrpc"], "2.0", "{line}");
         let result = message.get_mut("result");
         if let Some(result) = result.filter(|r| r.get("structuredContent").is_some()) {
@@ -164,13 +167,20 @@ impl Server {
 /// Checks that `schema` is a JSON Schema object of the keywords the tools use, each with a
 /// value of the right kind, `required` naming only listed properties.
 fn assert_schema(at: &str, schema: &Value) {
-    let map = schema.as_object().unwrap_or_else(|| panic!("{at}: not an object"));
-    const TYPES: &[&str] = &["object", "array", "string", "integer", "number", "boolean", "null"];
+    let map = schema
+        .as_object()
+        .unwrap_or_else(|| panic!("{at}: not an object"));
+    const TYPES: &[&str] = &[
+        "object", "array", "string", "integer", "number", "boolean", "null",
+    ];
     let known = |t: &Value| t.as_str().is_some_and(|t| TYPES.contains(&t));
     for (key, value) in map {
         match key.as_str() {
             "type" => assert!(
-                known(value) || value.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(known)),
+                known(value)
+                    || value
+                        .as_array()
+                        .is_some_and(|a| !a.is_empty() && a.iter().all(known)),
                 "{at}: type {value}"
             ),
             "description" => assert!(value.is_string(), "{at}"),
@@ -186,7 +196,10 @@ fn assert_schema(at: &str, schema: &Value) {
             }
             "required" => {
                 for name in value.as_array().unwrap() {
-                    assert!(map["properties"].get(name.as_str().unwrap()).is_some(), "{at}: {name}");
+                    assert!(
+                        map["properties"].get(name.as_str().unwrap()).is_some(),
+                        "{at}: {name}"
+                    );
                 }
             }
             other => panic!("{at}: keyword {other} this check does not know"),
@@ -203,7 +216,10 @@ fn tools_list_is_stable_small_and_every_schema_is_a_json_schema_object() {
     server.finish();
     assert_eq!(first["result"], again["result"]);
     let bytes = serde_json::to_string(&first).unwrap().len();
-    assert!(bytes < 16_000, "tools/list is {bytes} bytes, over 4,000 tokens");
+    assert!(
+        bytes < 16_000,
+        "tools/list is {bytes} bytes, over 4,000 tokens"
+    );
     let tools = first["result"]["tools"].as_array().unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, TOOLS);
@@ -220,7 +236,10 @@ fn tools_list_is_stable_small_and_every_schema_is_a_json_schema_object() {
         let read_only = hints["readOnlyHint"].as_bool().unwrap();
         assert!(hints["openWorldHint"].is_boolean(), "{name}");
         assert_eq!(read_only, hints.get("destructiveHint").is_none(), "{name}");
-        assert!(tool["description"].as_str().unwrap().len() < 130, "{name}: one line");
+        assert!(
+            tool["description"].as_str().unwrap().len() < 130,
+            "{name}: one line"
+        );
     }
     let read_only: Vec<&str> = tools
         .iter()
@@ -229,7 +248,17 @@ fn tools_list_is_stable_small_and_every_schema_is_a_json_schema_object() {
         .collect();
     assert_eq!(
         read_only,
-        ["list", "show", "ready", "status", "search", "lint", "log", "transcript", "runs"]
+        [
+            "list",
+            "show",
+            "ready",
+            "status",
+            "search",
+            "lint",
+            "log",
+            "transcript",
+            "runs"
+        ]
     );
 }
 
@@ -265,7 +294,12 @@ fn every_argument_a_schema_lists_is_one_the_tool_takes() {
         arguments["repo"] = json!(repo.path);
         let answer = server.request("tools/call", json!({"name": name, "arguments": arguments}));
         let said = answer.to_string();
-        for refused in ["unknown field", "invalid type", "unknown variant", "missing field"] {
+        for refused in [
+            "unknown field",
+            "invalid type",
+            "unknown variant",
+            "missing field",
+        ] {
             assert!(!said.contains(refused), "{name} {arguments}: {said}");
         }
     }

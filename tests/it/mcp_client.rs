@@ -40,14 +40,20 @@ fn the_python_sdk_drives_a_six_phase_workflow_in_both_eras() {
             out.status.success(),
             "{mode}: workflow.py failed:\n{stdout}\n{stderr}"
         );
-        let version = if mode == "legacy" { "2025-11-25" } else { "2026-07-28" };
+        let version = if mode == "legacy" {
+            "2025-11-25"
+        } else {
+            "2026-07-28"
+        };
         assert!(
             stdout.contains(&format!("protocol {version}")),
             "{mode}: {stdout}"
         );
         assert!(stdout.contains("workflow ok"), "{stdout}");
         // What the client did is in the ledger for every other reader.
-        let done: Vec<Value> = serde_json::from_str(&repo.chant(&["list", "--status", "completed", "--json"])).unwrap();
+        let done: Vec<Value> =
+            serde_json::from_str(&repo.chant(&["list", "--status", "completed", "--json"]))
+                .unwrap();
         assert_eq!(done.len(), 6, "{mode}: {done:?}");
     }
 }
@@ -89,16 +95,29 @@ fn work_runs_in_the_background_and_runs_transcript_and_merge_follow_it() {
     assert_eq!(entry["result"]["status"], "completed", "{entry}");
     let page = server.call("transcript", json!({"id": "s1"}));
     assert_eq!(page["transcripts"], 1, "{page}");
-    assert!(page["text"].as_str().unwrap().contains("fake agent: done"), "{page}");
+    assert!(
+        page["text"].as_str().unwrap().contains("fake agent: done"),
+        "{page}"
+    );
     assert_eq!(page["header"]["spec"], "s1", "{page}");
     let landed = server.call("merge", json!({"ids": ["s1"]}));
     assert_eq!(landed["landed"][0]["id"], "s1", "{landed}");
     assert_eq!(landed["landed"][0]["target"], "main", "{landed}");
-    assert!(repo.git(&["ls-tree", "--name-only", "main"]).contains("work-s1.txt"));
+    assert!(repo
+        .git(&["ls-tree", "--name-only", "main"])
+        .contains("work-s1.txt"));
     // Nothing is left to land.
-    let again = server.request("tools/call", json!({"name": "merge", "arguments": {"ids": ["s1"]}}));
-    let text = again["result"]["content"][0]["text"].as_str().unwrap_or_default();
-    assert!(again["result"]["isError"] == true || text.contains("already"), "{again}");
+    let again = server.request(
+        "tools/call",
+        json!({"name": "merge", "arguments": {"ids": ["s1"]}}),
+    );
+    let text = again["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        again["result"]["isError"] == true || text.contains("already"),
+        "{again}"
+    );
     server.finish();
 }
 
@@ -114,7 +133,10 @@ fn claim_takes_the_first_ready_spec_and_release_gives_it_back() {
     assert_eq!(taken["id"], "a1", "{taken}");
     assert_eq!(taken["outcome"], "claimed");
     assert_eq!(taken["remote"], Value::Null, "no remote: a local claim");
-    assert!(taken["claim"]["by"].as_str().unwrap().contains("test@example.com"));
+    assert!(taken["claim"]["by"]
+        .as_str()
+        .unwrap()
+        .contains("test@example.com"));
     // Nothing else is ready: a2 waits for a1.
     let none = server.request("tools/call", json!({"name": "claim", "arguments": {}}));
     assert_eq!(none["result"]["isError"], true, "{none}");
@@ -140,9 +162,15 @@ fn four_servers_and_two_commands_writing_at_once_lose_nothing() {
                 let mut server = Server::start(repo, &[]);
                 for i in 0..EACH {
                     let id = format!("m{s}-{i}");
-                    server.call("add", json!({"title": format!("Server {s} spec {i}"), "id": id}));
+                    server.call(
+                        "add",
+                        json!({"title": format!("Server {s} spec {i}"), "id": id}),
+                    );
                     server.call("transition", json!({"id": id, "to": "start"}));
-                    server.call("update", json!({"id": id, "add": {"labels": [format!("server{s}")]}}));
+                    server.call(
+                        "update",
+                        json!({"id": id, "add": {"labels": [format!("server{s}")]}}),
+                    );
                 }
                 server.finish();
             });
@@ -161,9 +189,15 @@ fn four_servers_and_two_commands_writing_at_once_lose_nothing() {
     let all: Vec<Value> = serde_json::from_str(&repo.chant(&["list", "--json"])).unwrap();
     assert_eq!(all.len(), 6 * EACH);
     assert!(all.iter().all(|s| s["status"] == "in_progress"), "{all:?}");
-    let labelled = all.iter().filter(|s| s["labels"].as_array().unwrap().len() == 1).count();
+    let labelled = all
+        .iter()
+        .filter(|s| s["labels"].as_array().unwrap().len() == 1)
+        .count();
     assert_eq!(labelled, 4 * EACH);
     // One ledger commit per operation: init, then add + start (+ update for a server's).
     let commits = repo.git(&["rev-list", "--count", "refs/chant/specs"]);
-    assert_eq!(commits.trim(), (1 + 4 * EACH * 3 + 2 * EACH * 2).to_string());
+    assert_eq!(
+        commits.trim(),
+        (1 + 4 * EACH * 3 + 2 * EACH * 2).to_string()
+    );
 }

@@ -48,7 +48,8 @@ impl Server {
     /// Sends one request; the answer's line and how long it took to come.
     fn request(&mut self, method: &str, params: Value) -> Result<(String, Duration), String> {
         self.next += 1;
-        let message = json!({"jsonrpc": "2.0", "id": self.next, "method": method, "params": params});
+        let message =
+            json!({"jsonrpc": "2.0", "id": self.next, "method": method, "params": params});
         let started = Instant::now();
         writeln!(self.stdin, "{message}").map_err(|e| e.to_string())?;
         self.stdin.flush().map_err(|e| e.to_string())?;
@@ -101,7 +102,10 @@ pub fn run(binary: &Path, runs: usize) -> Result<(), String> {
     let mut call = |arguments: Value| {
         let mut bytes = 0;
         let d = median(runs, || {
-            let (line, d) = server.request("tools/call", json!({"name": "list", "arguments": arguments}))?;
+            let (line, d) = server.request(
+                "tools/call",
+                json!({"name": "list", "arguments": arguments}),
+            )?;
             bytes = line.len();
             Ok(d)
         })?;
@@ -126,10 +130,25 @@ pub fn run(binary: &Path, runs: usize) -> Result<(), String> {
         Ok(started.elapsed())
     })?;
     println!("{size} specs, warm index:");
-    println!("  git chant list --json (a process)        {:>10}  {cli_bytes} bytes", ms(cli));
-    println!("  list tool, limit {size} (running server) {:>10}  {all_bytes} bytes", ms(all));
-    println!("  list tool, first page of 50              {:>10}  {page_bytes} bytes", ms(page));
-    println!("  list tool, 10 ready                      {:>10}  {ready_bytes} bytes", ms(ready));
-    println!("  start a server, handshake, first page    {:>10}", ms(spawned));
+    println!(
+        "  git chant list --json (a process)        {:>10}  {cli_bytes} bytes",
+        ms(cli)
+    );
+    println!(
+        "  list tool, limit {size} (running server) {:>10}  {all_bytes} bytes",
+        ms(all)
+    );
+    println!(
+        "  list tool, first page of 50              {:>10}  {page_bytes} bytes",
+        ms(page)
+    );
+    println!(
+        "  list tool, 10 ready                      {:>10}  {ready_bytes} bytes",
+        ms(ready)
+    );
+    println!(
+        "  start a server, handshake, first page    {:>10}",
+        ms(spawned)
+    );
     Ok(())
 }
