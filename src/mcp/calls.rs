@@ -41,6 +41,12 @@ pub fn list(arguments: Value) -> Result<Value, Fail> {
             known.join(", ")
         )));
     }
+    if let Some(kind) = a.kind.as_deref().filter(|k| !crate::spec::TYPES.contains(k)) {
+        return Err(Fail::Args(format!(
+            "unknown type `{kind}`: one of {}",
+            crate::spec::TYPES.join(", ")
+        )));
+    }
     let offset = match &a.cursor {
         None => 0,
         Some(c) => c

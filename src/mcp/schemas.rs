@@ -80,7 +80,7 @@ pub fn list_in() -> Value {
         vec![
             ("status", status),
             ("label", strings("any of these labels")),
-            ("type", s("")),
+            ("type", one_of(crate::spec::TYPES, "")),
             (
                 "scope",
                 one_of(&["live", "archived", "all"], "default live"),
