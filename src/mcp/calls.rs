@@ -41,7 +41,11 @@ pub fn list(arguments: Value) -> Result<Value, Fail> {
             known.join(", ")
         )));
     }
-    if let Some(kind) = a.kind.as_deref().filter(|k| !crate::spec::TYPES.contains(k)) {
+    if let Some(kind) = a
+        .kind
+        .as_deref()
+        .filter(|k| !crate::spec::TYPES.contains(k))
+    {
         return Err(Fail::Args(format!(
             "unknown type `{kind}`: one of {}",
             crate::spec::TYPES.join(", ")
