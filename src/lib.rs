@@ -15,6 +15,7 @@ pub mod files;
 pub mod hooks;
 pub mod lifecycle;
 pub mod lint;
+pub mod mcp;
 pub mod merge;
 pub mod notes;
 pub mod ops;

@@ -1,16 +1,12 @@
 //! `git chant lint`: spec quality rules over the whole ledger or some specs.
 
-use std::collections::HashSet;
-
 use clap::Args;
 
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::lint::{self, Input, Severity};
+use crate::lint::Severity;
 use crate::ops;
-use crate::spec::Spec;
-use crate::store::index::read_all;
 
 /// Check specs against the quality rules.
 ///
@@ -31,46 +27,22 @@ pub struct LintArgs {
 }
 
 pub fn run(ctx: &Ctx, args: LintArgs) -> Result<Exit, Error> {
-    let store = ctx.store()?;
-    let snapshot = store.snapshot()?;
-    let only = if args.ids.is_empty() {
-        None
-    } else {
-        let mut set = HashSet::new();
-        for short in &args.ids {
-            set.insert(ops::resolve(store, &snapshot, short)?);
-        }
-        Some(set)
-    };
-    let entries = snapshot.entries()?;
-    let inputs = read_all(&snapshot, &entries, |entry, bytes| Input {
-        id: entry.id.clone(),
-        archived: entry.archived,
-        spec: Spec::parse(&entry.id, bytes).map_err(|e| e.to_string()),
-    })?;
-    let mut findings = lint::lint(&inputs, only.as_ref());
-    if only.is_none() {
-        findings.extend(lint::strays(&snapshot.strays()?));
-    }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
+    let report = ops::reports::lint(ctx.store()?, &args.ids)?;
+    let (findings, errors) = (&report.findings, report.errors);
     if args.json {
-        ctx.ui.json(&findings)?;
+        ctx.ui.json(findings)?;
     } else {
         let mut text = String::new();
-        for f in &findings {
+        for f in findings {
             let severity = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
             text.push_str(&format!("{severity}[{}] {}: {}\n", f.rule, f.id, f.message));
         }
-        let checked = only.as_ref().map_or(inputs.len(), HashSet::len);
         text.push_str(&format!(
-            "{checked} specs checked: {errors} errors, {} warnings\n",
-            findings.len() - errors
+            "{} specs checked: {errors} errors, {} warnings\n",
+            report.checked, report.warnings
         ));
         ctx.ui.text(&text)?;
     }

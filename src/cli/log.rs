@@ -1,14 +1,11 @@
 //! `git chant log`: a spec's ledger history and the code commits that advanced it.
 
 use clap::Args;
-use serde_json::json;
 
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::notes;
 use crate::ops;
-use crate::store::history::history;
 use crate::store::trailer::Trailer;
 
 /// A spec's ledger history and the code commits that advanced it.
@@ -27,41 +24,15 @@ pub struct LogArgs {
 
 pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let snapshot = store.snapshot()?;
-    let id = ops::resolve(store, &snapshot, &args.id)?;
-    let (_, spec) = ops::load(&snapshot, &id)?;
-    let ledger: Vec<_> = history(store)?
-        .into_iter()
-        .filter(|c| c.trailer(Trailer::Spec).any(|s| s == id))
-        .collect();
-    let mut code = Vec::new();
-    for short in spec.commits() {
-        let resolved = store
-            .repo()
-            .rev_parse_single(short)
-            .ok()
-            .map(|c| c.detach());
-        let events = match resolved {
-            Some(commit) => notes::events(store, commit)?
-                .into_iter()
-                .filter(|e| e.spec == id)
-                .collect(),
-            None => Vec::new(),
-        };
-        code.push((short.to_owned(), resolved.map(|c| c.to_string()), events));
-    }
+    let log = ops::reports::log(store, &args.id)?;
     if args.json {
-        let value = json!({
-            "id": id,
-            "ledger": ledger,
-            "commits": code.iter().map(|(s, full, events)| json!({"commit": s, "resolved": full, "events": events.iter().map(notes::Event::to_line).collect::<Vec<_>>()})).collect::<Vec<_>>(),
-        });
-        ctx.ui.json(&value)?;
+        ctx.ui.json(&log.to_json())?;
         return Ok(Exit::Ok);
     }
+    let (ledger, code) = (&log.ledger, &log.code);
     // Authors, reasons and events came with the ledger: `print` escapes them.
     let mut text = String::new();
-    for c in &ledger {
+    for c in ledger {
         let op = c.trailer(Trailer::Op).next().unwrap_or(c.subject.as_str());
         let forced = if c.trailer(Trailer::Forced).next().is_some() {
             " (forced)"
@@ -80,7 +51,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<Exit, Error> {
     }
     if !code.is_empty() {
         text.push_str("\ncode commits:\n");
-        for (short, full, events) in &code {
+        for (short, full, events) in code {
             let missing = if full.is_none() {
                 " (not in this repository)"
             } else {

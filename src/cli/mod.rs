@@ -20,6 +20,7 @@ mod lint;
 mod list;
 mod log;
 mod manual;
+mod mcp;
 mod merge;
 mod prime;
 mod ready;
@@ -146,6 +147,7 @@ pub enum Command {
     Takeover(runs::TakeoverArgs),
     Resume(runs::ResumeArgs),
     Reset(runs::ResetArgs),
+    Mcp(mcp::McpArgs),
     Import(import::ImportArgs),
     Export(import::ExportArgs),
     InstallManPages(manual::InstallManPagesArgs),
@@ -203,6 +205,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Takeover(args) => runs::takeover(ctx, args),
         Command::Resume(args) => runs::resume(ctx, args),
         Command::Reset(args) => runs::reset(ctx, args),
+        Command::Mcp(args) => mcp::run(ctx, args),
         Command::Import(args) => import::import(ctx, args),
         Command::Export(args) => import::export(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ops::query;
-use crate::store::index::{read_all, Index};
+use crate::store::index::Index;
 
 use super::list::Order;
 use crate::ops::query::Item;
@@ -30,19 +30,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let index = Index::load(store, &snapshot)?;
-    let needle = args.text.to_lowercase();
-    let entries = snapshot.entries()?;
-    let hits = read_all(&snapshot, &entries, |_, bytes| {
-        body_of(&String::from_utf8_lossy(bytes))
-            .to_lowercase()
-            .contains(&needle)
-    })?;
-    let found = entries
-        .iter()
-        .zip(hits)
-        .filter(|(_, hit)| *hit)
-        .filter_map(|(e, _)| index.get(&e.id));
-    let mut rows = query::rows(&index, found);
+    let mut rows = query::search(&snapshot, &index, &args.text)?;
     args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
@@ -60,17 +48,4 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
         }
     }
     Ok(Exit::Ok)
-}
-
-/// The markdown after the frontmatter (the title is its first heading); the whole text
-/// when there is no closing `---` line.
-fn body_of(text: &str) -> &str {
-    let mut offset = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        offset += line.len();
-        if n > 0 && line.trim_end_matches(['\n', '\r']) == "---" {
-            return &text[offset..];
-        }
-    }
-    text
 }

@@ -2,7 +2,6 @@
 //! events and transcripts, paged on a terminal.
 
 use clap::Args;
-use serde_json::json;
 
 use super::Ctx;
 use crate::error::Error;
@@ -52,39 +51,13 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Exit, Error> {
     }
     let view = view::view(store, &snapshot, entry, &bytes)?;
     if args.json {
-        ctx.ui.json(&to_json(&view))?;
+        ctx.ui.json(&view.to_json())?;
         return Ok(Exit::Ok);
     }
     let tail = (!args.transcript).then_some(TAIL_LINES);
     // Spec, transcripts and notes are data: `page` escapes their control characters.
     ctx.ui.page(store, &render(&view, tail))?;
     Ok(Exit::Ok)
-}
-
-fn to_json(view: &View) -> serde_json::Value {
-    let frontmatter =
-        serde_json::to_value(view.spec.frontmatter().to_mapping()).unwrap_or_default();
-    let s = &view.summary;
-    let mut shown = json!({
-        "id": view.entry.id,
-        "title": s.title,
-        "status": s.status,
-        "type": s.kind,
-        "archived": view.entry.archived,
-        "frontmatter": frontmatter,
-        "body": view.spec.body(),
-        "ready": view.ready,
-        "blocked_by": view.blocked_by,
-        "criteria": {"checked": s.checked, "total": s.total, "items": view.criteria},
-        "members": view.members,
-        "notes": view.events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
-        "transcripts": view.transcripts.iter().map(|t| json!({"commit": t.commit, "text": t.note})).collect::<Vec<_>>(),
-    });
-    // Only a spec with a claim has the field, as in `list --json`.
-    if let (Some(claim), Some(map)) = (&s.claim, shown.as_object_mut()) {
-        map.insert("claim".into(), json!(claim));
-    }
-    shown
 }
 
 /// The human page: the spec, its transcripts (the last `tail` lines of each, or all), then

@@ -1,15 +1,11 @@
 //! `git chant status`: counts per status and what needs doing.
 
-use std::collections::BTreeMap;
-
 use clap::Args;
-use serde::Serialize;
 
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::lifecycle::SpecSummary;
-use crate::lifecycle::{self, Status};
+use crate::lifecycle::Status;
 
 /// Counts per status and what needs doing.
 ///
@@ -23,51 +19,10 @@ pub struct StatusArgs {
     json: bool,
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    counts: BTreeMap<&'a str, usize>,
-    ready: Vec<&'a str>,
-    in_progress: Vec<&'a str>,
-    paused: Vec<&'a str>,
-    needs_attention: Vec<&'a str>,
-    failed: Vec<&'a str>,
-    /// In progress, but the run on this machine is gone (crash, reboot, killed `work`).
-    stale: Vec<String>,
-}
-
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
-    let (_, index) = ctx.index()?;
-    let live: Vec<&SpecSummary> = index.specs.iter().filter(|s| !s.archived).collect();
-    let mut counts = BTreeMap::new();
-    for s in &live {
-        *counts.entry(s.status.as_str()).or_default() += 1;
-    }
-    let with = |status: &str| {
-        live.iter()
-            .filter(|s| s.status == status)
-            .map(|s| s.id.as_str())
-            .collect::<Vec<_>>()
-    };
-    let report = Report {
-        ready: live
-            .iter()
-            .filter(|s| lifecycle::is_ready(s, |id| index.get(id)))
-            .map(|s| s.id.as_str())
-            .collect(),
-        in_progress: with(Status::InProgress.as_str()),
-        paused: with(Status::Paused.as_str()),
-        needs_attention: with(Status::NeedsAttention.as_str()),
-        failed: with(Status::Failed.as_str()),
-        stale: crate::store::runs::stale(ctx.store()?)
-            .into_iter()
-            .filter(|id| {
-                index
-                    .get(id)
-                    .is_some_and(|s| Status::InProgress.is(&s.status))
-            })
-            .collect(),
-        counts,
-    };
+    let (store, index) = ctx.index()?;
+    let live = index.specs.iter().filter(|s| !s.archived).count();
+    let report = crate::ops::reports::status(store, &index);
     if args.json {
         ctx.ui.json(&report)?;
     } else {
@@ -76,7 +31,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
-        let mut text = format!("{} specs: {}\n", live.len(), counts.join(", "));
+        let mut text = format!("{live} specs: {}\n", counts.join(", "));
         for (label, status, ids) in [
             ("ready", "ready", &report.ready),
             (

@@ -15,7 +15,7 @@ use super::lookup::{load, resolve};
 
 /// What a write to one spec did: its full id, and whether anything changed (a write that
 /// would store the bytes already there makes no ledger commit).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Written {
     pub id: String,
     pub changed: bool,
@@ -86,32 +86,9 @@ pub fn set(
     let (id, commit) = store.update_committed(|snapshot| {
         let id = resolve(store, snapshot, short)?;
         let (entry, mut spec) = load(snapshot, &id)?;
-        let broken = |v: rules::Violation| Error::from(v.on(id.clone()));
-        let path = rules::field_path(field).map_err(broken)?;
-        rules::settable(&path).map_err(broken)?;
         let before = spec.clone();
-        let current = spec.get_path(&path).cloned();
-        let value =
-            new_value(store, snapshot, field, &path, current, action).map_err(|e| match e {
-                Refused::Rule(v) => broken(v),
-                Refused::Other(e) => e,
-            })?;
-        if field == "depends_on" {
-            let deps: Vec<String> = match &value {
-                Some(Value::Sequence(items)) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            check_dependencies(store, snapshot, &id, &deps)?;
-        }
-        spec.set_path(&path, value).map_err(|e| {
-            let found = serde_yaml::to_string(&e.found).unwrap_or_default();
-            broken(rules::not_a_mapping(field, &e.at, found.trim()))
-        })?;
-        rules::introduced(Some(&before), &spec, force).map_err(broken)?;
+        set_field(store, snapshot, &id, &mut spec, field, action)?;
+        rules::introduced(Some(&before), &spec, force).map_err(|v| v.on(id.clone()))?;
         let bytes = spec.render();
         // What is written must load back, whatever the value was.
         Spec::parse(&id, bytes.as_bytes())?;
@@ -122,6 +99,41 @@ pub fn set(
     Ok(Written {
         id,
         changed: commit.is_some(),
+    })
+}
+
+/// Applies one `set` to `spec` (spec `id` in `snapshot`), under the rules of [`set`]; the
+/// caller checks the whole spec afterwards (`rules::introduced`) and writes it.
+pub(super) fn set_field(
+    store: &Store,
+    snapshot: &crate::store::ledger::Snapshot<'_>,
+    id: &str,
+    spec: &mut Spec,
+    field: &str,
+    action: &SetAction,
+) -> Result<(), Error> {
+    let broken = |v: rules::Violation| Error::from(v.on(id.to_owned()));
+    let path = rules::field_path(field).map_err(broken)?;
+    rules::settable(&path).map_err(broken)?;
+    let current = spec.get_path(&path).cloned();
+    let value = new_value(store, snapshot, field, &path, current, action).map_err(|e| match e {
+        Refused::Rule(v) => broken(v),
+        Refused::Other(e) => e,
+    })?;
+    if field == "depends_on" {
+        let deps: Vec<String> = match &value {
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
+        check_dependencies(store, snapshot, id, &deps)?;
+    }
+    spec.set_path(&path, value).map_err(|e| {
+        let found = serde_yaml::to_string(&e.found).unwrap_or_default();
+        broken(rules::not_a_mapping(field, &e.at, found.trim()))
     })
 }
 

@@ -17,9 +17,11 @@ pub mod prime;
 pub mod query;
 pub mod record;
 pub(crate) mod reindex;
+pub mod reports;
 pub mod sync;
 pub mod transcript;
 mod transition;
+mod update;
 pub mod view;
 
 pub use add::{add, NewSpec};
@@ -28,6 +30,7 @@ pub use fields::{archive, check, set, SetAction, Written};
 pub use lookup::{load, resolve};
 pub use reindex::{reindex, Report, Scope};
 pub use transition::{transition, Target, Transitioned};
+pub use update::{update, BodyEdit, Update};
 
 use crate::error::Error;
 use crate::notes::{Appends, Event};

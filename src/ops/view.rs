@@ -47,6 +47,37 @@ pub struct Member {
     pub state: String,
 }
 
+impl View {
+    /// `show --json`: the spec, its frontmatter and body, readiness, criteria, members,
+    /// events and transcripts (whole).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let frontmatter =
+            serde_json::to_value(self.spec.frontmatter().to_mapping()).unwrap_or_default();
+        let s = &self.summary;
+        let mut shown = json!({
+            "id": self.entry.id,
+            "title": s.title,
+            "status": s.status,
+            "type": s.kind,
+            "archived": self.entry.archived,
+            "frontmatter": frontmatter,
+            "body": self.spec.body(),
+            "ready": self.ready,
+            "blocked_by": self.blocked_by,
+            "criteria": {"checked": s.checked, "total": s.total, "items": self.criteria},
+            "members": self.members,
+            "notes": self.events.iter().map(|(c, e)| json!({"commit": c, "line": e.to_line()})).collect::<Vec<_>>(),
+            "transcripts": self.transcripts.iter().map(|t| json!({"commit": t.commit, "text": t.note})).collect::<Vec<_>>(),
+        });
+        // Only a spec with a claim has the field, as in `list --json`.
+        if let (Some(claim), Some(map)) = (&s.claim, shown.as_object_mut()) {
+            map.insert("claim".into(), json!(claim));
+        }
+        shown
+    }
+}
+
 /// One agent transcript note: a YAML header between `---` lines, then the text.
 #[derive(Debug, Clone)]
 pub struct Transcript {

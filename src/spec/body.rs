@@ -144,6 +144,56 @@ pub fn set_checked(body: &str, number: usize, checked: bool) -> Option<String> {
     Some(out)
 }
 
+/// The body with `text` added at the end of its section `## <section>` (the last such
+/// heading outside code fences, any case): after the section's last non-blank line, so
+/// a checkbox added to a list stays in the list. A body without the section gets it at
+/// its end.
+pub fn append_to_section(body: &str, section: &str, text: &str) -> String {
+    let mut text = text.trim_end_matches('\n').to_owned();
+    text.push('\n');
+    let all: Vec<Line<'_>> = lines(body).collect();
+    let is_heading =
+        |l: &Line<'_>| !l.fenced && (l.text.starts_with("# ") || l.text.starts_with("## "));
+    let found = all.iter().rposition(|l| {
+        !l.fenced
+            && l.text
+                .strip_prefix("## ")
+                .is_some_and(|rest| rest.trim().eq_ignore_ascii_case(section.trim()))
+    });
+    let Some(at) = found else {
+        let mut out = body.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!("\n## {}\n\n{text}", section.trim()));
+        return out;
+    };
+    let end = all[at + 1..]
+        .iter()
+        .position(is_heading)
+        .map_or(all.len(), |n| at + 1 + n);
+    let line_end = |l: &Line<'_>| {
+        let rest = &body[l.offset..];
+        l.offset + rest.find('\n').map_or(rest.len(), |n| n + 1)
+    };
+    let last = all[at + 1..end]
+        .iter()
+        .rposition(|l| !l.text.trim().is_empty());
+    let (insert, lead) = match last {
+        Some(n) => (line_end(&all[at + 1 + n]), ""),
+        None => (line_end(&all[at]), "\n"),
+    };
+    let mut out = String::with_capacity(body.len() + text.len() + 2);
+    out.push_str(&body[..insert]);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(lead);
+    out.push_str(&text);
+    out.push_str(&body[insert..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +235,22 @@ mod tests {
     fn title_ignores_comments_in_code() {
         assert_eq!(title("```sh\n# not a title\n```\n# Real\n"), Some("Real"));
         assert_eq!(title("no heading\n"), None);
+    }
+
+    #[test]
+    fn appending_goes_after_the_sections_last_line_or_makes_the_section() {
+        let body = "# T\n\n## Acceptance Criteria\n\n- [ ] one\n\n## Notes\n";
+        assert_eq!(
+            append_to_section(body, "acceptance criteria", "- [ ] two"),
+            "# T\n\n## Acceptance Criteria\n\n- [ ] one\n- [ ] two\n\n## Notes\n"
+        );
+        assert_eq!(
+            append_to_section(body, "Notes", "seen\n"),
+            "# T\n\n## Acceptance Criteria\n\n- [ ] one\n\n## Notes\n\nseen\n"
+        );
+        assert_eq!(
+            append_to_section("# T\n```\n## Log\n```", "Log", "x"),
+            "# T\n```\n## Log\n```\n\n## Log\n\nx\n"
+        );
     }
 }

@@ -11,7 +11,7 @@ mod path;
 pub mod rules;
 mod scalars;
 
-pub use body::{criteria, criteria_counts, title, Criterion};
+pub use body::{append_to_section, criteria, criteria_counts, title, Criterion};
 pub use error::{SpecError, SpecErrorKind};
 pub use fields::{is_known_status, is_known_type, Shape, FIELDS, STATUSES, TYPES};
 pub use frontmatter::Frontmatter;

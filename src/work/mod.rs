@@ -5,6 +5,7 @@
 mod agent;
 mod board;
 mod control;
+pub mod detach;
 mod error;
 pub mod land;
 mod lease;
@@ -16,7 +17,7 @@ pub mod schedule;
 mod worktrees;
 
 pub use crate::ops::transcript::{attach, transcripts};
-pub use agent::{Agent, Preset};
+pub use agent::{agents, Agent, Preset};
 pub use control::{reset, resume, takeover, Reset, TakenOver};
 pub use error::WorkError;
 pub use prep::prep;

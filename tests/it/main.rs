@@ -21,6 +21,8 @@ mod land_share;
 mod ledger;
 mod ledger_merge_props;
 mod lifecycle;
+mod mcp;
+mod mcp_client;
 mod merge_props;
 mod messages;
 mod pipes;

@@ -44,13 +44,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("hooks") => return hooks(&binary, runs.max(15)),
         Some("import") => return import(&binary),
         Some("land") => return land(&binary, runs),
+        Some("mcp") => return crate::mcp::run(&binary, runs),
         Some("validate") => {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
         Some(other) => {
             return Err(format!(
-                "--only takes race, hooks, import, validate or land, not {other}"
+                "--only takes race, hooks, import, validate, land or mcp, not {other}"
             ))
         }
     }
@@ -135,7 +136,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         server(&binary, size, changed, runs)?;
     }
     validate(&binary, runs)?;
-    land(&binary, runs)
+    land(&binary, runs)?;
+    crate::mcp::run(&binary, runs)
 }
 
 /// Importing 10k upstream spec files, beside committing the same files with git.

@@ -1,0 +1,163 @@
+//! The read-only reports behind `status`, `log` and `lint`, built once here so the command
+//! line and the MCP server print the same thing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::error::Error;
+use crate::lifecycle::{self, SpecSummary, Status};
+use crate::lint::{self, Finding, Input, Severity};
+use crate::notes::{self, Event};
+use crate::spec::Spec;
+use crate::store::history::{history, LedgerCommit};
+use crate::store::index::{read_all, Index};
+use crate::store::trailer::Trailer;
+use crate::store::Store;
+
+use super::lookup::{load, resolve};
+
+/// Counts of live specs per status, and which need doing (`status --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    pub counts: BTreeMap<String, usize>,
+    pub ready: Vec<String>,
+    pub in_progress: Vec<String>,
+    pub paused: Vec<String>,
+    pub needs_attention: Vec<String>,
+    pub failed: Vec<String>,
+    /// In progress, but the run on this machine is gone (crash, reboot, killed `work`).
+    pub stale: Vec<String>,
+}
+
+/// The status report of the ledger `index` describes.
+pub fn status(store: &Store, index: &Index) -> StatusReport {
+    let live: Vec<&SpecSummary> = index.specs.iter().filter(|s| !s.archived).collect();
+    let mut counts = BTreeMap::new();
+    for s in &live {
+        *counts.entry(s.status.clone()).or_default() += 1;
+    }
+    let with = |status: Status| {
+        live.iter()
+            .filter(|s| status.is(&s.status))
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>()
+    };
+    StatusReport {
+        ready: live
+            .iter()
+            .filter(|s| lifecycle::is_ready(s, |id| index.get(id)))
+            .map(|s| s.id.clone())
+            .collect(),
+        in_progress: with(Status::InProgress),
+        paused: with(Status::Paused),
+        needs_attention: with(Status::NeedsAttention),
+        failed: with(Status::Failed),
+        stale: crate::store::runs::stale(store)
+            .into_iter()
+            .filter(|id| {
+                index
+                    .get(id)
+                    .is_some_and(|s| Status::InProgress.is(&s.status))
+            })
+            .collect(),
+        counts,
+    }
+}
+
+/// A spec's history (`log`): the ledger commits that changed it, newest first, and the
+/// code commits in its `commits:` with its status events on them.
+pub struct Log {
+    pub id: String,
+    pub ledger: Vec<LedgerCommit>,
+    /// `(as listed, resolved here, events)`; unresolved when not in this repository.
+    pub code: Vec<(String, Option<String>, Vec<Event>)>,
+}
+
+impl Log {
+    /// `log --json`: `id`, `ledger` (commits) and `commits` (code commits with events).
+    pub fn to_json(&self) -> Value {
+        let commits: Vec<Value> = self
+            .code
+            .iter()
+            .map(|(short, full, events)| {
+                json!({"commit": short, "resolved": full, "events": events.iter().map(Event::to_line).collect::<Vec<_>>()})
+            })
+            .collect();
+        json!({"id": self.id, "ledger": self.ledger, "commits": commits})
+    }
+}
+
+/// The log of spec `short`.
+pub fn log(store: &Store, short: &str) -> Result<Log, Error> {
+    let snapshot = store.snapshot()?;
+    let id = resolve(store, &snapshot, short)?;
+    let (_, spec) = load(&snapshot, &id)?;
+    let ledger: Vec<_> = history(store)?
+        .into_iter()
+        .filter(|c| c.trailer(Trailer::Spec).any(|s| s == id))
+        .collect();
+    let mut code = Vec::new();
+    for short in spec.commits() {
+        let resolved = store
+            .repo()
+            .rev_parse_single(short)
+            .ok()
+            .map(|c| c.detach());
+        let events = match resolved {
+            Some(commit) => notes::events(store, commit)?
+                .into_iter()
+                .filter(|e| e.spec == id)
+                .collect(),
+            None => Vec::new(),
+        };
+        code.push((short.to_owned(), resolved.map(|c| c.to_string()), events));
+    }
+    Ok(Log { id, ledger, code })
+}
+
+/// What `lint` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct LintReport {
+    pub findings: Vec<Finding>,
+    /// How many specs were checked.
+    pub checked: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// Lints the specs `shorts` name (short ids resolve), or with none every live and archived
+/// spec and the files that are not where the layout puts a spec.
+pub fn lint(store: &Store, shorts: &[String]) -> Result<LintReport, Error> {
+    let snapshot = store.snapshot()?;
+    let only = if shorts.is_empty() {
+        None
+    } else {
+        let mut set = HashSet::new();
+        for short in shorts {
+            set.insert(resolve(store, &snapshot, short)?);
+        }
+        Some(set)
+    };
+    let entries = snapshot.entries()?;
+    let inputs = read_all(&snapshot, &entries, |entry, bytes| Input {
+        id: entry.id.clone(),
+        archived: entry.archived,
+        spec: Spec::parse(&entry.id, bytes).map_err(|e| e.to_string()),
+    })?;
+    let mut findings = lint::lint(&inputs, only.as_ref());
+    if only.is_none() {
+        findings.extend(lint::strays(&snapshot.strays()?));
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    Ok(LintReport {
+        checked: only.as_ref().map_or(inputs.len(), HashSet::len),
+        warnings: findings.len() - errors,
+        errors,
+        findings,
+    })
+}
