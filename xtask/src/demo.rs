@@ -91,10 +91,14 @@ pub fn run() -> Result<(), String> {
     tour.chant(&["list"], true)?;
     tour.chant(&["show", "003"], true)?;
     tour.chant(&["log", "003"], true)?;
-    tour.show(&["log", "--notes=chant", "-2", "chant/006-upstream-pr"])?;
-    println!("# The ledger is plain git; the working tree and index were never touched:");
+    println!("# Each phase's branch started from the one before; land them all on main,");
+    println!("# dependencies first, bringing this (clean) checkout along:");
+    tour.chant(&["worktrees"], true)?;
+    tour.chant(&["merge", "--all-completed"], true)?;
+    tour.show(&["log", "--notes=chant", "-2", "main"])?;
+    println!("# The ledger is plain git; the checkout stayed on main, with nothing uncommitted:");
     tour.show(&["log", "--format=%h %s", "-4", "refs/chant/specs"])?;
-    tour.show(&["status", "--short"])?;
+    tour.show(&["status", "--short", "--branch"])?;
     println!(
         "# done: explore with `cd {} && {} --help`",
         repo.display(),
