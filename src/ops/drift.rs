@@ -140,7 +140,7 @@ pub fn drift(store: &Store, shorts: &[String], rev: Option<&str>) -> Result<Drif
             }
             continue;
         }
-        let Some(since) = completion_commit(repo, &spec)? else {
+        let Some(since) = completion_commit(repo, &spec) else {
             report
                 .skipped
                 .push(skip("no recorded commit to compare from"));
@@ -161,7 +161,7 @@ pub fn drift(store: &Store, shorts: &[String], rev: Option<&str>) -> Result<Drif
 /// The newest (by commit time, the later-listed on a tie) of the commits in `commits:`
 /// that this repository has. Entries are untrusted: only hex ids are looked up, never
 /// revision syntax (`HEAD~3`, `@{-1}`, a branch name).
-fn completion_commit(repo: &gix::Repository, spec: &Spec) -> Result<Option<ObjectId>, Error> {
+fn completion_commit(repo: &gix::Repository, spec: &Spec) -> Option<ObjectId> {
     let mut best: Option<(i64, ObjectId)> = None;
     for listed in spec.commits() {
         let Some(id) = lookup_hex(repo, listed) else {
@@ -175,7 +175,7 @@ fn completion_commit(repo: &gix::Repository, spec: &Spec) -> Result<Option<Objec
             best = Some((time, id));
         }
     }
-    Ok(best.map(|(_, id)| id))
+    best.map(|(_, id)| id)
 }
 
 /// The object a 7-to-40-digit hex id names here, when exactly one does.
