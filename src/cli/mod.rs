@@ -8,6 +8,7 @@ mod claim;
 mod dag;
 mod diff;
 mod doctor;
+mod drift;
 mod edit;
 mod event;
 mod fmt;
@@ -119,6 +120,7 @@ pub enum Command {
     Log(log::LogArgs),
     Diff(diff::DiffArgs),
     Dag(dag::DagArgs),
+    Drift(drift::DriftArgs),
     Lint(lint::LintArgs),
     Fmt(fmt::FmtArgs),
     Hooks(hooks::HooksArgs),
@@ -185,6 +187,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Log(args) => log::run(ctx, args),
         Command::Diff(args) => diff::run(ctx, args),
         Command::Dag(args) => dag::run(ctx, args),
+        Command::Drift(args) => drift::run(ctx, args),
         Command::Lint(args) => lint::run(ctx, args),
         Command::Fmt(args) => fmt::run(ctx, args),
         Command::Hooks(args) => hooks::run(ctx, args),

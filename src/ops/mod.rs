@@ -7,6 +7,7 @@ pub mod adopt;
 pub mod claim;
 pub mod conflicts;
 pub mod doctor;
+pub mod drift;
 mod edit;
 pub mod export;
 mod fields;

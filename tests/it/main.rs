@@ -7,6 +7,7 @@ mod claim;
 mod cli;
 mod clone;
 mod concurrency;
+mod drift;
 mod edit;
 mod everyday;
 mod fmt;
