@@ -12,7 +12,7 @@ use crate::ops::{self, NewSpec};
 /// Add a spec to the ledger and print its id.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  git chant add \"Split step\" --member-of 2026-01-20-002-drv\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -"
+    after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  git chant add \"Split step\" --member-of 2026-01-20-002-drv\n  git chant add \"Add retries\" --template feature --var module=store\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -"
 )]
 pub struct AddArgs {
     /// The title (the body's `# ` line).
@@ -44,6 +44,12 @@ pub struct AddArgs {
     /// Store a type git chant does not know.
     #[arg(long)]
     force: bool,
+    /// Make the spec from the ledger's templates/<NAME>.md (see `git chant template list`).
+    #[arg(long, value_name = "NAME", conflicts_with = "body_file")]
+    template: Option<String>,
+    /// A template variable, NAME=VALUE; repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE", requires = "template")]
+    vars: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<Exit, Error> {
@@ -53,7 +59,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<Exit, Error> {
         None => None,
         Some(path) => Some(super::read_text_arg(path, bound)?),
     };
-    let new = NewSpec {
+    let mut new = NewSpec {
         title: args.title,
         id: args.id,
         kind: args.kind,
@@ -64,7 +70,13 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<Exit, Error> {
         member_of: args.member_of,
         body,
         force: args.force,
+        extra: Vec::new(),
     };
+    if let Some(name) = &args.template {
+        let vars = (args.vars.iter().map(|v| ops::template::parse_var(v)))
+            .collect::<Result<Vec<_>, _>>()?;
+        ops::template::apply(store, name, &vars, &mut new)?;
+    }
     let id = ops::add(store, &new, &ops::today())?;
     ctx.ui.line(&id)?;
     Ok(Exit::Ok)

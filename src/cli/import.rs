@@ -12,7 +12,7 @@ use crate::ops::{self, export, import};
 
 /// Import an upstream chant `.chant/` directory into the ledger.
 ///
-/// Reads specs/, archive/ (flat or dated), config.md and prompts/
+/// Reads specs/, archive/ (flat or dated), config.md, prompts/ and templates/
 /// into the ledger as one commit, byte for byte, then link history: commits whose subject
 /// is `chant(<id>): …` get their note events (as `git chant reindex` does). The working
 /// tree is never touched. Running it again changes nothing. Only regular files are read,
@@ -42,7 +42,7 @@ pub struct ImportArgs {
 /// Export the ledger in upstream chant's `.chant/` layout.
 ///
 /// Live specs go to specs/, archived ones to
-/// archive/<YYYY-MM-DD>/ (undated ids directly to archive/), config.md and prompts/, byte
+/// archive/<YYYY-MM-DD>/ (undated ids directly to archive/), config.md, prompts/ and templates/, byte
 /// for byte. Only regular files below the directory are written: a ledger name that is not
 /// plain (`..`, a `/`) stops it before anything is written, and a symbolic link in the
 /// directory where it would write through it.

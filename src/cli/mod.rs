@@ -32,6 +32,7 @@ mod set;
 mod show;
 mod status;
 mod sync;
+mod template;
 mod transcript;
 mod ui;
 mod validate;
@@ -152,6 +153,7 @@ pub enum Command {
     Mcp(mcp::McpArgs),
     Import(import::ImportArgs),
     Export(import::ExportArgs),
+    Template(template::TemplateArgs),
     InstallManPages(manual::InstallManPagesArgs),
     Completions(manual::CompletionsArgs),
     /// The entry point of shims installed before `hooks run` (kept so they still work).
@@ -211,6 +213,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Mcp(args) => mcp::run(ctx, args),
         Command::Import(args) => import::import(ctx, args),
         Command::Export(args) => import::export(ctx, args),
+        Command::Template(args) => template::run(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),
         Command::Completions(args) => manual::completions(ctx, args),
         Command::Hook(args) => hook::run(ctx, args),

@@ -22,6 +22,8 @@ pub struct NewSpec {
     pub body: Option<String>,
     /// Store a type git chant does not know.
     pub force: bool,
+    /// More fields (a template's), each written unless an option above gave that key.
+    pub extra: Vec<(String, Value)>,
 }
 
 impl NewSpec {
@@ -31,8 +33,14 @@ impl NewSpec {
         let list = |items: &[String]| {
             Value::Sequence(items.iter().map(|s| Value::from(s.as_str())).collect())
         };
+        let extra = |key: &str| self.extra.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        let kind = match (&self.kind, extra("type")) {
+            (Some(kind), _) => Value::from(kind.as_str()),
+            (None, Some(kind)) => kind.clone(),
+            (None, None) => Value::from("code"),
+        };
         let mut fields = vec![
-            ("type", Value::from(self.kind.as_deref().unwrap_or("code"))),
+            ("type", kind),
             (
                 "status",
                 Value::from(crate::lifecycle::Status::Pending.as_str()),
@@ -49,6 +57,11 @@ impl NewSpec {
         }
         if let Some(prompt) = &self.prompt {
             fields.push(("prompt", Value::from(prompt.as_str())));
+        }
+        for (key, value) in &self.extra {
+            if !fields.iter().any(|(k, _)| k == key) {
+                fields.push((key.as_str(), value.clone()));
+            }
         }
         let body = match self.body.as_deref().map(rules::strip_bom) {
             Some(body) if crate::spec::title(body).is_some() => body.to_owned(),

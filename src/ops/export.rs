@@ -62,7 +62,7 @@ fn check_names(parts: &[String], trusted: usize) -> Result<(), Error> {
 
 /// Writes the ledger in upstream's layout under `dir`, byte for byte. Returns the number of
 /// files per kind. Every name is checked first: one that is not plain (`..`, a `/`, a
-/// control character), or a link or submodule among the prompts, fails the export before
+/// control character), or a link or submodule among the prompts or templates, fails the export before
 /// any file is written.
 pub fn export(store: &Store, dir: &Path) -> Result<BTreeMap<String, usize>, Error> {
     let snapshot = store.snapshot()?;
@@ -86,9 +86,13 @@ pub fn export(store: &Store, dir: &Path) -> Result<BTreeMap<String, usize>, Erro
             kind,
         });
     }
-    if let Some(prompts) = snapshot.tree_at("prompts")? {
-        for file in tree_files(store.repo(), prompts, &|_| true)? {
-            let mut parts = vec!["prompts".to_owned()];
+    // Prompts and templates, byte for byte, the folders as upstream names them.
+    for (folder, kind) in [("prompts", "prompt"), (super::template::DIR, "template")] {
+        let Some(tree) = snapshot.tree_at(folder)? else {
+            continue;
+        };
+        for file in tree_files(store.repo(), tree, &|_| true)? {
+            let mut parts = vec![folder.to_owned()];
             parts.extend(file.path);
             check_names(&parts, 1)?;
             match file.kind {
@@ -101,7 +105,7 @@ pub fn export(store: &Store, dir: &Path) -> Result<BTreeMap<String, usize>, Erro
             planned.push(Planned {
                 parts,
                 blob: file.blob,
-                kind: "prompt",
+                kind,
             });
         }
     }

@@ -34,7 +34,13 @@ pub enum Kind {
     Archived,
     Config,
     Prompt,
+    Template,
 }
+
+mod paths;
+
+pub use paths::classify;
+use paths::{descends, is_named_path, template_problem};
 
 /// What an import found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -51,34 +57,9 @@ pub struct ImportSummary {
     pub unparsable: Vec<String>,
     /// Files that cannot be stored: their names are not valid ids.
     pub invalid: Vec<String>,
-    /// Specs that break an input rule `add`, `set` and `edit` refuse (`<path>: <what>`),
-    /// stored anyway, byte for byte (`lint` reports them too).
+    /// Specs that break an input rule `add`, `set` and `edit` refuse, and malformed
+    /// templates (`<path>: <what>`), stored anyway, byte for byte (`lint` reports them too).
     pub broken: Vec<String>,
-}
-
-/// Classifies a path of an upstream `.chant/` directory; `None` for files it ignores.
-pub fn classify(rel: &str) -> Option<(Kind, String)> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    let stem = |file: &str| file.strip_suffix(".md").map(str::to_owned);
-    match parts.as_slice() {
-        ["config.md"] => Some((Kind::Config, CONFIG_PATH.to_owned())),
-        ["prompts", rest @ ..] if rel.ends_with(".md") && !rest.is_empty() => {
-            Some((Kind::Prompt, rel.to_owned()))
-        }
-        ["specs", file] => stem(file).map(|id| (Kind::Spec, id)),
-        ["archive", file] | ["archive", _, file] => stem(file).map(|id| (Kind::Archived, id)),
-        _ => None,
-    }
-}
-
-/// Whether import looks inside this folder of an upstream directory (`rel` relative to
-/// it): the folders `classify` takes files from, and nothing else.
-fn descends(rel: &str) -> bool {
-    let parts: Vec<&str> = rel.split('/').collect();
-    matches!(
-        parts.as_slice(),
-        ["specs"] | ["archive"] | ["archive", _] | ["prompts", ..]
-    )
 }
 
 /// Reads an upstream directory from the working tree: regular files only, at most `limit`
@@ -257,14 +238,6 @@ pub fn read_rev(
     Ok(out)
 }
 
-/// `prompts/<name>.md` or `prompts/extensions/<name>.md` with a valid prompt name.
-fn is_prompt_path(path: &str) -> bool {
-    // A name holding `/` (a deeper folder) is no prompt name.
-    let name = (path.strip_prefix("prompts/extensions/")).or(path.strip_prefix("prompts/"));
-    name.and_then(|n| n.strip_suffix(".md"))
-        .is_some_and(crate::store::paths::is_prompt_name)
-}
-
 /// Plans where every upstream file goes; invalid ids are reported, not planned.
 pub fn plan(files: Vec<(String, Vec<u8>)>, summary: &mut ImportSummary) -> Vec<Source> {
     let mut sources = Vec::new();
@@ -274,9 +247,13 @@ pub fn plan(files: Vec<(String, Vec<u8>)>, summary: &mut ImportSummary) -> Vec<S
         };
         let ledger = match kind {
             // Only the prompt places the ledger has (the server refuses any other).
-            Kind::Prompt if !is_prompt_path(&name) => {
+            Kind::Prompt | Kind::Template if !is_named_path(&name) => {
                 summary.invalid.push(rel);
                 continue;
+            }
+            Kind::Template => {
+                summary.broken.extend(template_problem(&name, &bytes));
+                name
             }
             Kind::Spec | Kind::Archived => {
                 if id::validate(&name).is_err() {
@@ -371,30 +348,4 @@ pub fn import(
         change.trailer(Trailer::Op, "import").write_files(writes);
         Ok((change, summary))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn upstream_paths_map_to_the_ledger() {
-        assert_eq!(classify("specs/a.md"), Some((Kind::Spec, "a".into())));
-        assert_eq!(
-            classify("archive/2026-01-02/a.md"),
-            Some((Kind::Archived, "a".into()))
-        );
-        assert_eq!(classify("archive/a.md"), Some((Kind::Archived, "a".into())));
-        assert_eq!(
-            classify("prompts/extensions/x.md"),
-            Some((Kind::Prompt, "prompts/extensions/x.md".into()))
-        );
-        assert_eq!(
-            classify("config.md"),
-            Some((Kind::Config, "config.md".into()))
-        );
-        assert_eq!(classify("logs/run.log"), None);
-        assert!(descends("prompts/extensions") && descends("archive/2026-01-02"));
-        assert!(!descends("logs") && !descends("specs/sub"));
-    }
 }

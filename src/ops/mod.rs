@@ -20,6 +20,7 @@ pub mod record;
 pub(crate) mod reindex;
 pub mod reports;
 pub mod sync;
+pub mod template;
 pub mod transcript;
 mod transition;
 mod update;

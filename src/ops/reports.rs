@@ -149,6 +149,7 @@ pub fn lint(store: &Store, shorts: &[String]) -> Result<LintReport, Error> {
     let mut findings = lint::lint(&inputs, only.as_ref());
     if only.is_none() {
         findings.extend(lint::strays(&snapshot.strays()?));
+        findings.extend(super::template::lint(&snapshot)?);
     }
     let errors = findings
         .iter()

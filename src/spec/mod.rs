@@ -10,6 +10,7 @@ pub mod id;
 mod path;
 pub mod rules;
 mod scalars;
+pub mod template;
 
 pub use body::{append_to_section, criteria, criteria_counts, title, Criterion};
 pub use error::{SpecError, SpecErrorKind};

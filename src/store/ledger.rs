@@ -215,7 +215,7 @@ impl<'r> Snapshot<'r> {
     }
 
     /// Entries `(name, id, is_tree)` of the tree at `path` ("" for the root); empty when absent.
-    fn list(&self, path: &str) -> Result<Vec<(String, ObjectId, bool)>, StoreError> {
+    pub(crate) fn list(&self, path: &str) -> Result<Vec<(String, ObjectId, bool)>, StoreError> {
         match self.tree_at(path)? {
             Some(tree_id) => tree_entries(self.repo, tree_id),
             None => Ok(Vec::new()),

@@ -34,6 +34,7 @@ mod session;
 mod show;
 mod spec_props;
 mod sync;
+mod templates;
 mod trust_client;
 mod trust_server;
 mod validator_props;

@@ -1,5 +1,5 @@
 //! Where each entry of a pushed tree may be: the ledger's layout (`FORMAT`, `config.md`,
-//! `prompts/`, `specs/<hh>/<id>.md`, `archive/<hh>/<id>.md`) and git's notes fanout, entry
+//! `prompts/`, `templates/`, `specs/<hh>/<id>.md`, `archive/<hh>/<id>.md`) and git's notes fanout, entry
 //! by entry from its name and mode alone, and why an entry does not fit.
 
 use super::report::Rule;
@@ -12,6 +12,8 @@ pub(crate) enum Item {
     Format,
     Config,
     Prompt,
+    /// A spec template, `templates/<name>.md`, with its name.
+    Template(String),
     Spec {
         id: String,
         archived: bool,
@@ -26,6 +28,7 @@ pub(crate) enum Level {
     LedgerRoot,
     Prompts,
     Extensions,
+    Templates,
     Shards {
         archived: bool,
     },
@@ -114,6 +117,7 @@ pub(crate) fn place(level: &Level, name: &str, mode: u16) -> Result<Place, Misfi
             "FORMAT" => file(Item::Format),
             "config.md" => file(Item::Config),
             "prompts" => tree(Level::Prompts),
+            "templates" => tree(Level::Templates),
             "specs" => tree(Level::Shards { archived: false }),
             "archive" => tree(Level::Shards { archived: true }),
             _ => Err(not_here(mode)),
@@ -121,6 +125,13 @@ pub(crate) fn place(level: &Level, name: &str, mode: u16) -> Result<Place, Misfi
         Level::Prompts if name == "extensions" => tree(Level::Extensions),
         Level::Prompts | Level::Extensions => match name.strip_suffix(".md") {
             Some(stem) if crate::store::paths::is_prompt_name(stem) => file(Item::Prompt),
+            _ => Err(not_here(mode)),
+        },
+        // Flat, and the names prompts may have: a template's name forms a path.
+        Level::Templates => match name.strip_suffix(".md") {
+            Some(stem) if crate::store::paths::is_prompt_name(stem) => {
+                file(Item::Template(stem.to_owned()))
+            }
             _ => Err(not_here(mode)),
         },
         Level::Shards { archived } => {
@@ -244,6 +255,23 @@ mod tests {
         assert!(matches!(
             place(&prompts, "standard.md", 0o100755),
             Err(Misfit::Mode(_))
+        ));
+        let templates = Level::Templates;
+        assert!(matches!(
+            place(&root, "templates", TREE),
+            Ok(Place::Tree(Level::Templates))
+        ));
+        assert!(matches!(
+            place(&templates, "feature.md", BLOB),
+            Ok(Place::File(Item::Template(_)))
+        ));
+        assert!(matches!(
+            place(&templates, "extensions", TREE),
+            Err(Misfit::NotHere)
+        ));
+        assert!(matches!(
+            place(&templates, ".hidden.md", BLOB),
+            Err(Misfit::NotHere)
         ));
         let hh = shard("003-root-cause");
         let in_shard = Level::Shard {

@@ -251,7 +251,8 @@ fn check_writer(report: &mut Report, commit: &Pushed, policy: &Policy) {
     }
 }
 
-/// `FORMAT` is the one this code reads; config and prompts are text.
+/// `FORMAT` is the one this code reads; config, prompts and templates are text, and a
+/// template's frontmatter and `variables` have upstream's shape.
 fn check_file(
     repo: &gix::Repository,
     report: &mut Report,
@@ -266,7 +267,9 @@ fn check_file(
         return Ok(());
     };
     let Some(bytes) = (match change.item {
-        Item::Format | Item::Config | Item::Prompt => read(repo, blob, policy.max_spec_bytes)?,
+        Item::Format | Item::Config | Item::Prompt | Item::Template(_) => {
+            read(repo, blob, policy.max_spec_bytes)?
+        }
         _ => None,
     }) else {
         return Ok(());
@@ -281,6 +284,10 @@ fn check_file(
         );
     } else if std::str::from_utf8(&bytes).is_err() {
         report.refuse(Rule::Text, format!("{path} is not UTF-8 text"));
+    } else if let Item::Template(name) = &change.item {
+        if let Err(v) = crate::spec::template::parse(name, &bytes) {
+            report.refuse(Rule::Template, format!("{path}: {}", v.message));
+        }
     }
     Ok(())
 }

@@ -75,13 +75,15 @@ pub enum Rule {
     /// A `claim` is well formed, and someone else's unexpired claim is replaced only when
     /// forced.
     Claim,
+    /// A template's frontmatter parses and its `variables` have upstream's shape.
+    Template,
     /// Not a rule: the count of problems past the listing's limit.
     More,
 }
 
 impl Rule {
     /// Every rule, in the order above.
-    pub const ALL: [Rule; 27] = [
+    pub const ALL: [Rule; 28] = [
         Rule::Ref,
         Rule::Deletion,
         Rule::NotACommit,
@@ -108,6 +110,7 @@ impl Rule {
         Rule::Text,
         Rule::KnownSpec,
         Rule::Claim,
+        Rule::Template,
         Rule::More,
     ];
 
@@ -140,6 +143,7 @@ impl Rule {
             Rule::Text => "text",
             Rule::KnownSpec => "known-spec",
             Rule::Claim => "claim",
+            Rule::Template => "template",
             Rule::More => "more",
         }
     }
