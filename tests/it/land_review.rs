@@ -303,3 +303,20 @@ fn on_a_case_insensitive_checkout_an_ignored_file_differing_in_case_blocks_the_l
     assert_eq!(tip(&repo, "main"), before);
     assert_eq!(read(&repo, "readme.md"), "my ignored notes\n");
 }
+
+/// The spec's `target_branch:` is ledger data, written for people: a push naming another
+/// branch there does not move that branch; the landing goes where the run recorded.
+#[test]
+fn a_target_branch_named_in_the_ledger_does_not_choose_where_work_lands() {
+    let repo = setup(&[("t1", &[])]);
+    repo.git(&["branch", "production"]);
+    let production = repo.git(&["rev-parse", "production"]);
+    assert_success(&work(&repo, &[], &["t1"]));
+    repo.chant(&["set", "t1", "target_branch", "production"]);
+    repo.chant(&["set", "t1", "branch", "production"]);
+    assert_success(&repo.chant_out(&["merge", "t1"]));
+    assert_eq!(repo.git(&["rev-parse", "production"]), production);
+    assert!(repo
+        .git(&["ls-tree", "--name-only", "main"])
+        .contains("work-t1.txt"));
+}

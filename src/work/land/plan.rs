@@ -285,13 +285,23 @@ pub(crate) fn merged_tree(
     theirs: ObjectId,
 ) -> Result<Result<ObjectId, Vec<String>>, Error> {
     let repo = store.repo();
-    let options = repo
-        .tree_merge_options()
-        .context(|| "reading the merge options".to_owned())?;
     let mut outcome = repo
-        .merge_commits(ours, theirs, Default::default(), options.into())
+        .merge_commits(
+            ours,
+            theirs,
+            Default::default(),
+            merge_options(store)?.into(),
+        )
         .context(|| format!("merging {theirs} into {ours}"))?;
     written(&mut outcome.tree_merge)
+}
+
+/// The repository's tree-merge settings (rename detection and such, as git reads them).
+fn merge_options(store: &Store) -> Result<gix::merge::tree::Options, Error> {
+    Ok(store
+        .repo()
+        .tree_merge_options()
+        .context(|| "reading the merge options".to_owned())?)
 }
 
 /// The three-way merge of trees, or the paths that conflict.
@@ -302,11 +312,14 @@ fn three_way(
     theirs: ObjectId,
 ) -> Result<Result<ObjectId, Vec<String>>, Error> {
     let repo = store.repo();
-    let options = repo
-        .tree_merge_options()
-        .context(|| "reading the merge options".to_owned())?;
     let mut outcome = repo
-        .merge_trees(base, ours, theirs, Default::default(), options)
+        .merge_trees(
+            base,
+            ours,
+            theirs,
+            Default::default(),
+            merge_options(store)?,
+        )
         .context(|| format!("merging tree {theirs} into {ours}"))?;
     written(&mut outcome)
 }
