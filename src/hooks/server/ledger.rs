@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use gix::ObjectId;
 
+use super::approvals::{Decision, Gate};
 use super::layout::{Item, Level};
 use super::merge::{merge_shape_ok, MergeCheck};
 use super::parsed::Parsed;
@@ -63,9 +64,11 @@ pub(crate) fn pushed_commits(
     Ok(pushed)
 }
 
-/// What the history checks leave for the final tree: the specs the push changed.
+/// What the history checks leave for the final tree: the specs the push changed, and the
+/// commits that decided approvals (for the signature check, which runs git).
 pub(crate) struct History {
     pub changed: Vec<String>,
+    pub decisions: Vec<Decision>,
 }
 
 pub(crate) fn check_history(
@@ -81,6 +84,7 @@ pub(crate) fn check_history(
     let mut deleted: HashMap<String, ObjectId> = HashMap::new();
     let mut changed: BTreeMap<String, ()> = BTreeMap::new();
     let mut trees: HashMap<ObjectId, ObjectId> = HashMap::new();
+    let mut gate = Gate::new(policy);
     for commit in commits {
         trees.insert(commit.id, commit.tree);
         walker.bytes = walker.bytes.saturating_add(commit.size);
@@ -123,6 +127,13 @@ pub(crate) fn check_history(
                 },
                 None => None,
             };
+            if let (true, Some((blob, _))) = (gate.active(), &after) {
+                let befores = match &commit.parents[..] {
+                    [_, _, ..] => parent_versions(repo, &trees, commit, &id)?,
+                    _ => vec![before.or_else(|| deleted.get(&id).copied())],
+                };
+                gate.spec(report, parsed, commit, &id, &befores, *blob)?;
+            }
             if commit.parents.len() > 1 {
                 if !merge.is_their_merge(repo, &id, after.as_ref().map(|a| a.0))? {
                     report.add(Some(&id), None, Rule::Merge, format!("merge commit {} holds a version of {id} that is not the merge of its parents'", commit.short()));
@@ -154,10 +165,27 @@ pub(crate) fn check_history(
         for change in &changes {
             check_file(repo, report, change, policy)?;
         }
+        gate.commit_done(repo, report, commit, &changes)?;
     }
     Ok(History {
         changed: changed.into_keys().collect(),
+        decisions: gate.decisions,
     })
+}
+
+/// The version of spec `id` in each parent of a merge commit.
+fn parent_versions(
+    repo: &gix::Repository,
+    trees: &HashMap<ObjectId, ObjectId>,
+    commit: &Pushed,
+    id: &str,
+) -> Result<Vec<Option<ObjectId>>, StoreError> {
+    let mut out = Vec::new();
+    for parent in &commit.parents {
+        let tree = tree_of(repo, trees, *parent)?;
+        out.push(Snapshot::of_tree(repo, tree).locate(id)?.map(|e| e.blob));
+    }
+    Ok(out)
 }
 
 /// The tree of `commit`, from the pushed commits when it is one of them.

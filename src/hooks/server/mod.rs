@@ -4,6 +4,7 @@
 //! that would find it locally. Every problem is reported, not just the first; the cost
 //! follows the size of the push, not of the ledger.
 
+mod approvals;
 mod branch;
 mod claims;
 mod layout;
@@ -187,6 +188,7 @@ fn check_update(
                 policy,
             )?;
             claims::check_claims(repo, report, &history.changed, (old, new), &commits, policy)?;
+            approvals::check_signatures(store, report, &history.decisions)?;
             let tip = tree_of(repo, new)?;
             specs::check_tip(repo, report, tip, &history.changed, &mut parsed)
         }

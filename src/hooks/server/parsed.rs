@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use gix::ObjectId;
 
+use super::approvals::Approval;
 use super::report::{Policy, Report, Rule};
 use crate::spec::{is_known_status, Spec};
 use crate::store::{Context, StoreError};
@@ -24,6 +25,8 @@ enum Loaded {
         deps: Vec<String>,
         /// What is wrong with its `claim`, if anything.
         bad_claim: Option<String>,
+        /// Its `approval` fields, for the approval rules (`approvals.rs`).
+        approval: Approval,
     },
 }
 
@@ -98,6 +101,21 @@ impl<'r> Parsed<'r> {
         })
     }
 
+    /// The status and approval fields of a version nothing is reported about; `None` when
+    /// it does not load.
+    pub fn approval(
+        &mut self,
+        id: &str,
+        blob: ObjectId,
+    ) -> Result<Option<(String, Approval)>, StoreError> {
+        Ok(match self.load(id, blob)? {
+            Loaded::Spec {
+                status, approval, ..
+            } => Some((status.clone(), approval.clone())),
+            _ => None,
+        })
+    }
+
     /// The dependencies of a version; none when it does not load.
     pub fn deps(&mut self, id: &str, blob: ObjectId) -> Result<Vec<String>, StoreError> {
         Ok(match self.load(id, blob)? {
@@ -135,6 +153,7 @@ fn read(
                     .map(str::to_owned)
                     .collect(),
                 bad_claim: spec.claim().and_then(Result::err),
+                approval: Approval::of(&spec),
             }
         }
     })

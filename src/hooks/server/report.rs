@@ -77,13 +77,21 @@ pub enum Rule {
     Claim,
     /// A template's frontmatter parses and its `variables` have upstream's shape.
     Template,
+    /// `chant.requireApproval`: a spec that requires approval starts or completes only
+    /// once approved; an approval commit changes nothing but approvals.
+    Approval,
+    /// `chant.approvers`: only they approve or reject, and `approval.by` names the committer.
+    Approver,
+    /// `chant.requireSignedApprovals`: an approval commit carries a signature git trusts,
+    /// by its committer.
+    Signature,
     /// Not a rule: the count of problems past the listing's limit.
     More,
 }
 
 impl Rule {
     /// Every rule, in the order above.
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 31] = [
         Rule::Ref,
         Rule::Deletion,
         Rule::NotACommit,
@@ -111,6 +119,9 @@ impl Rule {
         Rule::KnownSpec,
         Rule::Claim,
         Rule::Template,
+        Rule::Approval,
+        Rule::Approver,
+        Rule::Signature,
         Rule::More,
     ];
 
@@ -144,6 +155,9 @@ impl Rule {
             Rule::KnownSpec => "known-spec",
             Rule::Claim => "claim",
             Rule::Template => "template",
+            Rule::Approval => "approval",
+            Rule::Approver => "approver",
+            Rule::Signature => "signature",
             Rule::More => "more",
         }
     }
@@ -278,6 +292,15 @@ pub struct Policy {
     /// `chant.allowRef` (repeatable): more refs under `refs/chant/` that are accepted as
     /// they are (fast-forward, never deleted), for tools of your own.
     pub extra_refs: Vec<String>,
+    /// `chant.requireApproval`: a spec whose `approval.required` is true moves to
+    /// in_progress or completed only when its `approval.status` is approved.
+    pub require_approval: bool,
+    /// `chant.approvers` (repeatable, `email` or `Name <email>`, matched by email): who may
+    /// approve, reject or drop an approval requirement; empty: anyone.
+    pub approvers: Vec<String>,
+    /// `chant.requireSignedApprovals`: approval commits carry a signature git verifies
+    /// (`gpg.format`, `gpg.ssh.allowedSignersFile`), by the committer.
+    pub require_signed_approvals: bool,
 }
 
 impl Policy {
@@ -306,6 +329,11 @@ impl Policy {
             force_writers: strings("chant.forceWriters"),
             allow_delete: config.boolean("chant.allowDelete").unwrap_or(false),
             extra_refs: strings("chant.allowRef"),
+            require_approval: config.boolean("chant.requireApproval").unwrap_or(false),
+            approvers: strings("chant.approvers"),
+            require_signed_approvals: config
+                .boolean("chant.requireSignedApprovals")
+                .unwrap_or(false),
         }
     }
 }

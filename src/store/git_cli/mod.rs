@@ -1,8 +1,8 @@
 //! The only module that runs `git`: network transfer (fetch and push), which gix cannot do
 //! for pushes, and checkouts (`worktree.rs`: linked worktrees for agent runs; `checkout.rs`:
 //! what is uncommitted in one, and bringing it along when its branch lands), which gix
-//! cannot update safely. Progress goes to
-//! the terminal when there is one.
+//! cannot update safely; and commit signatures, which only git verifies.
+//! Progress goes to the terminal when there is one.
 
 mod checkout;
 mod worktree;
@@ -266,4 +266,44 @@ pub fn pager(store: &Store) -> Option<String> {
     let out = git(store, &["var".to_owned(), "GIT_PAGER".to_owned()]).ok()?;
     let pager = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     (out.status.success() && !pager.is_empty() && pager != "cat").then_some(pager)
+}
+
+/// git's verdict on a commit's signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// `%G?`: `G` good and trusted, `B` bad, `U` good but by a key nobody vouches for (for
+    /// ssh: not in the allowed signers file), `X`/`Y` expired, `R` revoked, `E` cannot be
+    /// checked, `N` none.
+    pub code: char,
+    /// `%GS`: the signer (for ssh the principal the allowed signers file names, for OpenPGP
+    /// the key's user id); meaningful only with `G`.
+    pub signer: String,
+}
+
+/// Verifies `commit`'s signature with `git log -1 --format=%G?%x00%GS` (the objects of a
+/// push in quarantine are visible to it through the environment git gives the hook).
+pub fn signature(store: &Store, commit: gix::ObjectId) -> Result<Signature, StoreError> {
+    let args = [
+        "-c".to_owned(),
+        "log.showSignature=false".to_owned(),
+        "log".to_owned(),
+        "-1".to_owned(),
+        "--no-notes".to_owned(),
+        "--format=%G?%x00%GS".to_owned(),
+        commit.to_string(),
+        "--".to_owned(),
+    ];
+    let out = git(store, &args)?;
+    if !out.status.success() {
+        return Err(failed(&format!("checking the signature of {commit}"), &out));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (code, signer) = text
+        .trim_end_matches('\n')
+        .split_once('\0')
+        .unwrap_or(("E", ""));
+    Ok(Signature {
+        code: code.chars().next().unwrap_or('E'),
+        signer: signer.to_owned(),
+    })
 }
