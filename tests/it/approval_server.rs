@@ -488,3 +488,33 @@ fn a_merge_bringing_an_approval_from_either_parent_decides_nothing() {
     client.git(&["update-ref", "refs/chant/specs", &merge]);
     accepted(&pair);
 }
+
+#[test]
+fn a_rejection_is_an_approvers_act_and_may_bring_its_fix_spec() {
+    let pair = pair(&[("chant.approvers", "ann@example.com")]);
+    let rejected = |by: &str| {
+        spec_a(
+            "pending",
+            &format!("  status: rejected\n  by: {by}\n  at: 2026-02-02T14:27:53Z\n"),
+            "\n## Approval Discussion\n\n**Ann Approver** - 2026-02-02 14:27 - REJECTED\nToo broad.\n",
+        )
+    };
+    commit_a(&pair, &rejected("Test User <test@example.com>"), TEST, None);
+    refused(
+        &pair,
+        &["records it rejected, but its committer test@example.com is not in chant.approvers"],
+    );
+    // What `reject --action dependency` writes in the same commit: a fix spec.
+    let fix = spec_path("a-fix", false);
+    commit_with(
+        &pair,
+        &rejected("Ann Approver <ann@example.com>"),
+        &[(
+            &fix,
+            "---\ntype: code\nstatus: pending\n---\n# Fix the rejected spec\n",
+        )],
+        ANN,
+        None,
+    );
+    accepted(&pair);
+}
