@@ -36,6 +36,7 @@ mod template;
 mod transcript;
 mod ui;
 mod validate;
+mod verify;
 mod work;
 
 pub use ui::{Ctx, Ui};
@@ -128,6 +129,7 @@ pub enum Command {
     Reindex(reindex::ReindexArgs),
     Doctor(doctor::DoctorArgs),
     Validate(validate::ValidateArgs),
+    Verify(verify::VerifyArgs),
     /// Fetch a remote's ledger and notes into remote-tracking refs.
     ///
     /// Fetch a remote's ledger and notes into remote-tracking refs
@@ -196,6 +198,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Reindex(args) => reindex::run(ctx, args),
         Command::Doctor(args) => doctor::run(ctx, args),
         Command::Validate(args) => validate::run(ctx, args),
+        Command::Verify(args) => verify::run(ctx, args),
         Command::Fetch(args) => sync::fetch(ctx, args),
         Command::Merge(args) => merge::run(ctx, args),
         Command::Push(args) => sync::push(ctx, args),

@@ -38,6 +38,7 @@ mod templates;
 mod trust_client;
 mod trust_server;
 mod validator_props;
+mod verify;
 mod work;
 
 use std::path::PathBuf;

@@ -24,6 +24,8 @@ enum Loaded {
         deps: Vec<String>,
         /// What is wrong with its `claim`, if anything.
         bad_claim: Option<String>,
+        /// What is wrong with its verification fields (`spec::verification`), if anything.
+        bad_verification: Option<String>,
     },
 }
 
@@ -72,7 +74,10 @@ impl<'r> Parsed<'r> {
                 None
             }
             Loaded::Spec {
-                status, bad_claim, ..
+                status,
+                bad_claim,
+                bad_verification,
+                ..
             } => {
                 if !is_known_status(status) {
                     report.add(
@@ -84,6 +89,9 @@ impl<'r> Parsed<'r> {
                 }
                 if let Some(why) = bad_claim {
                     report.add(Some(id), Some("claim"), Rule::Claim, why.clone());
+                }
+                if let Some(why) = bad_verification {
+                    report.add(Some(id), None, Rule::Verification, why.clone());
                 }
                 Some(status.clone())
             }
@@ -135,6 +143,7 @@ fn read(
                     .map(str::to_owned)
                     .collect(),
                 bad_claim: spec.claim().and_then(Result::err),
+                bad_verification: crate::spec::verification::problem(&spec),
             }
         }
     })

@@ -77,13 +77,15 @@ pub enum Rule {
     Claim,
     /// A template's frontmatter parses and its `variables` have upstream's shape.
     Template,
+    /// `verification_status` is passed, failed or partial; `last_verified` RFC 3339.
+    Verification,
     /// Not a rule: the count of problems past the listing's limit.
     More,
 }
 
 impl Rule {
     /// Every rule, in the order above.
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 29] = [
         Rule::Ref,
         Rule::Deletion,
         Rule::NotACommit,
@@ -111,6 +113,7 @@ impl Rule {
         Rule::KnownSpec,
         Rule::Claim,
         Rule::Template,
+        Rule::Verification,
         Rule::More,
     ];
 
@@ -144,6 +147,7 @@ impl Rule {
             Rule::KnownSpec => "known-spec",
             Rule::Claim => "claim",
             Rule::Template => "template",
+            Rule::Verification => "verification",
             Rule::More => "more",
         }
     }
