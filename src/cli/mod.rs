@@ -30,6 +30,7 @@ mod runs;
 mod search;
 mod set;
 mod show;
+mod split;
 mod status;
 mod sync;
 mod template;
@@ -123,6 +124,7 @@ pub enum Command {
     Diff(diff::DiffArgs),
     Dag(dag::DagArgs),
     Drift(drift::DriftArgs),
+    Split(split::SplitArgs),
     Lint(lint::LintArgs),
     Fmt(fmt::FmtArgs),
     Hooks(hooks::HooksArgs),
@@ -192,6 +194,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Diff(args) => diff::run(ctx, args),
         Command::Dag(args) => dag::run(ctx, args),
         Command::Drift(args) => drift::run(ctx, args),
+        Command::Split(args) => split::run(ctx, args),
         Command::Lint(args) => lint::run(ctx, args),
         Command::Fmt(args) => fmt::run(ctx, args),
         Command::Hooks(args) => hooks::run(ctx, args),

@@ -62,7 +62,10 @@ pub fn run(ctx: &Ctx, args: VerifyArgs) -> Result<Exit, Error> {
             text.push_str(&format!("{}: {} at {}\n", v.id, v.status, &v.commit[..12]));
             for c in v.criteria.iter().filter(|c| c.status != "pass") {
                 let why = c.reason.as_deref().unwrap_or("");
-                text.push_str(&format!("  {} {}. {} {why}\n", c.status, c.criterion, c.text));
+                text.push_str(&format!(
+                    "  {} {}. {} {why}\n",
+                    c.status, c.criterion, c.text
+                ));
             }
             if v.criteria.is_empty() {
                 for f in &v.failures {

@@ -54,10 +54,14 @@ pub fn final_answer(output: &[u8]) -> Option<FinalAnswer> {
         }
     }
     let last_text = || {
-        parse(&text)?.events.into_iter().rev().find_map(|e| match e {
-            Event::Text { text } => Some(text),
-            _ => None,
-        })
+        parse(&text)?
+            .events
+            .into_iter()
+            .rev()
+            .find_map(|e| match e {
+                Event::Text { text } => Some(text),
+                _ => None,
+            })
     };
     let said = result.filter(|r| !r.trim().is_empty()).or_else(last_text);
     match (said.as_deref().and_then(|s| bounded(s.trim())), structured) {

@@ -32,7 +32,11 @@ mod tests {
     use super::*;
 
     fn spec(front: &str) -> Spec {
-        Spec::parse("s", format!("---\nstatus: completed\n{front}---\n# T\n").as_bytes()).unwrap()
+        Spec::parse(
+            "s",
+            format!("---\nstatus: completed\n{front}---\n# T\n").as_bytes(),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -103,7 +103,10 @@ pub fn ask(store: &Store, question: &Question<'_>) -> Result<Asked, Error> {
         ("ask", Some(question.kind.to_owned())),
         ("start", Some(started)),
         ("end", Some(crate::ops::now())),
-        ("agent", matches!(agent, agent::Agent::Preset(_)).then(|| label.clone())),
+        (
+            "agent",
+            matches!(agent, agent::Agent::Preset(_)).then(|| label.clone()),
+        ),
         ("command", Some(run::yaml_scalar(&argv.join(" ")))),
         (
             "exit_code",
@@ -135,12 +138,11 @@ pub fn run_command(id: &str, cwd: &Path, command: &str) -> Result<Asked, Error> 
         log: None,
         all_to_stderr: true,
     };
-    let finished = run::run(id, &argv, cwd, &env, "", &output, |_| {}).map_err(|source| {
-        Error::Read {
+    let finished =
+        run::run(id, &argv, cwd, &env, "", &output, |_| {}).map_err(|source| Error::Read {
             path: "sh".into(),
             source,
-        }
-    })?;
+        })?;
     let header = run::header(&[
         ("spec", Some(id.to_owned())),
         ("ask", Some("verify".to_owned())),

@@ -97,7 +97,11 @@ pub enum WorkError {
         code(chant::ask::agent_failed),
         help("nothing in the spec changed; the transcript is kept on commit {kept} (`git chant transcript {id}`)")
     )]
-    AgentFailed { id: String, how: String, kept: String },
+    AgentFailed {
+        id: String,
+        how: String,
+        kept: String,
+    },
 
     #[error("{id} cannot be split: {why}")]
     #[diagnostic(code(chant::split::refused), help("{help}"))]

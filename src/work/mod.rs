@@ -11,11 +11,13 @@ pub mod detach;
 mod error;
 pub mod land;
 mod lease;
+mod members;
 mod prep;
 pub mod prompt;
 mod resolve;
 mod run;
 pub mod schedule;
+pub mod split;
 mod verdict;
 pub mod verify;
 mod worktrees;
@@ -246,7 +248,10 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         ("branch", Some(branch.clone())),
         ("target", lands_in.clone()),
         // A preset's name; a command line is the `command:` itself.
-        ("agent", matches!(agent, Agent::Preset(_)).then(|| agent.label())),
+        (
+            "agent",
+            matches!(agent, Agent::Preset(_)).then(|| agent.label()),
+        ),
         ("command", Some(run::yaml_scalar(&argv.join(" ")))),
         (
             "exit_code",

@@ -72,7 +72,10 @@ pub fn read(answer: Option<&FinalAnswer>, criteria: &[Criterion]) -> Result<Vec<
         if rated[slot - 1].is_some() {
             return Err(format!("criterion {number} is rated twice"));
         }
-        let reason = item.get("reason").and_then(Value::as_str).and_then(one_line);
+        let reason = item
+            .get("reason")
+            .and_then(Value::as_str)
+            .and_then(one_line);
         rated[slot - 1] = Some((status, reason));
     }
     Ok(criteria
@@ -143,7 +146,9 @@ mod tests {
 
     #[test]
     fn verdicts_give_the_status_upstream_records() {
-        let all = answer(r#"{"criteria":[{"criterion":1,"status":"pass"},{"criterion":2,"status":"PASS"}]}"#);
+        let all = answer(
+            r#"{"criteria":[{"criterion":1,"status":"pass"},{"criterion":2,"status":"PASS"}]}"#,
+        );
         let rated = read(Some(&all), &criteria(2)).unwrap();
         assert_eq!(status(&rated), "passed");
         let one_fails = answer(
@@ -162,13 +167,22 @@ mod tests {
     #[test]
     fn an_answer_naming_other_criteria_is_refused() {
         for (json, why) in [
-            (r#"{"criteria":[{"criterion":3,"status":"pass"}]}"#, "names criterion 3"),
-            (r#"{"criteria":[{"criterion":0,"status":"pass"}]}"#, "names criterion 0"),
+            (
+                r#"{"criteria":[{"criterion":3,"status":"pass"}]}"#,
+                "names criterion 3",
+            ),
+            (
+                r#"{"criteria":[{"criterion":0,"status":"pass"}]}"#,
+                "names criterion 0",
+            ),
             (
                 r#"{"criteria":[{"criterion":1,"status":"pass"},{"criterion":1,"status":"fail"}]}"#,
                 "rated twice",
             ),
-            (r#"{"criteria":[{"criterion":1,"status":"maybe"}]}"#, "not pass"),
+            (
+                r#"{"criteria":[{"criterion":1,"status":"maybe"}]}"#,
+                "not pass",
+            ),
             (r#"{"verdict":"ok"}"#, "no `criteria`"),
         ] {
             let err = read(Some(&answer(json)), &criteria(2)).unwrap_err();

@@ -67,7 +67,12 @@ impl Report {
 }
 
 /// Verifies the specs `shorts` name, or with `all` every live completed spec.
-pub fn verify(store: &Store, shorts: &[String], all: bool, opts: &Options) -> Result<Report, Error> {
+pub fn verify(
+    store: &Store,
+    shorts: &[String],
+    all: bool,
+    opts: &Options,
+) -> Result<Report, Error> {
     let snapshot = store.snapshot()?;
     let ids: Vec<String> = if all {
         let index = crate::store::index::Index::load(store, &snapshot)?;

@@ -33,6 +33,7 @@ mod server;
 mod session;
 mod show;
 mod spec_props;
+mod split;
 mod sync;
 mod templates;
 mod trust_client;

@@ -9,7 +9,8 @@ use std::process::{Command, Output};
 use crate::fixtures;
 use crate::harness::{assert_success, path_with, Repo};
 
-const BODY: &str = "# Two things\n\n## Acceptance Criteria\n\n- [ ] It builds\n- [ ] It has a test\n";
+const BODY: &str =
+    "# Two things\n\n## Acceptance Criteria\n\n- [ ] It builds\n- [ ] It has a test\n";
 
 /// A repository whose spec `s1` (two criteria) was worked by the fake agent and landed.
 /// Returns it with the landed commit.
@@ -111,7 +112,8 @@ fn a_pass_from_codex_records_the_fields_an_event_and_the_transcript_in_one_commi
     assert!(!repo.path.join(".git/chant/verify/s1").exists());
     let worktrees = repo.git(&["worktree", "list"]);
     assert!(!worktrees.contains("verify"), "{worktrees}");
-    let prompt = std::fs::read_to_string(repo.path.join(".git/chant/prompts/s1.verify.md")).unwrap();
+    let prompt =
+        std::fs::read_to_string(repo.path.join(".git/chant/prompts/s1.verify.md")).unwrap();
     assert!(
         prompt.contains("1. It builds\n2. It has a test") && prompt.contains("```json"),
         "{prompt}"
@@ -143,7 +145,10 @@ fn claude_answers_through_its_json_schema_and_a_failure_keeps_its_reason() {
     let out = run(&[]);
     assert_success(&out);
     let args = std::fs::read_to_string(repo.home().join("args")).unwrap();
-    assert!(args.contains("--json-schema\n{\"type\":\"object\""), "{args}");
+    assert!(
+        args.contains("--json-schema\n{\"type\":\"object\""),
+        "{args}"
+    );
     let fm = frontmatter(&repo);
     assert_eq!(fm["verification_status"], "failed");
     assert_eq!(
@@ -160,11 +165,18 @@ fn a_skipped_criterion_from_gemini_is_partial_and_fails_exit_code() {
     let answer = fenced(
         r#"{"criteria":[{"criterion":1,"status":"pass"},{"criterion":2,"status":"skip","reason":"needs a person"}]}"#,
     );
-    let out = verify(&repo, &answer, &["s1", "--agent", "gemini", "--exit-code", "--json"]);
+    let out = verify(
+        &repo,
+        &answer,
+        &["s1", "--agent", "gemini", "--exit-code", "--json"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verified"][0]["status"], "partial");
-    assert_eq!(report["verified"][0]["criteria"][1]["reason"], "needs a person");
+    assert_eq!(
+        report["verified"][0]["criteria"][1]["reason"],
+        "needs a person"
+    );
     assert_eq!(frontmatter(&repo)["verification_status"], "partial");
 }
 
@@ -210,7 +222,10 @@ fn an_answer_that_cannot_be_read_changes_no_field_and_keeps_the_transcript() {
         assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
         let err = stderr(&out);
         assert!(err.contains("cannot be read") && err.contains(why), "{err}");
-        assert!(err.contains(&landed), "names where the transcript is: {err}");
+        assert!(
+            err.contains(&landed),
+            "names where the transcript is: {err}"
+        );
     }
     assert_eq!(frontmatter(&repo), before);
     let transcript = repo.git(&["notes", "--ref=chant-output", "show", &landed]);
@@ -225,14 +240,22 @@ fn only_completed_specs_are_verified_and_all_skips_what_has_no_commit() {
     let out = repo.chant_out(&["verify", "s2", "--command", "true"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("s2 is pending"), "{}", stderr(&out));
-    repo.add_spec("s3", "Done by hand", &BODY.replace("Two things", "Done by hand"));
+    repo.add_spec(
+        "s3",
+        "Done by hand",
+        &BODY.replace("Two things", "Done by hand"),
+    );
     repo.chant(&["start", "s3"]);
     repo.chant(&["check", "s3", "1"]);
     repo.chant(&["check", "s3", "2"]);
     repo.chant(&["done", "s3"]);
     let out = repo.chant_out(&["verify", "s3", "--command", "true"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("git chant merge s3"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("git chant merge s3"),
+        "{}",
+        stderr(&out)
+    );
     let out = repo.chant_out(&["verify", "--all", "--command", "true"]);
     assert_success(&out);
     let said = String::from_utf8_lossy(&out.stdout);
@@ -285,8 +308,9 @@ fn the_server_refuses_verification_fields_upstream_would_not_write() {
     let (ok, said) = push();
     assert!(!ok, "{said}");
     assert!(
-        said.lines().any(|l| l.contains("passed, failed or partial")
-            && l.trim_end().ends_with("[verification]")),
+        said.lines()
+            .any(|l| l.contains("passed, failed or partial")
+                && l.trim_end().ends_with("[verification]")),
         "{said}"
     );
 }
