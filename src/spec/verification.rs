@@ -5,8 +5,16 @@
 
 use super::Spec;
 
+/// `verification_status` when every criterion passed.
+pub const PASSED: &str = "passed";
+/// When any criterion failed (or `--command` did not exit 0).
+// tidy: a verification result, not a spec's status
+pub const FAILED: &str = "failed";
+/// When none failed but some could not be decided.
+pub const PARTIAL: &str = "partial";
+
 /// The values `verification_status` may hold.
-pub const STATUSES: &[&str] = &["passed", "failed", "partial"];
+pub const STATUSES: &[&str] = &[PASSED, FAILED, PARTIAL];
 
 /// What is wrong with `spec`'s verification fields, if anything.
 pub fn problem(spec: &Spec) -> Option<String> {

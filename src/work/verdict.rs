@@ -95,12 +95,13 @@ pub fn read(answer: Option<&FinalAnswer>, criteria: &[Criterion]) -> Result<Vec<
 
 /// `passed` when every criterion passed, `failed` when any failed, else `partial`.
 pub fn status(rated: &[Rated]) -> &'static str {
+    use crate::spec::verification::{FAILED, PARTIAL, PASSED};
     if rated.iter().any(|r| r.status == "fail") {
-        "failed"
+        FAILED
     } else if rated.iter().all(|r| r.status == "pass") {
-        "passed"
+        PASSED
     } else {
-        "partial"
+        PARTIAL
     }
 }
 

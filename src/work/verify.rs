@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::lifecycle::Status;
 use crate::notes::{attach_edit, Appends, Event};
 use crate::ops;
-use crate::spec::Spec;
+use crate::spec::{verification, Spec};
 use crate::store::paths::{NOTES_REF, OUTPUT_REF};
 use crate::store::{git_cli, Change, Store};
 
@@ -62,7 +62,9 @@ pub struct Report {
 impl Report {
     /// Whether any spec failed or passed only partly (`--exit-code`).
     pub fn any_not_passed(&self) -> bool {
-        self.verified.iter().any(|v| v.status != "passed")
+        self.verified
+            .iter()
+            .any(|v| v.status != verification::PASSED)
     }
 }
 
@@ -262,7 +264,7 @@ fn ask_agent(
 /// `--command`'s result: exit 0 passed; anything else failed, with the end of its output.
 fn command_result(command: &str, asked: &Asked) -> (&'static str, Vec<String>) {
     if asked.exit_code == Some(0) && !asked.interrupted {
-        return ("passed", Vec::new());
+        return (verification::PASSED, Vec::new());
     }
     let how = match asked.exit_code {
         Some(code) => format!("exited {code}"),
@@ -285,7 +287,7 @@ fn command_result(command: &str, asked: &Asked) -> (&'static str, Vec<String>) {
         Some(tail) => format!("`{shown}` {how}: {tail}"),
         None => format!("`{shown}` {how}"),
     };
-    ("failed", vec![failure])
+    (verification::FAILED, vec![failure])
 }
 
 /// Keeps a run's transcript on `commit` when its answer is not recorded; returns the
