@@ -10,7 +10,7 @@ use crate::work::split::{self, Options};
 /// Split a pending spec into member specs, by the agent.
 ///
 /// The agent gets upstream's `split` prompt (the ledger's prompts/split.md replaces it)
-/// with the spec, in the repository's work tree, and answers in upstream's format: a
+/// with the spec, in a throwaway checkout of HEAD (never yours), and answers in upstream's format: a
 /// `## Member N: <title>` section per member, numbered in order, with its description and
 /// `### Acceptance Criteria`, an optional `**Affected Files:**` list (its target_files)
 /// and a `**Dependencies:** Member 1, Member 2` line (or `None`). One ledger commit writes

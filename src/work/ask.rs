@@ -7,12 +7,14 @@
 
 use std::path::Path;
 
+use gix::ObjectId;
+
 use super::agent::{self, Invocation};
 use super::error::WorkError;
 use super::run;
 use crate::error::Error;
 use crate::session::FinalAnswer;
-use crate::store::Store;
+use crate::store::{git_cli, Store};
 
 /// What to ask.
 pub struct Question<'a> {
@@ -162,4 +164,35 @@ pub fn run_command(id: &str, cwd: &Path, command: &str) -> Result<Asked, Error> 
         transcript: format!("{header}{text}"),
         agent: "command".to_owned(),
     })
+}
+
+/// Runs `f` in a throwaway worktree of `commit`, detached, at `.git/chant/<kind>/<id>`,
+/// and removes it afterwards whatever happened: a question is never answered in the
+/// user's checkout, and what the agent left there is nobody's work.
+pub fn in_scratch_worktree<T>(
+    store: &Store,
+    kind: &str,
+    id: &str,
+    commit: ObjectId,
+    f: impl FnOnce(&Path) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let path = store.cache_dir().join(kind).join(id);
+    if path.exists() {
+        // Left by a run that was killed: it is ours to throw away.
+        let _ = git_cli::worktree_discard(store, &path);
+        let _ = std::fs::remove_dir_all(&path);
+        git_cli::worktree_prune(store)?;
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+            path: parent.to_owned(),
+            source,
+        })?;
+    }
+    git_cli::worktree_add_detached(store, &path, &commit.to_string())?;
+    let result = f(&path);
+    let removed = git_cli::worktree_discard(store, &path);
+    let value = result?;
+    removed?;
+    Ok(value)
 }

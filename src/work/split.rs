@@ -2,7 +2,8 @@
 //! prompt and answer format, `members.rs`), and one ledger commit writes `<id>.1…N`, each
 //! pending with its dependencies on its siblings, and makes `<id>` their driver (which
 //! waits for its members as every driver does: members never depend on it). An answer
-//! that cannot be taken writes nothing and is kept in `.git/chant/split/<id>.md`.
+//! that cannot be taken writes nothing and is kept in `.git/chant/split/<id>.md`. The
+//! agent runs in a throwaway checkout of HEAD (`.git/chant/split/<id>/`), never in yours.
 
 use std::path::PathBuf;
 
@@ -60,7 +61,15 @@ pub fn split(store: &Store, short: &str, opts: &Options) -> Result<Split, Error>
         &spec,
         crate::store::ids::load(store, &snapshot)?.iter(),
     )?;
-    let asked = ask_agent(store, &id, &spec, opts)?;
+    // Asked in a checkout of HEAD of its own: never in the user's.
+    let head = store
+        .repo()
+        .head_id()
+        .map_err(|_| WorkError::NoCommit)?
+        .detach();
+    let asked = ask::in_scratch_worktree(store, "split", &id, head, |path| {
+        ask_agent(store, &id, &spec, path, opts)
+    })?;
     let kept = answer_path(store, &id);
     let text = asked.answer.as_ref().map_or("", |a| a.text.as_str());
     let io = |source| Error::Write {
@@ -158,24 +167,25 @@ fn splittable<'a>(
     Ok(())
 }
 
-/// Asks the agent, in the repository's work tree, how to split `spec`.
-fn ask_agent(store: &Store, id: &str, spec: &Spec, opts: &Options) -> Result<Asked, Error> {
+/// Asks the agent, in the worktree at `cwd`, how to split `spec`.
+fn ask_agent(
+    store: &Store,
+    id: &str,
+    spec: &Spec,
+    cwd: &std::path::Path,
+    opts: &Options,
+) -> Result<Asked, Error> {
     let run = super::Options {
         prompt: Some("split".into()),
         ..Default::default()
     };
     // The ledger's `prompts/split.md`, else upstream's; the spec's model, checked.
     let prepared = prep::prepare(store, id, &run)?;
-    let cwd = store
-        .repo()
-        .workdir()
-        .map(|p| std::path::absolute(p).unwrap_or(p.to_owned()))
-        .unwrap_or_else(|| store.cache_dir());
     let ctx = prompt::Context {
         id,
         spec,
         project: &prepared.project,
-        worktree: &cwd,
+        worktree: cwd,
         branch: "",
         limit: crate::files::Limits::from_store(store).spec,
     };
@@ -188,7 +198,7 @@ fn ask_agent(store: &Store, id: &str, spec: &Spec, opts: &Options) -> Result<Ask
         &Question {
             id,
             kind: "split",
-            cwd: &cwd,
+            cwd,
             prompt: &text,
             agent: opts.agent.as_deref(),
             schema: None,

@@ -18,7 +18,7 @@ use crate::notes::{attach_edit, Appends, Event};
 use crate::ops;
 use crate::spec::{verification, Spec};
 use crate::store::paths::{NOTES_REF, OUTPUT_REF};
-use crate::store::{git_cli, Change, Store};
+use crate::store::{Change, Store};
 
 /// How to verify.
 #[derive(Debug, Clone, Default)]
@@ -130,28 +130,11 @@ fn one(
     if opts.command.is_none() && criteria.is_empty() {
         return Ok(Err("no acceptance criteria to verify".into()));
     }
-    let path = store.cache_dir().join("verify").join(id);
-    if path.exists() {
-        // Left by a verification that was killed: it is ours to throw away.
-        let _ = git_cli::worktree_discard(store, &path);
-        let _ = std::fs::remove_dir_all(&path);
-        git_cli::worktree_prune(store)?;
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
-            path: parent.to_owned(),
-            source,
+    let asked =
+        ask::in_scratch_worktree(store, "verify", id, commit, |path| match &opts.command {
+            Some(command) => ask::run_command(id, path, command),
+            None => ask_agent(store, id, &spec, path, opts),
         })?;
-    }
-    git_cli::worktree_add_detached(store, &path, &commit.to_string())?;
-    let asked = match &opts.command {
-        Some(command) => ask::run_command(id, &path, command),
-        None => ask_agent(store, id, &spec, &path, opts),
-    };
-    // Removed whatever happened: the worktree is never left behind.
-    let removed = git_cli::worktree_discard(store, &path);
-    let asked = asked?;
-    removed?;
     let (rated, status, failures) = match &opts.command {
         Some(command) => {
             let (status, failures) = command_result(command, &asked);

@@ -193,3 +193,27 @@ fn only_a_pending_spec_without_members_is_split() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_plain_command_answers_in_a_checkout_of_its_own() {
+    let repo = setup();
+    let file = repo.home().join("answer.md");
+    std::fs::write(&file, PLAN).unwrap();
+    // A command line agent printing plain text; what it leaves behind stays in its scratch
+    // checkout, which is removed.
+    let agent = "sh -c 'touch left-by-agent; cat \"$FAKE_AGENT_ANSWER\"'";
+    let out = repo
+        .chant_cmd(&["split", "big", "--agent", agent])
+        .env("FAKE_AGENT_ANSWER", &file)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(show(&repo, "big.2")["title"], "Use the parser");
+    assert!(
+        !repo.path.join("left-by-agent").exists(),
+        "your checkout is untouched"
+    );
+    assert!(!repo.path.join(".git/chant/split/big").exists());
+    let worktrees = repo.git(&["worktree", "list"]);
+    assert!(!worktrees.contains("split"), "{worktrees}");
+}
