@@ -314,3 +314,26 @@ fn the_server_refuses_verification_fields_upstream_would_not_write() {
         "{said}"
     );
 }
+
+#[test]
+fn a_verification_pushes_to_a_checking_server() {
+    let (repo, _) = landed();
+    let out = repo.chant_out(&["verify", "s1", "--command", "true"]);
+    assert_success(&out);
+    let server = Repo::bare();
+    server.chant(&["hooks", "install", "--server"]);
+    repo.git(&["remote", "add", "origin", server.path.to_str().unwrap()]);
+    let branch = repo.git(&["branch", "--show-current"]);
+    let out = repo
+        .git_cmd(&[
+            "push",
+            "origin",
+            branch.trim(),
+            "refs/chant/specs",
+            "refs/notes/chant",
+            "refs/notes/chant-output",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
