@@ -160,6 +160,9 @@ pub fn lint(all: &[Input], only: Option<&HashSet<String>>) -> Vec<Finding> {
             );
         }
         approval(spec, &mut add);
+        if let Some(broken) = crate::spec::rules::verification(spec) {
+            add(Severity::Error, "verification", broken.message);
+        }
         if let Some(broken) = crate::spec::rules::claim(spec) {
             add(Severity::Error, "claim", broken.message);
         }

@@ -30,12 +30,14 @@ mod runs;
 mod search;
 mod set;
 mod show;
+mod split;
 mod status;
 mod sync;
 mod template;
 mod transcript;
 mod ui;
 mod validate;
+mod verify;
 mod work;
 
 pub use ui::{Ctx, Ui};
@@ -122,12 +124,14 @@ pub enum Command {
     Diff(diff::DiffArgs),
     Dag(dag::DagArgs),
     Drift(drift::DriftArgs),
+    Split(split::SplitArgs),
     Lint(lint::LintArgs),
     Fmt(fmt::FmtArgs),
     Hooks(hooks::HooksArgs),
     Reindex(reindex::ReindexArgs),
     Doctor(doctor::DoctorArgs),
     Validate(validate::ValidateArgs),
+    Verify(verify::VerifyArgs),
     /// Fetch a remote's ledger and notes into remote-tracking refs.
     ///
     /// Fetch a remote's ledger and notes into remote-tracking refs
@@ -190,12 +194,14 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Diff(args) => diff::run(ctx, args),
         Command::Dag(args) => dag::run(ctx, args),
         Command::Drift(args) => drift::run(ctx, args),
+        Command::Split(args) => split::run(ctx, args),
         Command::Lint(args) => lint::run(ctx, args),
         Command::Fmt(args) => fmt::run(ctx, args),
         Command::Hooks(args) => hooks::run(ctx, args),
         Command::Reindex(args) => reindex::run(ctx, args),
         Command::Doctor(args) => doctor::run(ctx, args),
         Command::Validate(args) => validate::run(ctx, args),
+        Command::Verify(args) => verify::run(ctx, args),
         Command::Fetch(args) => sync::fetch(ctx, args),
         Command::Merge(args) => merge::run(ctx, args),
         Command::Push(args) => sync::push(ctx, args),

@@ -9,6 +9,7 @@
 //! recursively; every summary is cut to a few lines of bounded width. The rendered text
 //! still holds whatever the agent printed, so it goes out through the escaping printers.
 
+mod answer;
 mod claude;
 mod codex;
 mod gemini;
@@ -22,6 +23,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use answer::{final_answer, FinalAnswer, MAX_ANSWER};
 pub use render::render;
 
 /// The stream formats recognised.

@@ -63,6 +63,10 @@ pub const FIELDS: &[(&str, Shape)] = &[
     ("blocked_specs", Shape::List),
     ("original_spec", Shape::Text),
     ("public", Shape::Bool),
+    // Written by `git chant verify` (spec/verification.rs).
+    ("last_verified", Shape::Text),
+    ("verification_status", Shape::Text),
+    ("verification_failures", Shape::List),
     // `by`, `at`, `until` (spec/claim.rs); written by `git chant claim`, never by `set`.
     ("claim", Shape::Map),
 ];

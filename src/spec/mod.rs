@@ -11,6 +11,7 @@ mod path;
 pub mod rules;
 mod scalars;
 pub mod template;
+pub mod verification;
 
 pub use body::{append_to_section, criteria, criteria_counts, title, Criterion};
 pub use error::{SpecError, SpecErrorKind};

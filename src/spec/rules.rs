@@ -208,8 +208,19 @@ pub fn claim(spec: &Spec) -> Option<Violation> {
     }
 }
 
+/// The verification fields `git chant verify` writes, with upstream's values.
+pub fn verification(spec: &Spec) -> Option<Violation> {
+    super::verification::problem(spec).map(|why| {
+        Violation::new(
+            "verification",
+            why,
+            "these are written by `git chant verify <id>`; `git chant set <id> verification_status passed` sets one by hand",
+        )
+    })
+}
+
 /// Every rule one whole spec must satisfy: a title, a known type (unless `force`), list
-/// entries that are one line each, a well-formed `approval` and `claim`.
+/// entries that are one line each, a well-formed `approval`, `claim` and verification.
 pub fn check(spec: &Spec, force: bool) -> Vec<Violation> {
     let mut found = Vec::new();
     found.extend(body_title(spec.body()).err());
@@ -225,6 +236,7 @@ pub fn check(spec: &Spec, force: bool) -> Vec<Violation> {
     }
     found.extend(approval(spec));
     found.extend(claim(spec));
+    found.extend(verification(spec));
     found
 }
 

@@ -56,6 +56,10 @@ pub struct Invocation<'a> {
     pub git_dir: Option<&'a Path>,
     /// `git config chant.permissions skip`: the agent's own "skip every permission" flag.
     pub skip_permissions: bool,
+    /// A JSON Schema the answer must follow (`verify`): Claude Code's `--json-schema`,
+    /// whose answer arrives as the `result` event's `structured_output`. The other
+    /// presets have no such option; their prompt asks for a fenced JSON block instead.
+    pub json_schema: Option<&'a str>,
 }
 
 /// Whether a model name from the ledger may be passed as a flag's value: a plain name
@@ -115,6 +119,9 @@ impl Agent {
                 }
                 if let Some(s) = run.resume {
                     push(&["--resume", s]);
+                }
+                if let Some(schema) = run.json_schema {
+                    push(&["--json-schema", schema]);
                 }
                 if run.skip_permissions {
                     push(&["--dangerously-skip-permissions"]);
@@ -234,6 +241,7 @@ mod tests {
             resume: Some("abc"),
             git_dir: Some(Path::new("/r/.git")),
             skip_permissions: false,
+            json_schema: None,
         };
         let claude = Agent::Preset(Preset::Claude).argv(&run).join(" ");
         assert!(claude.starts_with("claude -p --output-format stream-json --verbose --model opus --resume abc --permission-mode acceptEdits"), "{claude}");
@@ -255,6 +263,14 @@ mod tests {
             Agent::from_setting("my-agent --fast").argv(&run),
             vec!["my-agent", "--fast"]
         );
+        let asking = Invocation {
+            json_schema: Some("{}"),
+            ..Default::default()
+        };
+        let claude = Agent::Preset(Preset::Claude).argv(&asking).join(" ");
+        assert!(claude.contains(" --json-schema {} "), "{claude}");
+        let codex = Agent::Preset(Preset::Codex).argv(&asking).join(" ");
+        assert!(!codex.contains("schema"), "{codex}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Why `work` could not start an agent, raised where the run is set up.
+//! Why `work` could not start an agent, raised where the run is set up; why `verify` or
+//! `split` refused a spec or the agent's answer.
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -64,10 +65,71 @@ pub enum WorkError {
         help("pass `--limit N`, or `--all` to run every ready spec; `--dry-run` lists them")
     )]
     TooMany { count: usize, limit: usize },
+
+    #[error("{id} is {status}: only a completed spec is verified")]
+    #[diagnostic(
+        code(chant::verify::not_completed),
+        help("finish it first (`git chant work {id}`, or `git chant done {id}`); `git chant verify --all` verifies every completed spec")
+    )]
+    NotVerifiable { id: String, status: String },
+
+    #[error("{id} has no landed commit and no `commits:` to verify")]
+    #[diagnostic(
+        code(chant::verify::no_commit),
+        help("land its work (`git chant merge {id}`), or record its commit (`git chant set {id} commits --add <rev>`)")
+    )]
+    NothingToVerify { id: String },
+
+    #[error("{id}: the agent's {ask} answer cannot be read: {why}")]
+    #[diagnostic(
+        code(chant::ask::unreadable),
+        help("nothing in the spec changed; the transcript is kept on commit {kept} (`git chant transcript {id}`); fix the ledger's `prompts/{ask}.md` or the agent, and run it again")
+    )]
+    Unreadable {
+        id: String,
+        ask: &'static str,
+        why: String,
+        kept: String,
+    },
+
+    #[error("{id}: the agent ended with {how} before answering")]
+    #[diagnostic(
+        code(chant::ask::agent_failed),
+        help("nothing in the spec changed; the transcript is kept on commit {kept} (`git chant transcript {id}`)")
+    )]
+    AgentFailed {
+        id: String,
+        how: String,
+        kept: String,
+    },
+
+    #[error("{id} cannot be split: {why}")]
+    #[diagnostic(code(chant::split::refused), help("{help}"))]
+    NotSplittable {
+        id: String,
+        why: String,
+        help: String,
+    },
+
+    #[error("{id}: the split answer is refused: {why}")]
+    #[diagnostic(
+        code(chant::split::bad_answer),
+        help("nothing was written; the answer is kept in {} (and its transcript on commit {kept}); `git chant split {id}` asks again", path.display())
+    )]
+    BadSplit {
+        id: String,
+        why: String,
+        path: std::path::PathBuf,
+        kept: String,
+    },
 }
 
 impl ExitCode for WorkError {
     fn exit(&self) -> Exit {
-        Exit::User
+        match self {
+            // An answer was checked and rejected.
+            WorkError::Unreadable { .. } | WorkError::BadSplit { .. } => Exit::Validation,
+            _ => Exit::User,
+        }
     }
 }

@@ -3,17 +3,23 @@
 //! commit the run made, or on the ledger commit recording a run that made none).
 
 mod agent;
+mod ask;
 mod board;
+mod builtin;
 mod control;
 pub mod detach;
 mod error;
 pub mod land;
 mod lease;
+mod members;
 mod prep;
 pub mod prompt;
 mod resolve;
 mod run;
 pub mod schedule;
+pub mod split;
+mod verdict;
+pub mod verify;
 mod worktrees;
 
 pub use crate::ops::transcript::{attach, transcripts};
@@ -138,13 +144,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
     if opts.continuing && opts.resume.is_none() {
         text = format!("{}\n\n{text}", control::CONTINUE);
     }
-    let prompt_file = store.cache_dir().join("prompts").join(format!("{id}.md"));
-    let io = |source| Error::Write {
-        path: prompt_file.clone(),
-        source,
-    };
-    std::fs::create_dir_all(prompt_file.parent().unwrap_or(&path)).map_err(io)?;
-    std::fs::write(&prompt_file, &text).map_err(io)?;
+    let prompt_file = run::prompt_file(store, &id, &text)?;
 
     let started = ops::now();
     let clock = std::time::Instant::now();
@@ -185,6 +185,7 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
     let output = run::Output {
         prefix: &prefix,
         log: Some(&log),
+        all_to_stderr: false,
     };
     let spawned = |pid| {
         record.agent_process = Process::of(pid);
@@ -240,20 +241,25 @@ pub fn work(store: &Store, short: &str, opts: &Options) -> Result<RunOutcome, Er
         Err(Error::Lifecycle(LifecycleError::Unchanged { .. })) => None,
         Err(e) => return Err(e),
     };
-    let line =
-        |key: &str, value: Option<&str>| value.map(|v| format!("{key}: {v}\n")).unwrap_or_default();
-    let header = format!(
-        "---\nspec: {id}\nstart: {started}\nend: {ended}\nbranch: {branch}\n{}{}command: {}\nexit_code: {}\n{}{}---\n",
-        line("target", lands_in.as_deref()),
+    let header = run::header(&[
+        ("spec", Some(id.clone())),
+        ("start", Some(started.clone())),
+        ("end", Some(ended.clone())),
+        ("branch", Some(branch.clone())),
+        ("target", lands_in.clone()),
         // A preset's name; a command line is the `command:` itself.
-        line("agent", matches!(agent, Agent::Preset(_)).then(|| agent.label()).as_deref()),
-        serde_yaml::to_string(&argv.join(" "))
-            .unwrap_or_default()
-            .trim_end(),
-        finished.code.map_or("null".into(), |c| c.to_string()),
-        line("model", prepared.model.as_deref()),
-        line("session", session.as_deref()),
-    );
+        (
+            "agent",
+            matches!(agent, Agent::Preset(_)).then(|| agent.label()),
+        ),
+        ("command", Some(run::yaml_scalar(&argv.join(" ")))),
+        (
+            "exit_code",
+            Some(finished.code.map_or("null".into(), |c| c.to_string())),
+        ),
+        ("model", prepared.model.clone()),
+        ("session", session.clone()),
+    ]);
     let transcript = format!("{header}{}", String::from_utf8_lossy(&finished.transcript));
     // Without a commit of its own, the run's transcript goes on the ledger commit that
     // recorded its end (whose `Chant-Spec` trailer lets `show` find it).

@@ -113,6 +113,7 @@ impl Prepared {
             resume: session,
             git_dir: Some(&git_dir),
             skip_permissions: store.config_string("chant.permissions").as_deref() == Some("skip"),
+            json_schema: None,
         })
     }
 

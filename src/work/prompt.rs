@@ -143,19 +143,41 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     out
 }
 
-/// The templates a ledger need not carry: `merge-conflict`, which `merge --resolve` runs
-/// (a ledger's own `prompts/merge-conflict.md` comes first).
+/// The templates a ledger need not carry (`builtin.rs`); a ledger's own
+/// `prompts/<name>.md` comes first.
 pub fn built_in(name: &str) -> Option<&'static str> {
-    (name == "merge-conflict").then_some(MERGE_CONFLICT)
+    super::builtin::template(name)
 }
-
-const MERGE_CONFLICT: &str = "# Resolve the merge conflict in {{worktree.branch}}\n\nSpec {{spec.id}} ({{spec.title}}) is done, but its branch conflicts with its target. In {{worktree.path}} a `git merge` of the target has stopped on conflicts in:\n\n{{spec.conflicting_files}}\n\nResolve each conflict keeping the intent of both sides, `git add` the files, and conclude the merge with `git commit --no-edit`. Do not start the work over: it is done.\n\n{{spec.description}}\n";
 
 /// Fills `{{spec.id}}`, `{{spec.title}}`, `{{spec.description}}`, `{{spec.target_files}}`,
 /// `{{spec.conflicting_files}}`, `{{spec.context}}` (the contents of the files it lists, read from the worktree),
 /// `{{project.name}}`, `{{worktree.path}}` and `{{worktree.branch}}`, and ends with the
 /// commit instruction git chant depends on.
 pub fn render(template: &str, ctx: &Context<'_>) -> String {
+    let mut out = fill_spec(template, ctx);
+    // Each thing once: a template that already says how to commit or tick is not told
+    // again.
+    if !out.contains(&format!("chant({}): ", ctx.id)) {
+        out.push_str(&format!(
+            "\n\nCommit your work in {} with messages that start `chant({}): `.",
+            ctx.worktree.display(),
+            ctx.id
+        ));
+    }
+    if !out.contains("git chant check") {
+        out.push_str(&format!(
+            "\n\nTick each acceptance criterion you meet with `git chant check {} <n>`.",
+            ctx.id
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// The template with its placeholders filled and nothing added: the prompt of a
+/// question that makes no commit (`verify`, `split`), and the start of [`render`]'s.
+/// `{{spec.criteria}}` is the acceptance criteria, numbered as `check` numbers them.
+pub fn fill_spec(template: &str, ctx: &Context<'_>) -> String {
     let context: String = ctx
         .spec
         .context()
@@ -178,25 +200,19 @@ pub fn render(template: &str, ctx: &Context<'_>) -> String {
             "{{spec.conflicting_files}}",
             ctx.spec.list("conflicting_files").join("\n"),
         ),
+        ("{{spec.criteria}}", numbered_criteria(ctx.spec)),
     ];
-    let mut out = fill(template_body(template), &values);
-    // Each thing once: a template that already says how to commit or tick is not told
-    // again.
-    if !out.contains(&format!("chant({}): ", ctx.id)) {
-        out.push_str(&format!(
-            "\n\nCommit your work in {} with messages that start `chant({}): `.",
-            ctx.worktree.display(),
-            ctx.id
-        ));
-    }
-    if !out.contains("git chant check") {
-        out.push_str(&format!(
-            "\n\nTick each acceptance criterion you meet with `git chant check {} <n>`.",
-            ctx.id
-        ));
-    }
-    out.push('\n');
-    out
+    fill(template_body(template), &values)
+}
+
+/// `1. text` a line, one per acceptance criterion.
+fn numbered_criteria(spec: &Spec) -> String {
+    let lines: Vec<String> = spec
+        .criteria()
+        .iter()
+        .map(|c| format!("{}. {}", c.number, c.text))
+        .collect();
+    lines.join("\n")
 }
 
 /// The body without its `# Title` line (the prompt has the title already).

@@ -2,10 +2,13 @@
 //! and captured whole, and Ctrl-C noticed rather than fatal.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::error::Error;
+use crate::store::Store;
 
 /// Set by Ctrl-C while an agent runs; the run then ends as paused.
 static INTERRUPTED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
@@ -58,6 +61,9 @@ const LONGEST_LINE: usize = 1 << 20;
 pub struct Output<'a> {
     pub prefix: &'a str,
     pub log: Option<&'a Path>,
+    /// Show its stdout on our stderr too: a question's run (`verify`, `split`) is not the
+    /// command's output, which stays for its result (`--json`).
+    pub all_to_stderr: bool,
 }
 
 /// Spawns `argv` in `cwd` with `env`, writes `prompt` to its stdin, tells `spawned` the
@@ -127,6 +133,7 @@ pub fn run(
         let log = log.clone();
         let prefix = prefix.to_owned();
         let board = board.clone();
+        let is_err = is_err || output.all_to_stderr;
         pumps.push(std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             let mut at_line_start = true;
@@ -194,4 +201,39 @@ pub fn run(
         interrupted: flag.load(Ordering::SeqCst) || signalled,
         transcript,
     })
+}
+
+/// Writes a run's prompt where `$CHANT_PROMPT_FILE` points: `.git/chant/prompts/<name>.md`.
+pub fn prompt_file(store: &Store, name: &str, text: &str) -> Result<PathBuf, Error> {
+    let file = store.cache_dir().join("prompts").join(format!("{name}.md"));
+    let io = |source| Error::Write {
+        path: file.clone(),
+        source,
+    };
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    std::fs::write(&file, text).map_err(io)?;
+    Ok(file)
+}
+
+/// A transcript's YAML header: `---`, a `key: value` line for each field that has a
+/// value (already written as YAML), `---`.
+pub fn header(fields: &[(&str, Option<String>)]) -> String {
+    let mut out = String::from("---\n");
+    for (key, value) in fields {
+        if let Some(v) = value {
+            out.push_str(&format!("{key}: {v}\n"));
+        }
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// `text` as one YAML scalar (a command line in a header).
+pub fn yaml_scalar(text: &str) -> String {
+    serde_yaml::to_string(text)
+        .unwrap_or_default()
+        .trim_end()
+        .to_owned()
 }

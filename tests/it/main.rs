@@ -34,11 +34,13 @@ mod server;
 mod session;
 mod show;
 mod spec_props;
+mod split;
 mod sync;
 mod templates;
 mod trust_client;
 mod trust_server;
 mod validator_props;
+mod verify;
 mod work;
 
 use std::path::PathBuf;

@@ -27,6 +27,8 @@ enum Loaded {
         bad_claim: Option<String>,
         /// Its `approval` fields, for the approval rules (`approvals.rs`).
         approval: Approval,
+        /// What is wrong with its verification fields (`spec::verification`), if anything.
+        bad_verification: Option<String>,
     },
 }
 
@@ -75,7 +77,10 @@ impl<'r> Parsed<'r> {
                 None
             }
             Loaded::Spec {
-                status, bad_claim, ..
+                status,
+                bad_claim,
+                bad_verification,
+                ..
             } => {
                 if !is_known_status(status) {
                     report.add(
@@ -87,6 +92,9 @@ impl<'r> Parsed<'r> {
                 }
                 if let Some(why) = bad_claim {
                     report.add(Some(id), Some("claim"), Rule::Claim, why.clone());
+                }
+                if let Some(why) = bad_verification {
+                    report.add(Some(id), None, Rule::Verification, why.clone());
                 }
                 Some(status.clone())
             }
@@ -154,6 +162,7 @@ fn read(
                     .collect(),
                 bad_claim: spec.claim().and_then(Result::err),
                 approval: Approval::of(&spec),
+                bad_verification: crate::spec::verification::problem(&spec),
             }
         }
     })

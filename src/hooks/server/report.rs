@@ -85,13 +85,15 @@ pub enum Rule {
     /// `chant.requireSignedApprovals`: an approval commit carries a signature git trusts,
     /// by its committer.
     Signature,
+    /// `verification_status` is passed, failed or partial; `last_verified` RFC 3339.
+    Verification,
     /// Not a rule: the count of problems past the listing's limit.
     More,
 }
 
 impl Rule {
     /// Every rule, in the order above.
-    pub const ALL: [Rule; 31] = [
+    pub const ALL: [Rule; 32] = [
         Rule::Ref,
         Rule::Deletion,
         Rule::NotACommit,
@@ -122,6 +124,7 @@ impl Rule {
         Rule::Approval,
         Rule::Approver,
         Rule::Signature,
+        Rule::Verification,
         Rule::More,
     ];
 
@@ -158,6 +161,7 @@ impl Rule {
             Rule::Approval => "approval",
             Rule::Approver => "approver",
             Rule::Signature => "signature",
+            Rule::Verification => "verification",
             Rule::More => "more",
         }
     }

@@ -11,8 +11,8 @@ pub use checkout::{
     dirty_paths, fast_forward, merge_into, merging, uncommitted_paths, unmerged_paths, FastForward,
 };
 pub use worktree::{
-    set_upstream, with_checkout_lock, worktree_add, worktree_prune, worktree_remove, worktrees,
-    Worktree,
+    set_upstream, with_checkout_lock, worktree_add, worktree_add_detached, worktree_discard,
+    worktree_prune, worktree_remove, worktrees, Worktree,
 };
 
 use std::io::IsTerminal;

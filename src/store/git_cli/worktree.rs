@@ -226,6 +226,49 @@ pub fn worktree_add(
     }
 }
 
+/// Creates a throwaway linked worktree at `path` with `commit` checked out and no branch
+/// (`verify` looks at landed work there; nothing is committed in it).
+pub fn worktree_add_detached(store: &Store, path: &Path, commit: &str) -> Result<(), StoreError> {
+    let args = [
+        "worktree",
+        "add",
+        "--quiet",
+        "--detach",
+        &path.display().to_string(),
+        commit,
+    ]
+    .map(str::to_owned);
+    let what = format!("git worktree add --detach {}", path.display());
+    let out = with_worktree_lock(store, || git(store, &args))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(&what, &out))
+    }
+}
+
+/// Removes a throwaway worktree [`worktree_add_detached`] made, with `--force`: what a
+/// verification left in it (build output, a test's files) is nobody's work.
+pub fn worktree_discard(store: &Store, path: &Path) -> Result<(), StoreError> {
+    let args = [
+        "worktree",
+        "remove",
+        "--force",
+        "--force",
+        &path.display().to_string(),
+    ]
+    .map(str::to_owned);
+    let out = with_worktree_lock(store, || git(store, &args))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(failed(
+            &format!("git worktree remove --force {}", path.display()),
+            &out,
+        ))
+    }
+}
+
 /// Removes a linked worktree (its branch stays), never with `--force`: git refuses one
 /// holding uncommitted work (see `uncommitted_paths`) rather than throw it away.
 pub fn worktree_remove(store: &Store, path: &Path) -> Result<(), StoreError> {

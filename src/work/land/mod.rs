@@ -13,7 +13,7 @@ mod target;
 pub use error::LandError;
 pub use plan::Strategy;
 pub use publish::{open_pr, PullRequest};
-pub use target::{branch_of, is_landed, landing_target, start_point, Start};
+pub use target::{branch_of, is_landed, landed_mark, landing_target, start_point, Start};
 
 use std::path::PathBuf;
 

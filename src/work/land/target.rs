@@ -89,6 +89,11 @@ pub fn mark_landed(store: &Store, id: &str, tip: ObjectId) -> Result<(), Error> 
     )?)
 }
 
+/// The tip `id`'s kept branch was marked landed at, if it was.
+pub fn landed_mark(store: &Store, id: &str) -> Option<String> {
+    store.config_string(&landed_key(id))
+}
+
 /// Whether `id`'s kept branch was marked landed at `tip`, its tip now.
 pub fn marked_landed(store: &Store, id: &str, tip: ObjectId) -> bool {
     store.config_string(&landed_key(id)).as_deref() == Some(tip.to_string().as_str())
