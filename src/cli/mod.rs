@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run` function
 //! that does nothing but call the library and print.
 
+mod activity;
 mod add;
 mod archive;
 mod check;
@@ -119,6 +120,7 @@ pub enum Command {
     Archive(archive::ArchiveArgs),
     Search(search::SearchArgs),
     Log(log::LogArgs),
+    Activity(activity::ActivityArgs),
     Diff(diff::DiffArgs),
     Dag(dag::DagArgs),
     Drift(drift::DriftArgs),
@@ -187,6 +189,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Archive(args) => archive::run(ctx, args),
         Command::Search(args) => search::run(ctx, args),
         Command::Log(args) => log::run(ctx, args),
+        Command::Activity(args) => activity::run(ctx, args),
         Command::Diff(args) => diff::run(ctx, args),
         Command::Dag(args) => dag::run(ctx, args),
         Command::Drift(args) => drift::run(ctx, args),

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Commands run as real processes
 //! of the built `git-chant` binary.
 
+mod activity;
 mod agent_setup;
 mod agents;
 mod claim;
