@@ -12,6 +12,7 @@ mod doctor;
 mod drift;
 mod edit;
 mod event;
+mod export;
 mod fmt;
 mod hook;
 mod hooks;
@@ -154,7 +155,7 @@ pub enum Command {
     Reset(runs::ResetArgs),
     Mcp(mcp::McpArgs),
     Import(import::ImportArgs),
-    Export(import::ExportArgs),
+    Export(export::ExportArgs),
     Template(template::TemplateArgs),
     InstallManPages(manual::InstallManPagesArgs),
     Completions(manual::CompletionsArgs),
@@ -215,7 +216,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Reset(args) => runs::reset(ctx, args),
         Command::Mcp(args) => mcp::run(ctx, args),
         Command::Import(args) => import::import(ctx, args),
-        Command::Export(args) => import::export(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
         Command::Template(args) => template::run(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),
         Command::Completions(args) => manual::completions(ctx, args),

@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod drift;
 mod edit;
 pub mod export;
+pub mod export_formats;
 mod fields;
 pub mod import;
 pub mod kept;

@@ -11,6 +11,7 @@ mod concurrency;
 mod drift;
 mod edit;
 mod everyday;
+mod export_formats;
 mod fmt;
 mod harness;
 mod hooks;
