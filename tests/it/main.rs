@@ -8,6 +8,7 @@ mod claim;
 mod cli;
 mod clone;
 mod concurrency;
+mod dag_svg;
 mod drift;
 mod edit;
 mod everyday;
