@@ -37,7 +37,7 @@ pub struct ActivityArgs {
 }
 
 fn parse_since(text: &str) -> Result<String, String> {
-    activity::since(text, crate::clock::now_time()).ok_or_else(|| {
+    crate::clock::since(text, crate::clock::now_time()).ok_or_else(|| {
         format!("`{text}` is not a span (30m, 2h, 1d, 1w), a date (YYYY-MM-DD) or an RFC 3339 time")
     })
 }

@@ -191,17 +191,22 @@ pub fn feed(
 /// The events one ledger commit records: `(spec, kind, detail)`.
 fn events_of(commit: &LedgerCommit) -> Vec<(String, Kind, String)> {
     let specs: Vec<&str> = commit.trailer(Trailer::Spec).collect();
-    let ops: Vec<(Kind, String)> = commit.trailer(Trailer::Op).filter_map(kind_of).collect();
+    let ops: Vec<&str> = commit.trailer(Trailer::Op).collect();
     let mut found = Vec::new();
+    let mut push = |spec: &str, op: &str| {
+        if let Some((k, d)) = kind_of(op) {
+            found.push((spec.to_owned(), k, d));
+        }
+    };
     match specs.as_slice() {
         [] => {}
-        [one] => found.extend(ops.into_iter().map(|(k, d)| (one.to_string(), k, d))),
+        [one] => ops.iter().for_each(|op| push(one, op)),
         // `record` names its specs last-recorded first, then one op per transition in
         // recorded order: paired back to front when every spec moved. Otherwise which op
-        // is whose is unknown, and the commit's note events are the record.
+        // is whose is unknown, and they are left out rather than guessed.
         many if many.len() == ops.len() => {
-            for (spec, (k, d)) in many.iter().rev().zip(ops) {
-                found.push((spec.to_string(), k, d));
+            for (spec, op) in many.iter().rev().zip(&ops) {
+                push(spec, op);
             }
         }
         _ => {}
@@ -282,31 +287,6 @@ fn committer(repo: &gix::Repository, commit: gix::ObjectId) -> (String, String) 
         .unwrap_or_default()
 }
 
-/// When `--since` starts: `<N>m`, `<N>h`, `<N>d` or `<N>w` before `now`, a date
-/// (`YYYY-MM-DD`, its midnight UTC) or an RFC 3339 time. `None` for anything else.
-pub fn since(text: &str, now: time::OffsetDateTime) -> Option<String> {
-    use time::format_description::well_known::Rfc3339;
-    let text = text.trim();
-    if let Some(unit) = text.chars().last().filter(|c| "mhdw".contains(*c)) {
-        if let Ok(n) = text[..text.len() - 1].parse::<i64>() {
-            let minutes = match unit {
-                'm' => 1,
-                'h' => 60,
-                'd' => 60 * 24,
-                _ => 60 * 24 * 7,
-            };
-            let span = time::Duration::minutes(n.checked_mul(minutes)?);
-            return now.checked_sub(span).map(crate::clock::format);
-        }
-    }
-    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
-        return Some(crate::clock::format(t));
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(text, &format).ok()?;
-    Some(crate::clock::format(date.midnight().assume_utc()))
-}
-
 /// `text` cut to at most `width` characters (never inside one), `…` marking a cut.
 pub fn fit(text: &str, width: usize) -> String {
     match text.char_indices().nth(width) {
@@ -323,7 +303,60 @@ pub fn fit(text: &str, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fit, kind_of, since, Kind};
+    use super::{events_of, fit, kind_of, Kind};
+    use crate::store::history::LedgerCommit;
+
+    fn commit(trailers: &[(&str, &str)]) -> LedgerCommit {
+        LedgerCommit {
+            id: "0".repeat(40),
+            author: "A".into(),
+            email: "a@example.com".into(),
+            date: "2026-02-02T14:27:53Z".into(),
+            subject: "chant: x".into(),
+            trailers: trailers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            parent: None,
+        }
+    }
+
+    #[test]
+    fn a_record_commit_pairs_its_ops_back_to_front_or_not_at_all() {
+        let both = commit(&[
+            ("Chant-Spec", "b"),
+            ("Chant-Spec", "a"),
+            ("Chant-Op", "status in_progress -> completed"),
+            ("Chant-Op", "status pending -> in_progress"),
+        ]);
+        let found: Vec<(String, Kind)> = events_of(&both)
+            .into_iter()
+            .map(|(s, k, _)| (s, k))
+            .collect();
+        assert_eq!(
+            found,
+            [("a".into(), Kind::Completed), ("b".into(), Kind::Started)]
+        );
+        let unsure = commit(&[
+            ("Chant-Spec", "b"),
+            ("Chant-Spec", "a"),
+            ("Chant-Op", "status in_progress -> completed"),
+        ]);
+        assert!(events_of(&unsure).is_empty());
+        let driver = commit(&[
+            ("Chant-Spec", "m"),
+            ("Chant-Op", "status in_progress -> completed"),
+            ("Chant-Driver", "d in_progress -> completed"),
+            ("Chant-Conflict", "m labels [\"x\"]"),
+        ]);
+        let kinds: Vec<(String, Kind, String)> = events_of(&driver);
+        assert_eq!(kinds.len(), 3);
+        assert_eq!((kinds[1].0.as_str(), kinds[1].1), ("d", Kind::Completed));
+        assert_eq!(
+            (kinds[2].0.as_str(), kinds[2].1, kinds[2].2.as_str()),
+            ("m", Kind::Conflict, "labels")
+        );
+    }
 
     #[test]
     fn ops_map_to_kinds() {
@@ -346,23 +379,6 @@ mod tests {
         assert_eq!(kind_of("set labels"), None);
         assert_eq!(kind_of("landed"), None);
         assert_eq!(kind_of("edit"), None);
-    }
-
-    #[test]
-    fn since_reads_spans_dates_and_times() {
-        let now = time::macros::datetime!(2026-02-02 14:00 UTC);
-        assert_eq!(since("2h", now).as_deref(), Some("2026-02-02T12:00:00Z"));
-        assert_eq!(since("1w", now).as_deref(), Some("2026-01-26T14:00:00Z"));
-        assert_eq!(
-            since("2026-01-05", now).as_deref(),
-            Some("2026-01-05T00:00:00Z")
-        );
-        assert_eq!(
-            since("2026-01-05T10:00:00+02:00", now).as_deref(),
-            Some("2026-01-05T08:00:00Z")
-        );
-        assert_eq!(since("soon", now), None);
-        assert_eq!(since("h", now), None);
     }
 
     #[test]
