@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::layout::{layout, Place};
+use crate::lifecycle::Status;
 
 /// One spec to draw.
 #[derive(Debug, Clone)]
@@ -35,17 +36,18 @@ const MARGIN: usize = 16;
 /// Characters of a title that fit in a box at the font size used.
 const TITLE_CHARS: usize = 30;
 
-/// Fill and text colours of a state; an unknown one is white.
+/// Fill and text colours of a state (`ready` and `blocked` for a pending spec, else its
+/// status); an unknown one is white.
 pub fn colours(state: &str) -> (&'static str, &'static str) {
-    match state {
-        "ready" => ("#d9f2d9", "#1e5c1e"),
-        "blocked" => ("#e6e6e6", "#444444"),
-        "in_progress" => ("#d6e6fa", "#123f7a"),
-        "paused" => ("#fbf0c8", "#6b5200"),
-        "needs_attention" => ("#fde0c2", "#7a3a00"),
-        "completed" => ("#b8dcc8", "#0f4025"),
-        "failed" => ("#f8d0d0", "#7a1010"),
-        "cancelled" => ("#f2f2f2", "#777777"),
+    match (state, Status::of(state)) {
+        ("ready", _) => ("#d9f2d9", "#1e5c1e"),
+        ("blocked", _) => ("#e6e6e6", "#444444"),
+        (_, Status::InProgress) => ("#d6e6fa", "#123f7a"),
+        (_, Status::Paused) => ("#fbf0c8", "#6b5200"),
+        (_, Status::NeedsAttention) => ("#fde0c2", "#7a3a00"),
+        (_, Status::Completed) => ("#b8dcc8", "#0f4025"),
+        (_, Status::Failed) => ("#f8d0d0", "#7a1010"),
+        (_, Status::Cancelled) => ("#f2f2f2", "#777777"),
         _ => ("#ffffff", "#222222"),
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::lifecycle::Status;
 use crate::notes::{self, Event};
 use crate::store::history::{history, LedgerCommit};
 use crate::store::index::Index;
@@ -37,37 +38,39 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
+    /// The name people and `--json` read: a move to a status is named for the status.
+    pub fn name(self) -> String {
+        let status = match self {
             Kind::Created => "created",
             Kind::Started => "started",
             Kind::Ticked => "ticked",
             Kind::Unticked => "unticked",
-            Kind::Paused => "paused",
-            Kind::Completed => "completed",
-            Kind::Failed => "failed",
-            Kind::NeedsAttention => "needs_attention",
-            Kind::Cancelled => "cancelled",
             Kind::Reopened => "reopened",
             Kind::Approved => "approved",
             Kind::Rejected => "rejected",
             Kind::Landed => "landed",
             Kind::Conflict => "conflict",
             Kind::Archived => "archived",
-        }
+            Kind::Paused => return Status::Paused.as_str().to_owned(),
+            Kind::Completed => return Status::Completed.as_str().to_owned(),
+            Kind::Failed => return Status::Failed.as_str().to_owned(),
+            Kind::NeedsAttention => return Status::NeedsAttention.as_str().to_owned(),
+            Kind::Cancelled => return Status::Cancelled.as_str().to_owned(),
+        };
+        status.to_owned()
     }
 
     /// The kind a move to status `to` is.
     fn of_status(to: &str) -> Option<Kind> {
-        Some(match to {
-            "in_progress" => Kind::Started,
-            "paused" => Kind::Paused,
-            "completed" => Kind::Completed,
-            "failed" => Kind::Failed,
-            "needs_attention" => Kind::NeedsAttention,
-            "cancelled" => Kind::Cancelled,
-            "pending" => Kind::Reopened,
-            _ => return None,
+        Some(match Status::of(to) {
+            Status::InProgress => Kind::Started,
+            Status::Paused => Kind::Paused,
+            Status::Completed => Kind::Completed,
+            Status::Failed => Kind::Failed,
+            Status::NeedsAttention => Kind::NeedsAttention,
+            Status::Cancelled => Kind::Cancelled,
+            Status::Pending => Kind::Reopened,
+            Status::Unknown(_) => return None,
         })
     }
 }
