@@ -106,29 +106,34 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<Exit, Error> {
         .clone()
         .map_or_else(|| DEFAULT_FIELDS.to_vec(), |f| f.0);
     let records = formats::records(store, &rows, &fields)?;
-    let bytes = match args.format {
+    let (text, is_json) = match args.format {
         Format::Json => {
             let value = formats::to_json(&records, &crate::clock::now());
             let text = serde_json::to_string_pretty(&value).map_err(|e| Error::Write {
                 path: "<json>".into(),
                 source: e.into(),
             })?;
-            format!("{text}\n").into_bytes()
+            // DEL and C1 controls as `\u00NN`: the same value, nothing a terminal obeys.
+            (format!("{}\n", crate::escape::json(text)), true)
         }
-        Format::Csv => formats::to_csv(&records, &fields).map_err(|e| Error::Write {
-            path: "<csv>".into(),
-            source: std::io::Error::other(e),
-        })?,
-        _ => formats::to_markdown(&records).into_bytes(),
+        Format::Csv => {
+            let bytes = formats::to_csv(&records, &fields).map_err(|e| Error::Write {
+                path: "<csv>".into(),
+                source: std::io::Error::other(e),
+            })?;
+            (String::from_utf8_lossy(&bytes).into_owned(), false)
+        }
+        _ => (formats::to_markdown(&records), false),
     };
     match &args.out {
         // The file gets exactly what was exported.
-        Some(path) => std::fs::write(path, &bytes).map_err(|source| Error::Write {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|source| Error::Write {
             path: path.clone(),
             source,
         })?,
-        // A terminal gets it with control characters escaped (the text is the ledger's).
-        None => ctx.ui.text(&String::from_utf8_lossy(&bytes))?,
+        None if is_json => ctx.ui.raw(text.as_bytes())?,
+        // Text from the ledger, with its control characters escaped on the way out.
+        None => ctx.ui.text(&text)?,
     }
     Ok(Exit::Ok)
 }
