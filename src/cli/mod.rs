@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run` function
 //! that does nothing but call the library and print.
 
+mod activity;
 mod add;
 mod archive;
 mod check;
@@ -11,6 +12,7 @@ mod doctor;
 mod drift;
 mod edit;
 mod event;
+mod export;
 mod fmt;
 mod hook;
 mod hooks;
@@ -121,6 +123,7 @@ pub enum Command {
     Archive(archive::ArchiveArgs),
     Search(search::SearchArgs),
     Log(log::LogArgs),
+    Activity(activity::ActivityArgs),
     Diff(diff::DiffArgs),
     Dag(dag::DagArgs),
     Drift(drift::DriftArgs),
@@ -156,7 +159,7 @@ pub enum Command {
     Reset(runs::ResetArgs),
     Mcp(mcp::McpArgs),
     Import(import::ImportArgs),
-    Export(import::ExportArgs),
+    Export(export::ExportArgs),
     Template(template::TemplateArgs),
     InstallManPages(manual::InstallManPagesArgs),
     Completions(manual::CompletionsArgs),
@@ -191,6 +194,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Archive(args) => archive::run(ctx, args),
         Command::Search(args) => search::run(ctx, args),
         Command::Log(args) => log::run(ctx, args),
+        Command::Activity(args) => activity::run(ctx, args),
         Command::Diff(args) => diff::run(ctx, args),
         Command::Dag(args) => dag::run(ctx, args),
         Command::Drift(args) => drift::run(ctx, args),
@@ -218,7 +222,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Reset(args) => runs::reset(ctx, args),
         Command::Mcp(args) => mcp::run(ctx, args),
         Command::Import(args) => import::import(ctx, args),
-        Command::Export(args) => import::export(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
         Command::Template(args) => template::run(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),
         Command::Completions(args) => manual::completions(ctx, args),
