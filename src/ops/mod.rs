@@ -4,6 +4,7 @@
 
 mod add;
 pub mod adopt;
+pub mod approval;
 pub mod claim;
 pub mod conflicts;
 pub mod doctor;

@@ -123,6 +123,11 @@ pub fn record_commit(
             if refs.complete && Status::InProgress.is(&to) && open.is_empty() {
                 to = Status::Completed.to_string();
                 spec.set_text("completed_at", &at);
+                if super::approval::agent::require_if_agent_work(store, snapshot, &mut spec)?
+                    .is_some()
+                {
+                    ops.push("approval required (agent work)".to_owned());
+                }
             }
             let transition = (to != from).then(|| (from.clone(), to.clone()));
             if let Some((from, to)) = &transition {

@@ -24,6 +24,8 @@ enum Loaded {
         deps: Vec<String>,
         /// What is wrong with its `claim`, if anything.
         bad_claim: Option<String>,
+        /// What is wrong with its `approval`, if anything (spec/approval.rs).
+        bad_approval: Vec<String>,
     },
 }
 
@@ -72,7 +74,10 @@ impl<'r> Parsed<'r> {
                 None
             }
             Loaded::Spec {
-                status, bad_claim, ..
+                status,
+                bad_claim,
+                bad_approval,
+                ..
             } => {
                 if !is_known_status(status) {
                     report.add(
@@ -84,6 +89,9 @@ impl<'r> Parsed<'r> {
                 }
                 if let Some(why) = bad_claim {
                     report.add(Some(id), Some("claim"), Rule::Claim, why.clone());
+                }
+                for why in bad_approval {
+                    report.add(Some(id), Some("approval"), Rule::ApprovalField, why.clone());
                 }
                 Some(status.clone())
             }
@@ -135,6 +143,10 @@ fn read(
                     .map(str::to_owned)
                     .collect(),
                 bad_claim: spec.claim().and_then(Result::err),
+                bad_approval: crate::spec::approval::violations(&spec)
+                    .into_iter()
+                    .map(|v| v.message)
+                    .collect(),
             }
         }
     })

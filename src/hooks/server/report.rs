@@ -77,13 +77,16 @@ pub enum Rule {
     Claim,
     /// A template's frontmatter parses and its `variables` have upstream's shape.
     Template,
+    /// A spec's `approval` is well formed: its shape, and a decision that names who and
+    /// when (lint's `approval` rule).
+    ApprovalField,
     /// Not a rule: the count of problems past the listing's limit.
     More,
 }
 
 impl Rule {
     /// Every rule, in the order above.
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 29] = [
         Rule::Ref,
         Rule::Deletion,
         Rule::NotACommit,
@@ -111,6 +114,7 @@ impl Rule {
         Rule::KnownSpec,
         Rule::Claim,
         Rule::Template,
+        Rule::ApprovalField,
         Rule::More,
     ];
 
@@ -144,6 +148,7 @@ impl Rule {
             Rule::KnownSpec => "known-spec",
             Rule::Claim => "claim",
             Rule::Template => "template",
+            Rule::ApprovalField => "approval-field",
             Rule::More => "more",
         }
     }

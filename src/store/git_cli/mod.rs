@@ -1,11 +1,14 @@
 //! The only module that runs `git`: network transfer (fetch and push), which gix cannot do
 //! for pushes, and checkouts (`worktree.rs`: linked worktrees for agent runs; `checkout.rs`:
 //! what is uncommitted in one, and bringing it along when its branch lands), which gix
-//! cannot update safely. Progress goes to
-//! the terminal when there is one.
+//! cannot update safely; and signed ledger commits (`sign.rs`), which gix cannot sign.
+//! Progress goes to the terminal when there is one.
 
 mod checkout;
+mod sign;
 mod worktree;
+
+pub(crate) use sign::commit_tree_signed;
 
 pub use checkout::{
     dirty_paths, fast_forward, merge_into, merging, uncommitted_paths, unmerged_paths, FastForward,
