@@ -3,6 +3,7 @@
 
 mod agent_setup;
 mod agents;
+mod approval;
 mod claim;
 mod cli;
 mod clone;
