@@ -63,7 +63,7 @@ impl NewSpec {
         if self.needs_approval {
             let mut approval = serde_yaml::Mapping::new();
             approval.insert("required".into(), Value::Bool(true));
-            approval.insert("status".into(), "pending".into());
+            approval.insert("status".into(), crate::spec::approval::PENDING.into());
             fields.push(("approval", Value::Mapping(approval)));
         }
         for (key, value) in &self.extra {

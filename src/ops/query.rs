@@ -45,7 +45,7 @@ pub struct Filter {
 }
 
 /// The approval states `--approval` takes.
-pub const APPROVAL_STATES: &[&str] = &["pending", "approved", "rejected"];
+pub const APPROVAL_STATES: &[&str] = &crate::spec::approval::STATES;
 
 /// A sort key for `--sort`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -8,6 +8,12 @@ use serde_yaml::Value;
 use super::rules::Violation;
 use super::Spec;
 
+/// An approval not decided yet.
+pub const PENDING: &str = "pending"; // tidy: an approval state, not a spec's status
+
+/// Every approval state, as `list --approval` takes them.
+pub const STATES: [&str; 3] = [PENDING, "approved", "rejected"];
+
 /// The body section approvals and rejections are written to.
 pub const DISCUSSION: &str = "Approval Discussion";
 
@@ -47,7 +53,7 @@ pub fn state(spec: &Spec) -> Option<String> {
     let required = approval.get("required").and_then(Value::as_bool) == Some(true);
     match approval.get("status") {
         Some(Value::String(status)) => Some(status.clone()),
-        Some(Value::Null) | None if required => Some("pending".to_owned()),
+        Some(Value::Null) | None if required => Some(PENDING.to_owned()),
         Some(Value::Null) | None => None,
         Some(other) => Some(serde_yaml::to_string(other).unwrap_or_default().trim().to_owned()),
     }
@@ -76,7 +82,7 @@ pub fn violations(spec: &Spec) -> Vec<Violation> {
     let given = |k: &str| approval.get(k).is_some_and(|v| !v.is_null());
     match approval.get("status").map(|s| s.as_str()) {
         None => {}
-        Some(Some("pending")) => {
+        Some(Some(PENDING)) => {
             if given("by") {
                 found.push(broken(
                     "`approval.status` is pending, but `approval.by` names an approver".into(),
@@ -102,6 +108,24 @@ pub fn violations(spec: &Spec) -> Vec<Violation> {
         )),
     }
     found
+}
+
+/// Refuses a change of `after`'s decision (`approval.status`, `by`, `at`) from `before`'s
+/// made other than by `approve`/`reject` (an `edit`): who decided is the commit's
+/// committer, which a hand-written `by` would not be.
+pub fn same_decision(before: &Spec, after: &Spec) -> Result<(), Violation> {
+    let decision = |s: &Spec| {
+        let a = s.approval();
+        ["status", "by", "at"].map(|k| a.and_then(|a| a.get(k)).cloned())
+    };
+    if decision(before) == decision(after) {
+        return Ok(());
+    }
+    Err(Violation::new(
+        "approval",
+        "`approval.status`, `approval.by` and `approval.at` are recorded by `git chant approve` and `git chant reject`",
+        "undo that part of the edit; then git chant approve <id> [--comment C] or git chant reject <id> --reason R (the approver is your git identity)",
+    ))
 }
 
 /// Upstream's discussion entry: `**<name>** - YYYY-MM-DD HH:MM - APPROVED` (or

@@ -237,6 +237,25 @@ fn set_cannot_forge_a_decision() {
         );
     }
     assert!(raw(&repo, "t").contains("  status: pending\n"));
+    // Nor can an edit write one by hand.
+    let editor = repo.home().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsed -i 's/  status: pending/  status: approved\\n  by: Me <me@x>\\n  at: 2026-01-01T00:00:00Z/' \"$1\"\n",
+    )
+    .unwrap();
+    let out = repo
+        .chant_cmd(&["edit", "t"])
+        .env("GIT_EDITOR", format!("sh {}", editor.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("are recorded by `git chant approve`"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(raw(&repo, "t").contains("  status: pending\n"));
     repo.chant(&["set", "t", "approval.required", "false"]);
     assert!(raw(&repo, "t").contains("  required: false\n"));
     assert_eq!(repo.list_json(&[])[0]["ready"], true, "not required, not pending");

@@ -32,7 +32,10 @@ impl RejectAction {
 /// A new spec file: upstream's `type: code`, `status: pending`, and the body.
 fn new_spec(body: String) -> String {
     Spec::new(
-        vec![("type", "code".into()), ("status", "pending".into())],
+        vec![
+            ("type", "code".into()),
+            ("status", crate::lifecycle::Status::Pending.as_str().into()),
+        ],
         body,
     )
     .render()

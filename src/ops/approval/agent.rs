@@ -82,7 +82,7 @@ pub fn require_if_agent_work(
             let found = (id.detach().to_string(), line.to_owned());
             let mut approval = serde_yaml::Mapping::new();
             approval.insert("required".into(), Value::Bool(true));
-            approval.insert("status".into(), "pending".into());
+            approval.insert("status".into(), crate::spec::approval::PENDING.into());
             spec.set_value("approval", Value::Mapping(approval));
             return Ok(Some(found));
         }
