@@ -76,7 +76,8 @@ fn report(ctx: &Ctx, done: &Decided, json: bool) -> Result<Exit, Error> {
     }
     let id = &done.id;
     if !done.changed {
-        ctx.ui.line(&format!("{id}: already approved by {}", done.by))?;
+        ctx.ui
+            .line(&format!("{id}: already approved by {}", done.by))?;
         return Ok(Exit::Ok);
     }
     let signed = if done.signed { " (signed)" } else { "" };

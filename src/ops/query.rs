@@ -92,7 +92,9 @@ impl Filter {
             && (self.labels.is_empty() || s.labels.iter().any(|l| self.labels.contains(l)))
             && self.kind.as_ref().is_none_or(|k| *k == s.kind)
             && (self.approval.is_empty()
-                || s.approval.as_ref().is_some_and(|a| self.approval.contains(a)))
+                || s.approval
+                    .as_ref()
+                    .is_some_and(|a| self.approval.contains(a)))
     }
 }
 

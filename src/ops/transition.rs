@@ -146,7 +146,9 @@ pub fn transition(
 
         set_status(&mut spec, to, now);
         let agent = match Status::of(to) {
-            Status::Completed => super::approval::agent::require_if_agent_work(store, snapshot, &mut spec)?,
+            Status::Completed => {
+                super::approval::agent::require_if_agent_work(store, snapshot, &mut spec)?
+            }
             _ => None,
         };
         let mut change = Change::on_spec(&format!("status {from} -> {to}"), &id);
@@ -169,7 +171,9 @@ pub fn transition(
         let mut messages = follow_driver(store, snapshot, &id, to, now, &mut change)?;
         if let Some((commit, line)) = agent {
             event = event.with("approval", "required");
-            messages.push(super::approval::agent::required_message(&id, &commit, &line));
+            messages.push(super::approval::agent::required_message(
+                &id, &commit, &line,
+            ));
         }
         if let Some(commit) = last_commit(store, &spec) {
             let note = Appends::one(NOTES_REF, commit, vec![event.to_line()]);

@@ -55,7 +55,12 @@ pub fn state(spec: &Spec) -> Option<String> {
         Some(Value::String(status)) => Some(status.clone()),
         Some(Value::Null) | None if required => Some(PENDING.to_owned()),
         Some(Value::Null) | None => None,
-        Some(other) => Some(serde_yaml::to_string(other).unwrap_or_default().trim().to_owned()),
+        Some(other) => Some(
+            serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+        ),
     }
 }
 
@@ -82,13 +87,10 @@ pub fn violations(spec: &Spec) -> Vec<Violation> {
     let given = |k: &str| approval.get(k).is_some_and(|v| !v.is_null());
     match approval.get("status").map(|s| s.as_str()) {
         None => {}
-        Some(Some(PENDING)) => {
-            if given("by") {
-                found.push(broken(
-                    "`approval.status` is pending, but `approval.by` names an approver".into(),
-                ));
-            }
-        }
+        Some(Some(PENDING)) if given("by") => found.push(broken(
+            "`approval.status` is pending, but `approval.by` names an approver".into(),
+        )),
+        Some(Some(PENDING)) => {}
         Some(Some(status @ ("approved" | "rejected"))) => {
             let missing: Vec<&str> = ["by", "at"].into_iter().filter(|k| !given(k)).collect();
             if !missing.is_empty() {
@@ -133,7 +135,11 @@ pub fn same_decision(before: &Spec, after: &Spec) -> Result<(), Violation> {
 /// the decision's RFC 3339 UTC time (`approval.at`), so the entry reads the same on every
 /// clone.
 pub fn entry(name: &str, at: &str, decision: Decision, text: Option<&str>) -> String {
-    let when = format!("{} {}", &at[..10.min(at.len())], at.get(11..16).unwrap_or(""));
+    let when = format!(
+        "{} {}",
+        &at[..10.min(at.len())],
+        at.get(11..16).unwrap_or("")
+    );
     let mut entry = format!("**{name}** - {} - {}", when.trim(), decision.word());
     if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
         entry.push('\n');
@@ -165,9 +171,14 @@ mod tests {
     #[test]
     fn a_decision_names_who_and_when_and_a_pending_one_nobody() {
         let messages = |s: &str| -> Vec<String> {
-            violations(&spec(s)).into_iter().map(|v| v.message).collect()
+            violations(&spec(s))
+                .into_iter()
+                .map(|v| v.message)
+                .collect()
         };
-        assert!(messages("approval:\n  required: true\n  status: pending\n  by: null\n").is_empty());
+        assert!(
+            messages("approval:\n  required: true\n  status: pending\n  by: null\n").is_empty()
+        );
         assert_eq!(
             messages("approval:\n  status: approved\n  by: ana\n"),
             ["`approval.status` is approved, but `approval.at` does not say who and when"]
@@ -181,12 +192,20 @@ mod tests {
             ["`approval.status` is pending, but `approval.by` names an approver"]
         );
         assert_eq!(state(&spec("approval:\n  required: false\n")), None);
-        assert_eq!(state(&spec("approval:\n  required: true\n")).as_deref(), Some("pending"));
+        assert_eq!(
+            state(&spec("approval:\n  required: true\n")).as_deref(),
+            Some("pending")
+        );
     }
 
     #[test]
     fn entries_read_as_upstream_writes_them() {
-        let e = entry("Ana", "2026-02-02T14:27:53Z", Decision::Rejected, Some("too big"));
+        let e = entry(
+            "Ana",
+            "2026-02-02T14:27:53Z",
+            Decision::Rejected,
+            Some("too big"),
+        );
         assert_eq!(e, "**Ana** - 2026-02-02 14:27 - REJECTED\ntoo big");
         let once = discuss("# T\n\nText.\n", "**A** - 2026-02-02 14:27 - APPROVED");
         assert_eq!(

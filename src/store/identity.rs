@@ -112,7 +112,11 @@ impl Store {
     pub fn committer_now(&self) -> Result<(String, String, String), StoreError> {
         let who = self.identity()?.committer;
         let at = crate::clock::from_unix(who.time.seconds);
-        Ok((format!("{} <{}>", who.name, who.email), who.name.to_string(), at))
+        Ok((
+            format!("{} <{}>", who.name, who.email),
+            who.name.to_string(),
+            at,
+        ))
     }
 }
 

@@ -90,7 +90,11 @@ fn a_spec_that_needs_approval_is_blocked_until_approved() {
         "t: approved by Test User <test@example.com>\n"
     );
     assert_eq!(ledger_commits(&repo), before + 1, "one ledger commit");
-    assert_eq!(last_changed(&repo), [spec_path("t", false)], "only that spec");
+    assert_eq!(
+        last_changed(&repo),
+        [spec_path("t", false)],
+        "only that spec"
+    );
     assert_eq!(
         raw(&repo, "t"),
         "---\ntype: code\nstatus: pending\napproval:\n  required: true\n  status: approved\n  by: Test User <test@example.com>\n  at: 2026-02-02T14:27:53Z\n---\n# Ship it\n\n## Acceptance Criteria\n\n- [ ] Tests pass\n- [ ] Docs updated\n\n## Approval Discussion\n\n**Test User** - 2026-02-02 14:27 - APPROVED\nLooks right\n"
@@ -100,13 +104,25 @@ fn a_spec_that_needs_approval_is_blocked_until_approved() {
         message,
         "Test User <test@example.com>\nchant: approve t\n\nChant-Spec: t\nChant-Op: approve\n\n"
     );
-    assert_eq!(repo.chant(&["ready"]).lines().next().unwrap_or("").split_whitespace().next(), Some("t"));
+    assert_eq!(
+        repo.chant(&["ready"])
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .next(),
+        Some("t")
+    );
     assert_eq!(repo.list_json(&[])[0]["ready"], true);
     assert_eq!(
         repo.chant(&["approve", "t"]),
         "t: already approved by Test User <test@example.com>\n"
     );
-    assert_eq!(ledger_commits(&repo), before + 1, "approving again writes nothing");
+    assert_eq!(
+        ledger_commits(&repo),
+        before + 1,
+        "approving again writes nothing"
+    );
     repo.chant(&["start", "t"]);
 }
 
@@ -128,7 +144,9 @@ fn the_approver_is_the_git_identity_never_an_argument() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let text = raw(&repo, "t");
     assert!(
-        text.contains("  status: rejected\n  by: Rae Viewer <rae@example.org>\n  at: 2026-03-04T05:06:07Z\n"),
+        text.contains(
+            "  status: rejected\n  by: Rae Viewer <rae@example.org>\n  at: 2026-03-04T05:06:07Z\n"
+        ),
         "{text}"
     );
     assert!(
@@ -153,9 +171,14 @@ fn the_approver_is_the_git_identity_never_an_argument() {
     repo.git(&["config", "user.email", "cy@example.net"]);
     repo.chant(&["approve", "t"]);
     let text = raw(&repo, "t");
-    assert!(text.contains("  by: Cy Config <cy@example.net>\n"), "{text}");
     assert!(
-        text.ends_with("REJECTED\nNeeds a migration plan\n\n**Cy Config** - 2026-02-02 14:27 - APPROVED\n"),
+        text.contains("  by: Cy Config <cy@example.net>\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "REJECTED\nNeeds a migration plan\n\n**Cy Config** - 2026-02-02 14:27 - APPROVED\n"
+        ),
         "{text}"
     );
     assert_eq!(repo.list_json(&[])[0]["ready"], true);
@@ -165,7 +188,14 @@ fn the_approver_is_the_git_identity_never_an_argument() {
 fn a_dependency_rejection_creates_the_fix_spec_the_original_then_waits_for() {
     let repo = setup();
     let before = ledger_commits(&repo);
-    let said = repo.chant(&["reject", "t", "--reason", "Fix the flaky test\nfirst", "--action", "dependency"]);
+    let said = repo.chant(&[
+        "reject",
+        "t",
+        "--reason",
+        "Fix the flaky test\nfirst",
+        "--action",
+        "dependency",
+    ]);
     assert_eq!(ledger_commits(&repo), before + 1, "one ledger commit");
     let fix = said
         .lines()
@@ -209,7 +239,10 @@ fn a_group_rejection_makes_a_driver_whose_members_take_its_criteria() {
         "---\ntype: code\nstatus: pending\n---\n# Docs updated\n\n## Acceptance Criteria\n\n- [ ] Docs updated\n"
     );
     for member in ["t.1", "t.2"] {
-        assert!(!raw(&repo, member).contains("depends_on"), "members never depend on the driver");
+        assert!(
+            !raw(&repo, member).contains("depends_on"),
+            "members never depend on the driver"
+        );
     }
     let list = repo.list_json(&[]);
     let state = |id: &str| {
@@ -219,8 +252,14 @@ fn a_group_rejection_makes_a_driver_whose_members_take_its_criteria() {
             .unwrap()
     };
     assert_eq!(state("t.1"), true);
-    assert_eq!(state("t.2"), false, "waits for t.1, as upstream orders members");
-    assert!(repo.chant(&["show", "t.2"]).contains("waits for earlier member t.1"));
+    assert_eq!(
+        state("t.2"),
+        false,
+        "waits for t.1, as upstream orders members"
+    );
+    assert!(repo
+        .chant(&["show", "t.2"])
+        .contains("waits for earlier member t.1"));
 }
 
 #[test]
@@ -231,8 +270,9 @@ fn set_cannot_forge_a_decision() {
         assert_eq!(out.status.code(), Some(1), "{field}");
         let text = stderr_of(&out);
         assert!(
-            text.contains(&format!("`{field}` is recorded by `git chant approve` and `git chant reject`"))
-                && text.contains("git chant approve <id>"),
+            text.contains(&format!(
+                "`{field}` is recorded by `git chant approve` and `git chant reject`"
+            )) && text.contains("git chant approve <id>"),
             "{text}"
         );
     }
@@ -258,7 +298,11 @@ fn set_cannot_forge_a_decision() {
     assert!(raw(&repo, "t").contains("  status: pending\n"));
     repo.chant(&["set", "t", "approval.required", "false"]);
     assert!(raw(&repo, "t").contains("  required: false\n"));
-    assert_eq!(repo.list_json(&[])[0]["ready"], true, "not required, not pending");
+    assert_eq!(
+        repo.list_json(&[])[0]["ready"],
+        true,
+        "not required, not pending"
+    );
 }
 
 #[test]
@@ -279,9 +323,21 @@ fn list_filters_by_approval_state() {
     assert_eq!(ids("approved"), ["u"]);
     assert_eq!(ids("rejected"), ["v"]);
     let all = repo.list_json(&[]);
-    assert!(all.iter().find(|s| s["id"] == "w").unwrap().get("approval").is_none());
-    assert!(repo.chant(&["list", "--approval", "rejected"]).starts_with("v "));
-    assert_eq!(repo.chant_out(&["list", "--approval", "maybe"]).status.code(), Some(2));
+    assert!(all
+        .iter()
+        .find(|s| s["id"] == "w")
+        .unwrap()
+        .get("approval")
+        .is_none());
+    assert!(repo
+        .chant(&["list", "--approval", "rejected"])
+        .starts_with("v "));
+    assert_eq!(
+        repo.chant_out(&["list", "--approval", "maybe"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -302,7 +358,13 @@ fn lint_and_the_server_check_the_approval_record() {
         findings
             .iter()
             .filter(|f| f["id"] == id && f["rule"] == "approval")
-            .map(|f| format!("{} {}", f["severity"].as_str().unwrap(), f["message"].as_str().unwrap()))
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["severity"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
             .collect()
     };
     assert_eq!(
@@ -318,11 +380,15 @@ fn lint_and_the_server_check_the_approval_record() {
     let server = Repo::bare();
     server.chant(&["hooks", "install", "--server"]);
     repo.git(&["remote", "add", "origin", server.path.to_str().unwrap()]);
-    let out = repo.git_cmd(&["push", "origin", "refs/chant/specs"]).output().unwrap();
+    let out = repo
+        .git_cmd(&["push", "origin", "refs/chant/specs"])
+        .output()
+        .unwrap();
     let text = stderr_of(&out);
     assert!(!out.status.success(), "{text}");
     assert!(
-        text.contains("[approval-field]") && text.contains("`approval.at` does not say who and when"),
+        text.contains("[approval-field]")
+            && text.contains("`approval.at` does not say who and when"),
         "{text}"
     );
 }
@@ -342,7 +408,13 @@ fn completing_agent_co_authored_work_asks_for_approval() {
         repo.chant(&["check", id, "1"]);
     }
     repo.chant(&["hooks", "install"]);
-    repo.git(&["commit", "-q", "--allow-empty", "-m", "chant(h): by hand\n\nCo-authored-by: Ana <ana@mail.com>"]);
+    repo.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "chant(h): by hand\n\nCo-authored-by: Ana <ana@mail.com>",
+    ]);
     repo.git(&[
         "commit",
         "-q",
@@ -355,11 +427,27 @@ fn completing_agent_co_authored_work_asks_for_approval() {
     assert!(!raw(&repo, "h").contains("approval"));
     let out = repo.chant_out(&["done", "a"]);
     assert!(out.status.success(), "{}", stderr_of(&out));
-    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr_of(&out));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr_of(&out)
+    );
     assert!(said.contains("`git chant approve a`"), "{said}");
     let a = raw(&repo, "a");
     assert!(a.contains("status: completed\n"), "{a}");
-    assert!(a.contains("approval:\n  required: true\n  status: pending\n"), "{a}");
+    assert!(
+        a.contains("approval:\n  required: true\n  status: pending\n"),
+        "{a}"
+    );
+
+    // The approval's event joins the status events on the agent's commit.
+    repo.chant(&["approve", "a"]);
+    let notes = repo.git(&["log", "-1", "--notes=chant", "--format=%N", "HEAD"]);
+    assert!(
+        notes.contains("a in_progress->completed approval=required")
+            && notes.contains("a approved by=Test%20User%20<test@example.com>"),
+        "{notes}"
+    );
 
     // The hook path (`Chant-Status: completed`) applies the same rule.
     repo.git(&[
@@ -371,7 +459,10 @@ fn completing_agent_co_authored_work_asks_for_approval() {
     ]);
     let k = raw(&repo, "k");
     assert!(k.contains("status: completed\n"), "{k}");
-    assert!(k.contains("approval:\n  required: true\n  status: pending\n"), "{k}");
+    assert!(
+        k.contains("approval:\n  required: true\n  status: pending\n"),
+        "{k}"
+    );
     let ids: Vec<String> = repo
         .list_json(&["--approval", "pending"])
         .iter()
@@ -395,7 +486,11 @@ fn a_signed_approval_verifies_with_git_and_a_signing_failure_writes_nothing() {
     std::fs::write(&allowed, format!("test@example.com {public}")).unwrap();
     repo.git(&["config", "gpg.format", "ssh"]);
     repo.git(&["config", "user.signingkey", key.to_str().unwrap()]);
-    repo.git(&["config", "gpg.ssh.allowedSignersFile", allowed.to_str().unwrap()]);
+    repo.git(&[
+        "config",
+        "gpg.ssh.allowedSignersFile",
+        allowed.to_str().unwrap(),
+    ]);
     repo.git(&["config", "chant.signApprovals", "true"]);
 
     assert_eq!(
@@ -403,7 +498,10 @@ fn a_signed_approval_verifies_with_git_and_a_signing_failure_writes_nothing() {
         "t: approved by Test User <test@example.com> (signed)\n"
     );
     let shown = repo.git(&["log", "--show-signature", "-1", "refs/chant/specs"]);
-    assert!(shown.contains("Good \"git\" signature for test@example.com"), "{shown}");
+    assert!(
+        shown.contains("Good \"git\" signature for test@example.com"),
+        "{shown}"
+    );
     assert_eq!(
         repo.git(&["log", "-1", "--format=%cn <%ce> %G?", "refs/chant/specs"]),
         "Test User <test@example.com> G\n"
@@ -412,12 +510,17 @@ fn a_signed_approval_verifies_with_git_and_a_signing_failure_writes_nothing() {
 
     // Another spec, a key that is not there: a clear error, the ledger as it was.
     repo.chant(&["add", "Other", "--id", "o", "--needs-approval"]);
-    repo.git(&["config", "user.signingkey", repo.home().join("missing").to_str().unwrap()]);
+    repo.git(&[
+        "config",
+        "user.signingkey",
+        repo.home().join("missing").to_str().unwrap(),
+    ]);
     let tip = repo.git(&["rev-parse", "refs/chant/specs"]);
     let out = repo.chant_out(&["approve", "o"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr_of(&out).contains("git could not sign the ledger commit (chant.signApprovals is true)"),
+        stderr_of(&out)
+            .contains("git could not sign the ledger commit (chant.signApprovals is true)"),
         "{}",
         stderr_of(&out)
     );

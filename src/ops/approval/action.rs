@@ -65,7 +65,13 @@ fn fix_body(original: &str, reason: &str, says_id: bool) -> String {
 }
 
 /// `dependency`: a fix spec `fix_id`, and `spec` (being rejected) depending on it.
-pub fn dependency(spec: &mut Spec, original: &str, fix_id: &str, reason: &str, change: &mut Change) {
+pub fn dependency(
+    spec: &mut Spec,
+    original: &str,
+    fix_id: &str,
+    reason: &str,
+    change: &mut Change,
+) {
     change.write_spec(fix_id, false, new_spec(fix_body(original, reason, true)));
     change.trailer(crate::store::trailer::Trailer::Spec, fix_id);
     let mut deps: Vec<String> = spec.depends_on().into_iter().map(str::to_owned).collect();

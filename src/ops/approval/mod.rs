@@ -48,7 +48,13 @@ pub struct Decided {
 /// Approves spec `short` as the git identity, at the time its commit is dated, with an
 /// optional comment. Approving an approved spec writes nothing and says who approved it.
 pub fn approve(store: &Store, short: &str, comment: Option<&str>) -> Result<Decided, Error> {
-    decide(store, short, Decision::Approved, comment, RejectAction::Manual)
+    decide(
+        store,
+        short,
+        Decision::Approved,
+        comment,
+        RejectAction::Manual,
+    )
 }
 
 /// Rejects spec `short` as the git identity, for `reason`, then does what `action` says.
@@ -85,10 +91,11 @@ fn decide(
             members: Vec::new(),
             signed,
         };
-        if decision == Decision::Approved
-            && approval::state(&spec).as_deref() == Some("approved")
-        {
-            let given = spec.approval().and_then(|a| a.get("by")).and_then(Value::as_str);
+        if decision == Decision::Approved && approval::state(&spec).as_deref() == Some("approved") {
+            let given = spec
+                .approval()
+                .and_then(|a| a.get("by"))
+                .and_then(Value::as_str);
             decided.by = given.unwrap_or_default().to_owned();
             decided.changed = false;
             decided.signed = false;
@@ -105,7 +112,11 @@ fn decide(
         change.sign(signed);
         let mut event = Event::new(now, &id, decision.as_str()).with("by", &by);
         if let Some(text) = text {
-            let key = if decision == Decision::Approved { "comment" } else { "reason" };
+            let key = if decision == Decision::Approved {
+                "comment"
+            } else {
+                "reason"
+            };
             event = event.with(key, text);
             if decision == Decision::Rejected {
                 change.trailer(Trailer::Reason, text);
@@ -123,7 +134,8 @@ fn decide(
                     decided.fix = Some(fix);
                 }
                 RejectAction::Group => {
-                    decided.members = action::group(&mut spec, &id, reason, ids.iter(), &mut change);
+                    decided.members =
+                        action::group(&mut spec, &id, reason, ids.iter(), &mut change);
                     let n = decided.members.len();
                     change.subject(format!("reject {id}, a driver of {n} members"));
                 }

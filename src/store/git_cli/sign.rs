@@ -47,7 +47,9 @@ pub(crate) fn commit_tree_signed(
         stdin.write_all(message.as_bytes()).map_err(io)?;
     }
     let out = child.wait_with_output().map_err(io)?;
-    let said = String::from_utf8_lossy(&out.stderr).trim().replace('\n', "; ");
+    let said = String::from_utf8_lossy(&out.stderr)
+        .trim()
+        .replace('\n', "; ");
     if !out.status.success() {
         return Err(StoreError::Signing { why: said });
     }
@@ -62,7 +64,12 @@ fn raw_date(time: gix::date::Time) -> String {
     let offset = time.offset;
     let sign = if offset < 0 { '-' } else { '+' };
     let minutes = offset.unsigned_abs() / 60;
-    format!("{} {sign}{:02}{:02}", time.seconds, minutes / 60, minutes % 60)
+    format!(
+        "{} {sign}{:02}{:02}",
+        time.seconds,
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 #[cfg(test)]
