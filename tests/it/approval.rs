@@ -468,7 +468,7 @@ fn completing_agent_co_authored_work_asks_for_approval() {
         .iter()
         .map(|s| s["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(ids, ["a", "k"]);
+    assert_eq!(ids, ["k"], "a was approved above");
 }
 
 #[test]
