@@ -4,6 +4,7 @@
 mod agent_setup;
 mod agents;
 mod approval;
+mod approval_checks;
 mod claim;
 mod cli;
 mod clone;
