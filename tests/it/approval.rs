@@ -321,6 +321,21 @@ fn list_filters_by_approval_state() {
     assert_eq!(ids("pending"), ["t"]);
     assert_eq!(ids("approved"), ["u"]);
     assert_eq!(ids("rejected"), ["v"]);
+    // The MCP server's `list` takes the same filter.
+    let mut server = crate::mcp::Server::start(&repo, &[]);
+    let listed = server.call(
+        "list",
+        serde_json::json!({"approval": ["approved", "rejected"]}),
+    );
+    server.finish();
+    let mcp: Vec<&str> = listed["specs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(mcp, ["u", "v"]);
+    assert_eq!(listed["specs"][1]["approval"], "rejected");
     let all = repo.list_json(&[]);
     assert!(all
         .iter()
