@@ -124,6 +124,11 @@ fn completing_agent_co_authored_work_asks_for_approval() {
         "-m",
         "chant(k): all of it\n\nChant-Status: completed\nCo-authored-by: GitHub Copilot <copilot@github.com>",
     ]);
+    let notes = repo.git(&["log", "-1", "--notes=chant", "--format=%N", "HEAD"]);
+    assert!(
+        notes.contains("k pending->completed approval=required"),
+        "{notes}"
+    );
     let k = raw(&repo, "k");
     assert!(k.contains("status: completed\n"), "{k}");
     assert!(
