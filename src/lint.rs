@@ -191,21 +191,11 @@ pub fn lint(all: &[Input], only: Option<&HashSet<String>>) -> Vec<Finding> {
 
 type Add<'a> = dyn FnMut(Severity, &'static str, String) + 'a;
 
+/// `approval`'s rules, as errors: its shape, and a decision that names who and when
+/// (what the server refuses too).
 fn approval(spec: &Spec, add: &mut Add<'_>) {
-    let Some(approval) = spec.approval() else {
-        return;
-    };
     for broken in crate::spec::rules::approval(spec) {
         add(Severity::Error, "approval", broken.message);
-    }
-    let get = |k: &str| approval.get(k);
-    let status = get("status").and_then(|v| v.as_str());
-    if status == Some("approved") && get("by").is_none_or(|v| v.is_null()) {
-        add(
-            Severity::Warning,
-            "approval",
-            "approved, but `approval.by` does not say by whom".into(),
-        );
     }
 }
 

@@ -12,7 +12,7 @@ use crate::ops::{self, NewSpec};
 /// Add a spec to the ledger and print its id.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  git chant add \"Split step\" --member-of 2026-01-20-002-drv\n  git chant add \"Add retries\" --template feature --var module=store\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -"
+    after_help = "Examples:\n  git chant add \"Fix the race in the store\"\n  git chant add \"Phase 2\" --depends-on 001 --label bug --target src/store.rs\n  git chant add \"Root cause\" --id 003-root-cause --type research --body-file body.md\n  git chant add \"Split step\" --member-of 2026-01-20-002-drv\n  git chant add \"Add retries\" --template feature --var module=store\n  git chant add \"Drop the v1 API\" --needs-approval\n  echo '## Acceptance Criteria' | git chant add \"From stdin\" --body-file -"
 )]
 pub struct AddArgs {
     /// The title (the body's `# ` line).
@@ -44,6 +44,9 @@ pub struct AddArgs {
     /// Store a type git chant does not know.
     #[arg(long)]
     force: bool,
+    /// Ask for an approval before it can be worked (`git chant approve <id>` gives it).
+    #[arg(long)]
+    needs_approval: bool,
     /// Make the spec from the ledger's templates/<NAME>.md (see `git chant template list`).
     #[arg(long, value_name = "NAME", conflicts_with = "body_file")]
     template: Option<String>,
@@ -70,6 +73,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<Exit, Error> {
         member_of: args.member_of,
         body,
         force: args.force,
+        needs_approval: args.needs_approval,
         extra: Vec::new(),
     };
     if let Some(name) = &args.template {

@@ -17,7 +17,7 @@ use crate::store::Store;
 /// (all must match); a repeated filter matches any of its values.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant list\n  git chant list --status pending --label bug\n  git chant list --status blocked --type code\n  git chant list --sort updated --limit 10\n  git chant list --ready --json | jq -r '.[].id'"
+    after_help = "Examples:\n  git chant list\n  git chant list --status pending --label bug\n  git chant list --status blocked --type code\n  git chant list --sort updated --limit 10\n  git chant list --ready --json | jq -r '.[].id'\n  git chant list --approval pending        specs waiting for `git chant approve`"
 )]
 pub struct ListArgs {
     /// Only these statuses, or the computed `ready`/`blocked` (`pending` is both); repeatable.
@@ -29,6 +29,9 @@ pub struct ListArgs {
     /// Only this type.
     #[arg(long = "type", value_name = "TYPE", value_parser = PossibleValuesParser::new(crate::spec::TYPES))]
     kind: Option<String>,
+    /// Only specs whose approval is in this state (pending, approved, rejected); repeatable.
+    #[arg(long, value_name = "STATE", value_parser = PossibleValuesParser::new(query::APPROVAL_STATES))]
+    approval: Vec<String>,
     /// Only specs ready to be worked (the same as `--status ready`).
     #[arg(long)]
     ready: bool,
@@ -81,6 +84,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
             (true, _) => Scope::Archived,
             _ => Scope::Live,
         },
+        approval: args.approval.clone(),
     };
     let mut rows = query::select(&index, &filter);
     // The flags are filters of their own, on top of any `--status`.

@@ -3,6 +3,7 @@
 
 mod activity;
 mod add;
+mod approve;
 mod archive;
 mod check;
 mod claim;
@@ -117,6 +118,8 @@ pub enum Command {
     /// needs_attention -> pending | in_progress; completed -> pending | needs_attention
     /// (a landing that conflicts); cancelled -> pending.
     Reopen(lifecycle::LifecycleArgs),
+    Approve(approve::ApproveArgs),
+    Reject(approve::RejectArgs),
     Check(check::CheckArgs),
     Set(set::SetArgs),
     Edit(edit::EditArgs),
@@ -188,6 +191,8 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Pause(args) => lifecycle::run(ctx, Target::Pause, args),
         Command::Cancel(args) => lifecycle::run(ctx, Target::Cancel, args),
         Command::Reopen(args) => lifecycle::run(ctx, Target::Reopen, args),
+        Command::Approve(args) => approve::approve(ctx, args),
+        Command::Reject(args) => approve::reject(ctx, args),
         Command::Check(args) => check::run(ctx, args),
         Command::Set(args) => set::run(ctx, args),
         Command::Edit(args) => edit::run(ctx, args),

@@ -48,8 +48,8 @@ pub fn is_done(status: &str) -> bool {
 
 /// Why a pending spec cannot start yet; empty when nothing blocks it. A spec is ready when
 /// it is `pending`, every `depends_on` id is completed or cancelled (live or archived), a
-/// group member that declares no dependencies has its earlier siblings done, and no
-/// approval is pending.
+/// group member that declares no dependencies has its earlier siblings done, and its
+/// approval, if it has one, is neither rejected nor (when required) still pending.
 pub fn blockers<'a>(
     spec: &SpecSummary,
     lookup: impl Fn(&str) -> Option<&'a SpecSummary>,
@@ -72,8 +72,16 @@ pub fn blockers<'a>(
             }
         }
     }
-    if spec.approval_pending {
-        why.push("approval is pending".to_owned());
+    let id = &spec.id;
+    match spec.approval.as_deref() {
+        Some("rejected") => why.push(format!(
+            "its approval was rejected (see its Approval Discussion; `git chant approve {id}` once it is addressed)"
+        )),
+        Some("approved") => {}
+        _ if spec.approval_required => why.push(format!(
+            "approval is pending (`git chant approve {id}`)"
+        )),
+        _ => {}
     }
     why
 }

@@ -28,8 +28,13 @@ pub struct SpecSummary {
     pub depends_on: Vec<String>,
     pub checked: usize,
     pub total: usize,
-    /// `approval.required` is true and `approval.status` is not `approved`.
-    pub approval_pending: bool,
+    /// The approval state (`pending`, `approved`, `rejected`), when the spec asks for an
+    /// approval or records one (spec/approval.rs `state`).
+    #[serde(default)]
+    pub approval: Option<String>,
+    /// `approval.required` is true.
+    #[serde(default)]
+    pub approval_required: bool,
     /// Who claims it and until when (a well-formed `claim`, expired or not).
     #[serde(default)]
     pub claim: Option<Claim>,
@@ -56,8 +61,6 @@ impl SpecSummary {
     pub fn from_spec(place: &Place, spec: &Spec) -> SpecSummary {
         let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
         let (checked, total) = criteria_counts(spec.body());
-        let approval = spec.approval();
-        let field = |k: &str| approval.and_then(|a| a.get(k));
         SpecSummary {
             id: place.id.to_owned(),
             archived: place.archived,
@@ -69,8 +72,8 @@ impl SpecSummary {
             depends_on: owned(spec.depends_on()),
             checked,
             total,
-            approval_pending: field("required").and_then(|v| v.as_bool()) == Some(true)
-                && field("status").and_then(|v| v.as_str()) != Some("approved"),
+            approval: crate::spec::approval::state(spec),
+            approval_required: crate::spec::approval::required(spec),
             claim: spec.valid_claim(),
             error: None,
         }

@@ -31,6 +31,8 @@ pub struct List {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub scope: Option<Scope>,
+    #[serde(default)]
+    pub approval: Vec<String>,
     pub sort: Option<Sort>,
     pub limit: Option<usize>,
     pub cursor: Option<String>,

@@ -70,6 +70,7 @@ pub fn list(arguments: Value) -> Result<Value, Fail> {
             Some(args::Scope::Archived) => Scope::Archived,
             Some(args::Scope::All) => Scope::All,
         },
+        approval: a.approval,
     };
     let mut rows = query::select(&index, &filter);
     if let Some(sort) = a.sort {

@@ -85,6 +85,11 @@ pub fn list_in() -> Value {
                 "scope",
                 one_of(&["live", "archived", "all"], "default live"),
             ),
+            ("approval", {
+                let mut a = strings("any of these approval states");
+                a["items"]["enum"] = json!(crate::ops::query::APPROVAL_STATES);
+                a
+            }),
             ("sort", one_of(&["id", "status", "title", "updated"], "")),
             ("limit", n("default 50")),
             ("cursor", s("nextCursor of the previous page")),

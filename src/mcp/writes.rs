@@ -42,6 +42,7 @@ pub fn add(arguments: Value) -> Result<Value, Fail> {
         member_of: a.member_of,
         body: a.body,
         force: a.force,
+        needs_approval: false,
         extra: Vec::new(),
     };
     let id = ops::add(&store, &new, &ops::today())?;

@@ -22,6 +22,8 @@ pub struct NewSpec {
     pub body: Option<String>,
     /// Store a type git chant does not know.
     pub force: bool,
+    /// Ask for an approval: upstream's `approval: {required: true, status: pending}`.
+    pub needs_approval: bool,
     /// More fields (a template's), each written unless an option above gave that key.
     pub extra: Vec<(String, Value)>,
 }
@@ -57,6 +59,12 @@ impl NewSpec {
         }
         if let Some(prompt) = &self.prompt {
             fields.push(("prompt", Value::from(prompt.as_str())));
+        }
+        if self.needs_approval {
+            let mut approval = serde_yaml::Mapping::new();
+            approval.insert("required".into(), Value::Bool(true));
+            approval.insert("status".into(), crate::spec::approval::PENDING.into());
+            fields.push(("approval", Value::Mapping(approval)));
         }
         for (key, value) in &self.extra {
             if !fields.iter().any(|(k, _)| k == key) {

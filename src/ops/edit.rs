@@ -51,6 +51,7 @@ pub fn save_edit(
         };
         let spec = Spec::parse(id, text.as_bytes())?;
         rules::introduced(Some(&current), &spec, force).map_err(|v| v.on(id))?;
+        crate::spec::approval::same_decision(&current, &spec).map_err(|v| v.on(id))?;
         validate(store, snapshot, id, &current, &spec, force)?;
         let op = if current.status() == spec.status() {
             "edit".to_owned()

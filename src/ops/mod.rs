@@ -5,6 +5,7 @@
 pub mod activity;
 mod add;
 pub mod adopt;
+pub mod approval;
 pub mod claim;
 pub mod conflicts;
 pub mod doctor;

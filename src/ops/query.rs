@@ -1,5 +1,5 @@
 //! Choosing and ordering specs for `list`, `ready` and `search`: the filters (stored and
-//! computed statuses, labels, type, live or archived), the sort keys and the limit, in one
+//! computed statuses, labels, type, approval state, live or archived), the sort keys and the limit, in one
 //! place so every front end (the CLI now, an MCP server later) selects the same rows.
 
 use std::collections::HashMap;
@@ -40,7 +40,12 @@ pub struct Filter {
     /// This `type`.
     pub kind: Option<String>,
     pub scope: Scope,
+    /// Any of these approval states (`pending`, `approved`, `rejected`).
+    pub approval: Vec<String>,
 }
+
+/// The approval states `--approval` takes.
+pub const APPROVAL_STATES: &[&str] = &crate::spec::approval::STATES;
 
 /// A sort key for `--sort`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -86,6 +91,10 @@ impl Filter {
             && (self.statuses.is_empty() || self.statuses.iter().any(|w| has_status(row, w)))
             && (self.labels.is_empty() || s.labels.iter().any(|l| self.labels.contains(l)))
             && self.kind.as_ref().is_none_or(|k| *k == s.kind)
+            && (self.approval.is_empty()
+                || s.approval
+                    .as_ref()
+                    .is_some_and(|a| self.approval.contains(a)))
     }
 }
 
@@ -255,6 +264,9 @@ pub struct Item<'a> {
     /// `by`, `at`, `until` of its claim, expired or not; only when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     claim: Option<&'a Claim>,
+    /// Its approval state (`pending`, `approved`, `rejected`); only when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approval: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -287,6 +299,7 @@ impl<'a> Item<'a> {
             },
             updated: None,
             claim: s.claim.as_ref(),
+            approval: s.approval.as_deref(),
         }
     }
 }

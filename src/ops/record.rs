@@ -120,14 +120,22 @@ pub fn record_commit(
                 .filter(|c| !c.checked)
                 .map(|c| format!("{}. {}", c.number, c.text))
                 .collect();
+            let mut agent_work = false;
             if refs.complete && Status::InProgress.is(&to) && open.is_empty() {
                 to = Status::Completed.to_string();
                 spec.set_text("completed_at", &at);
+                agent_work =
+                    super::approval::agent::require_if_agent_work(store, snapshot, &mut spec)?
+                        .is_some();
             }
             let transition = (to != from).then(|| (from.clone(), to.clone()));
             if let Some((from, to)) = &transition {
                 spec.set_text("status", to);
-                lines.push(Event::new(&at, &id, format!("{from}->{to}")).to_line());
+                let mut event = Event::new(&at, &id, format!("{from}->{to}"));
+                if agent_work {
+                    event = event.with("approval", "required");
+                }
+                lines.push(event.to_line());
                 ops.push(format!("status {from} -> {to}"));
             }
             // A second run writes the bytes already there, which the store drops.

@@ -145,6 +145,12 @@ pub fn transition(
         }
 
         set_status(&mut spec, to, now);
+        let agent = match Status::of(to) {
+            Status::Completed => {
+                super::approval::agent::require_if_agent_work(store, snapshot, &mut spec)?
+            }
+            _ => None,
+        };
         let mut change = Change::on_spec(&format!("status {from} -> {to}"), &id);
         change
             .subject(format!("{} {id}", target.verb()))
@@ -162,7 +168,13 @@ pub fn transition(
         if let Some(reason) = reason {
             event = event.with("reason", reason);
         }
-        let messages = follow_driver(store, snapshot, &id, to, now, &mut change)?;
+        let mut messages = follow_driver(store, snapshot, &id, to, now, &mut change)?;
+        if let Some((commit, line)) = agent {
+            event = event.with("approval", "required");
+            messages.push(super::approval::agent::required_message(
+                &id, &commit, &line,
+            ));
+        }
         if let Some(commit) = last_commit(store, &spec) {
             let note = Appends::one(NOTES_REF, commit, vec![event.to_line()]);
             change.ref_edits(note.edits(store)?);
@@ -194,7 +206,7 @@ fn set_status(spec: &mut Spec, to: &str, now: &str) {
 }
 
 /// The last commit listed in `commits:` that exists here, for the note event.
-fn last_commit(store: &Store, spec: &Spec) -> Option<gix::ObjectId> {
+pub(super) fn last_commit(store: &Store, spec: &Spec) -> Option<gix::ObjectId> {
     spec.commits()
         .iter()
         .rev()

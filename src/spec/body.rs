@@ -144,6 +144,16 @@ pub fn set_checked(body: &str, number: usize, checked: bool) -> Option<String> {
     Some(out)
 }
 
+/// Whether the body has a `## <section>` heading (any case) outside code fences.
+pub fn has_section(body: &str, section: &str) -> bool {
+    lines(body).any(|l| {
+        !l.fenced
+            && l.text
+                .strip_prefix("## ")
+                .is_some_and(|rest| rest.trim().eq_ignore_ascii_case(section.trim()))
+    })
+}
+
 /// The body with `text` added at the end of its section `## <section>` (the last such
 /// heading outside code fences, any case): after the section's last non-blank line, so
 /// a checkbox added to a list stays in the list. A body without the section gets it at

@@ -1,6 +1,7 @@
 //! A spec: upstream chant's markdown-with-YAML-frontmatter file, parsed losslessly, with
 //! typed accessors for the known fields and in-place edits that touch only what changes.
 
+pub mod approval;
 mod body;
 pub mod claim;
 mod error;
@@ -13,7 +14,7 @@ mod scalars;
 pub mod template;
 pub mod verification;
 
-pub use body::{append_to_section, criteria, criteria_counts, title, Criterion};
+pub use body::{append_to_section, criteria, criteria_counts, has_section, title, Criterion};
 pub use error::{SpecError, SpecErrorKind};
 pub use fields::{is_known_status, is_known_type, Shape, FIELDS, STATUSES, TYPES};
 pub use frontmatter::Frontmatter;

@@ -168,32 +168,8 @@ pub fn list_item(field: &str, value: &str) -> Result<(), Violation> {
     Ok(())
 }
 
-/// `approval`: `required` true or false, `status` pending, approved or rejected.
-pub fn approval(spec: &Spec) -> Vec<Violation> {
-    let Some(approval) = spec.approval() else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    let help = "e.g. `git chant set <id> approval.required true`, `git chant set <id> approval.status approved`";
-    if approval.get("required").is_some_and(|v| !v.is_bool()) {
-        found.push(Violation::new(
-            "approval",
-            "`approval.required` must be true or false",
-            help,
-        ));
-    }
-    if let Some(status) = approval.get("status") {
-        // tidy: approval states, not statuses
-        if !matches!(status.as_str(), Some("pending" | "approved" | "rejected")) {
-            found.push(Violation::new(
-                "approval",
-                "`approval.status` must be pending, approved or rejected",
-                help,
-            ));
-        }
-    }
-    found
-}
+/// `approval`'s rules (spec/approval.rs): its shape, and who decided and when.
+pub use super::approval::violations as approval;
 
 /// `claim`: a mapping of `by`, `at` and `until`, strings, the times RFC 3339 and `until`
 /// after `at` (spec/claim.rs).
@@ -314,6 +290,13 @@ pub fn settable(path: &[&str]) -> Result<(), Violation> {
             "field",
             "the title is the body's `# ` line, not a frontmatter field",
             "change it with `git chant edit <id>`",
+        )),
+        // A decision is who made it, from git's identity, in a commit of its own: only
+        // `approve` and `reject` write one, so `set` cannot forge it.
+        ["approval", "status" | "by" | "at"] => Err(Violation::new(
+            "field",
+            format!("`{}` is recorded by `git chant approve` and `git chant reject`", path.join(".")),
+            "use git chant approve <id> [--comment C] or git chant reject <id> --reason R (the approver is your git identity); `git chant set <id> approval.required true` asks for an approval",
         )),
         // A claim is pushed at once and guarded by the server: only the claim commands
         // write it, so it is always whole, yours, and shared.

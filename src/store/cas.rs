@@ -128,14 +128,22 @@ impl Store {
             let tree = editor
                 .write()
                 .context(|| "writing the ledger tree".to_owned())?;
-            let commit = self.write_commit(
-                &change.message(),
-                tree.detach(),
-                snapshot
-                    .commit
-                    .into_iter()
-                    .chain(change.merge_parents.iter().copied()),
-            )?;
+            let parents = snapshot
+                .commit
+                .into_iter()
+                .chain(change.merge_parents.iter().copied());
+            let commit = if change.signed {
+                let who = self.identity()?;
+                super::git_cli::commit_tree_signed(
+                    self,
+                    &who,
+                    &change.message(),
+                    tree.detach(),
+                    parents,
+                )?
+            } else {
+                self.write_commit(&change.message(), tree.detach(), parents)?
+            };
             edits.push(ref_edit(
                 LEDGER_REF,
                 snapshot.commit,

@@ -31,6 +31,9 @@ pub struct Change {
     /// Other ref edits the operation prepared from the current state (notes appended or
     /// merged, a transcript attached), published in the same transaction.
     pub(super) ref_edits: Vec<RefEdit>,
+    /// Have git sign the ledger commit (`git commit-tree -S`): an approval's, with
+    /// `chant.signApprovals`.
+    pub(super) signed: bool,
 }
 
 impl Change {
@@ -111,6 +114,13 @@ impl Change {
     /// transaction as the ledger commit.
     pub fn ref_edits(&mut self, edits: impl IntoIterator<Item = RefEdit>) -> &mut Self {
         self.ref_edits.extend(edits);
+        self
+    }
+
+    /// Has git sign the ledger commit with the configured key (`sign` true), as `git
+    /// commit -S` signs commits; a signing failure writes nothing.
+    pub fn sign(&mut self, sign: bool) -> &mut Self {
+        self.signed = sign;
         self
     }
 

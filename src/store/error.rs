@@ -109,6 +109,13 @@ pub enum StoreError {
     )]
     StaleLock { path: String, age_secs: u64 },
 
+    #[error("git could not sign the ledger commit (chant.signApprovals is true): {why}")]
+    #[diagnostic(
+        code(chant::store::signing),
+        help("nothing was written; check `gpg.format` and `user.signingkey` (`git commit-tree -S` must work here), or `git config chant.signApprovals false`")
+    )]
+    Signing { why: String },
+
     #[error("refusing to write refs from a server hook")]
     #[diagnostic(
         code(chant::store::hook_mode),

@@ -105,6 +105,19 @@ impl Store {
         let who = self.identity()?.committer;
         Ok(format!("{} <{}>", who.name, who.email))
     }
+
+    /// The committer of a commit made now, its name, and the time git would date that
+    /// commit, RFC 3339 UTC (`GIT_COMMITTER_DATE` when set): what an approval records, so
+    /// its `at` is the date of the commit that carries it.
+    pub fn committer_now(&self) -> Result<(String, String, String), StoreError> {
+        let who = self.identity()?.committer;
+        let at = crate::clock::from_unix(who.time.seconds);
+        Ok((
+            format!("{} <{}>", who.name, who.email),
+            who.name.to_string(),
+            at,
+        ))
+    }
 }
 
 /// Now, with the local zone's offset.

@@ -14,7 +14,7 @@ use super::{Store, StoreError};
 pub use crate::lifecycle::SpecSummary;
 
 /// Bump when `SpecSummary` or the file layout changes: older caches are then rebuilt.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 const FILE: &str = "index-v1.json";
 
 /// The index of one ledger tree.

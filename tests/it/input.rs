@@ -155,12 +155,8 @@ fn a_dotted_key_sets_a_nested_field() {
     let repo = repo();
     repo.chant(&["add", "T", "--id", "t"]);
     repo.chant(&["set", "t", "approval.required", "true"]);
-    repo.chant(&["set", "t", "approval.status", "pending"]);
     let raw = repo.chant(&["show", "t", "--raw"]);
-    assert!(
-        raw.contains("approval:\n  required: true\n  status: pending\n"),
-        "{raw}"
-    );
+    assert!(raw.contains("approval:\n  required: true\n---\n"), "{raw}");
     let shown: serde_json::Value =
         serde_json::from_str(&repo.chant(&["show", "t", "--json"])).unwrap();
     assert_eq!(shown["frontmatter"]["approval"]["required"], true);
@@ -171,10 +167,11 @@ fn a_dotted_key_sets_a_nested_field() {
         &["set", "t", "approval.required", "yes"],
         &["must be true or false"],
     );
+    // A decision is only ever `approve`'s or `reject`'s (tests/it/approval.rs).
     refused(
         &repo,
-        &["set", "t", "approval.status", "maybe"],
-        &["`approval.status` must be pending, approved or rejected"],
+        &["set", "t", "approval.status", "pending"],
+        &["`approval.status` is recorded by `git chant approve` and `git chant reject`"],
     );
     // Unknown keys nest too; a scalar on the way is refused, as is a known non-mapping.
     repo.chant(&["set", "t", "extra.deep.key", "3"]);

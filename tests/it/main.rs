@@ -4,6 +4,8 @@
 mod activity;
 mod agent_setup;
 mod agents;
+mod approval;
+mod approval_checks;
 mod approval_server;
 mod claim;
 mod cli;

@@ -29,6 +29,8 @@ enum Loaded {
         approval: Approval,
         /// What is wrong with its verification fields (`spec::verification`), if anything.
         bad_verification: Option<String>,
+        /// What is wrong with its `approval`, if anything (spec/approval.rs).
+        bad_approval: Vec<String>,
     },
 }
 
@@ -80,6 +82,7 @@ impl<'r> Parsed<'r> {
                 status,
                 bad_claim,
                 bad_verification,
+                bad_approval,
                 ..
             } => {
                 if !is_known_status(status) {
@@ -95,6 +98,9 @@ impl<'r> Parsed<'r> {
                 }
                 if let Some(why) = bad_verification {
                     report.add(Some(id), None, Rule::Verification, why.clone());
+                }
+                for why in bad_approval {
+                    report.add(Some(id), Some("approval"), Rule::ApprovalField, why.clone());
                 }
                 Some(status.clone())
             }
@@ -163,6 +169,10 @@ fn read(
                 bad_claim: spec.claim().and_then(Result::err),
                 approval: Approval::of(&spec),
                 bad_verification: crate::spec::verification::problem(&spec),
+                bad_approval: crate::spec::approval::violations(&spec)
+                    .into_iter()
+                    .map(|v| v.message)
+                    .collect(),
             }
         }
     })

@@ -87,13 +87,16 @@ pub enum Rule {
     Signature,
     /// `verification_status` is passed, failed or partial; `last_verified` RFC 3339.
     Verification,
+    /// A spec's `approval` is well formed: its shape, and a decision that names who and
+    /// when (lint's `approval` rule).
+    ApprovalField,
     /// Not a rule: the count of problems past the listing's limit.
     More,
 }
 
 impl Rule {
     /// Every rule, in the order above.
-    pub const ALL: [Rule; 32] = [
+    pub const ALL: [Rule; 33] = [
         Rule::Ref,
         Rule::Deletion,
         Rule::NotACommit,
@@ -125,6 +128,7 @@ impl Rule {
         Rule::Approver,
         Rule::Signature,
         Rule::Verification,
+        Rule::ApprovalField,
         Rule::More,
     ];
 
@@ -162,6 +166,7 @@ impl Rule {
             Rule::Approver => "approver",
             Rule::Signature => "signature",
             Rule::Verification => "verification",
+            Rule::ApprovalField => "approval-field",
             Rule::More => "more",
         }
     }

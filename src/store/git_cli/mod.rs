@@ -1,11 +1,15 @@
 //! The only module that runs `git`: network transfer (fetch and push), which gix cannot do
 //! for pushes, and checkouts (`worktree.rs`: linked worktrees for agent runs; `checkout.rs`:
 //! what is uncommitted in one, and bringing it along when its branch lands), which gix
-//! cannot update safely; and commit signatures, which only git verifies.
+//! cannot update safely; signed ledger commits (`sign.rs`), which gix cannot sign; and
+//! commit signatures, which only git verifies.
 //! Progress goes to the terminal when there is one.
 
 mod checkout;
+mod sign;
 mod worktree;
+
+pub(crate) use sign::commit_tree_signed;
 
 pub use checkout::{
     dirty_paths, fast_forward, merge_into, merging, uncommitted_paths, unmerged_paths, FastForward,
