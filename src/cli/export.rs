@@ -98,6 +98,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<Exit, Error> {
         statuses: args.status.clone(),
         labels: args.label.clone(),
         kind: args.kind.clone(),
+        approval: Vec::new(),
         scope: if args.all { Scope::All } else { Scope::Live },
     };
     let rows = query::select(&index, &filter);

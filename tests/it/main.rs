@@ -6,6 +6,7 @@ mod agent_setup;
 mod agents;
 mod approval;
 mod approval_checks;
+mod approval_e2e;
 mod approval_server;
 mod claim;
 mod cli;
