@@ -20,6 +20,7 @@ pub mod merge;
 pub mod notes;
 pub mod ops;
 pub mod session;
+pub mod site;
 pub mod setup;
 pub mod spec;
 pub mod store;

@@ -30,6 +30,7 @@ mod runs;
 mod search;
 mod set;
 mod show;
+mod site;
 mod status;
 mod sync;
 mod template;
@@ -154,6 +155,7 @@ pub enum Command {
     Import(import::ImportArgs),
     Export(import::ExportArgs),
     Template(template::TemplateArgs),
+    Site(site::SiteArgs),
     InstallManPages(manual::InstallManPagesArgs),
     Completions(manual::CompletionsArgs),
     /// The entry point of shims installed before `hooks run` (kept so they still work).
@@ -214,6 +216,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Import(args) => import::import(ctx, args),
         Command::Export(args) => import::export(ctx, args),
         Command::Template(args) => template::run(ctx, args),
+        Command::Site(args) => site::run(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),
         Command::Completions(args) => manual::completions(ctx, args),
         Command::Hook(args) => hook::run(ctx, args),
