@@ -33,6 +33,7 @@ mod refusals;
 mod server;
 mod session;
 mod show;
+mod site;
 mod spec_props;
 mod sync;
 mod templates;
