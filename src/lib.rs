@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod clock;
 pub mod diag;
+pub mod draw;
 pub mod error;
 pub mod escape;
 pub mod exit;

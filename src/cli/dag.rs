@@ -1,10 +1,11 @@
-//! `git chant dag`: the dependency graph as an indented tree or Graphviz dot.
+//! `git chant dag`: the dependency graph as an indented tree, Graphviz dot or SVG.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use clap::{Args, ValueEnum};
 
 use super::Ctx;
+use crate::draw::svg::{render, Links, Node};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::lifecycle::SpecSummary;
@@ -14,15 +15,17 @@ use crate::store::index::Index;
 enum Format {
     Text,
     Dot,
+    Svg,
 }
 
 /// Print the dependency graph of the live specs: each spec under the specs it depends on.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  git chant dag\n  git chant dag --format dot | dot -Tsvg > specs.svg"
+    after_help = "Examples:\n  git chant dag\n  git chant dag --format dot | dot -Tsvg > specs.svg\n  git chant dag --format svg > specs.svg"
 )]
 pub struct DagArgs {
-    /// `text` (an indented tree) or `dot` (Graphviz).
+    /// `text` (an indented tree), `dot` (Graphviz) or `svg` (laid out in layers here, each
+    /// spec coloured by state and linked to `specs/<id>.html`).
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
@@ -41,6 +44,7 @@ pub fn run(ctx: &Ctx, args: DagArgs) -> Result<Exit, Error> {
     }
     let text = match args.format {
         Format::Dot => dot(&live),
+        Format::Svg => svg(&index, &live),
         Format::Text => {
             let mut text = String::new();
             let mut shown = HashSet::new();
@@ -119,6 +123,35 @@ fn tree<'a>(
             out,
         );
     }
+}
+
+/// One node per live spec, one edge per dependency on a live spec.
+fn svg(index: &Index, live: &[&SpecSummary]) -> String {
+    let rows = crate::ops::query::rows(index, live.iter().copied());
+    let at: HashMap<&str, usize> = live
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let nodes: Vec<Node<'_>> = rows
+        .iter()
+        .map(|r| Node {
+            id: &r.spec.id,
+            title: &r.spec.title,
+            state: r.state(),
+        })
+        .collect();
+    let edges: Vec<(usize, usize)> = live
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.depends_on
+                .iter()
+                .filter_map(|d| at.get(d.as_str()))
+                .map(move |&d| (d, i))
+        })
+        .collect();
+    render(&nodes, &edges, &Links::default())
 }
 
 fn dot(live: &[&SpecSummary]) -> String {

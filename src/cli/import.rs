@@ -1,6 +1,4 @@
-//! `git chant import` and `git chant export`: moving to and from upstream chant's `.chant/`.
-
-use std::path::PathBuf;
+//! `git chant import`: moving from upstream chant's `.chant/` into the ledger.
 
 use clap::Args;
 use serde_json::json;
@@ -8,7 +6,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::ops::{self, export, import};
+use crate::ops::{self, import};
 
 /// Import an upstream chant `.chant/` directory into the ledger.
 ///
@@ -35,26 +33,6 @@ pub struct ImportArgs {
     #[arg(long)]
     dry_run: bool,
     /// The summary as JSON.
-    #[arg(long)]
-    json: bool,
-}
-
-/// Export the ledger in upstream chant's `.chant/` layout.
-///
-/// Live specs go to specs/, archived ones to
-/// archive/<YYYY-MM-DD>/ (undated ids directly to archive/), config.md, prompts/ and templates/, byte
-/// for byte. Only regular files below the directory are written: a ledger name that is not
-/// plain (`..`, a `/`) stops it before anything is written, and a symbolic link in the
-/// directory where it would write through it.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  git chant export              into ./.chant\n  git chant export /tmp/chant   anywhere"
-)]
-pub struct ExportArgs {
-    /// The directory to write.
-    #[arg(default_value = ".chant")]
-    dir: PathBuf,
-    /// The counts as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -138,20 +116,4 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Exit, Error> {
         ctx.ui.text(&text)?;
     }
     Ok(if blocked { Exit::User } else { Exit::Ok })
-}
-
-pub fn export(ctx: &Ctx, args: ExportArgs) -> Result<Exit, Error> {
-    let store = ctx.store()?;
-    let counts = export::export(store, &args.dir)?;
-    if args.json {
-        ctx.ui.json(&counts)?;
-    } else {
-        let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        ctx.ui.line(&format!(
-            "wrote {} into {}",
-            parts.join(", "),
-            args.dir.display()
-        ))?;
-    }
-    Ok(Exit::Ok)
 }

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run` function
 //! that does nothing but call the library and print.
 
+mod activity;
 mod add;
 mod archive;
 mod check;
@@ -11,6 +12,7 @@ mod doctor;
 mod drift;
 mod edit;
 mod event;
+mod export;
 mod fmt;
 mod hook;
 mod hooks;
@@ -120,6 +122,7 @@ pub enum Command {
     Archive(archive::ArchiveArgs),
     Search(search::SearchArgs),
     Log(log::LogArgs),
+    Activity(activity::ActivityArgs),
     Diff(diff::DiffArgs),
     Dag(dag::DagArgs),
     Drift(drift::DriftArgs),
@@ -153,7 +156,7 @@ pub enum Command {
     Reset(runs::ResetArgs),
     Mcp(mcp::McpArgs),
     Import(import::ImportArgs),
-    Export(import::ExportArgs),
+    Export(export::ExportArgs),
     Template(template::TemplateArgs),
     Site(site::SiteArgs),
     InstallManPages(manual::InstallManPagesArgs),
@@ -189,6 +192,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Archive(args) => archive::run(ctx, args),
         Command::Search(args) => search::run(ctx, args),
         Command::Log(args) => log::run(ctx, args),
+        Command::Activity(args) => activity::run(ctx, args),
         Command::Diff(args) => diff::run(ctx, args),
         Command::Dag(args) => dag::run(ctx, args),
         Command::Drift(args) => drift::run(ctx, args),
@@ -214,7 +218,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Reset(args) => runs::reset(ctx, args),
         Command::Mcp(args) => mcp::run(ctx, args),
         Command::Import(args) => import::import(ctx, args),
-        Command::Export(args) => import::export(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
         Command::Template(args) => template::run(ctx, args),
         Command::Site(args) => site::run(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),

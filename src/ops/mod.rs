@@ -2,6 +2,7 @@
 //! the ids, the time) and writes through the compare-and-swap loop, so tests call exactly
 //! what the commands call.
 
+pub mod activity;
 mod add;
 pub mod adopt;
 pub mod claim;
@@ -10,6 +11,7 @@ pub mod doctor;
 pub mod drift;
 mod edit;
 pub mod export;
+pub mod export_formats;
 mod fields;
 pub mod import;
 pub mod kept;

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Commands run as real processes
 //! of the built `git-chant` binary.
 
+mod activity;
 mod agent_setup;
 mod agents;
 mod approval_server;
@@ -8,9 +9,11 @@ mod claim;
 mod cli;
 mod clone;
 mod concurrency;
+mod dag_svg;
 mod drift;
 mod edit;
 mod everyday;
+mod export_formats;
 mod fmt;
 mod harness;
 mod hooks;

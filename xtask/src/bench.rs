@@ -43,6 +43,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("race") => return race(&binary),
         Some("hooks") => return hooks(&binary, runs.max(15)),
         Some("import") => return import(&binary),
+        Some("activity") => return activity(&binary, runs),
         Some("land") => return land(&binary, runs),
         Some("mcp") => return crate::mcp::run(&binary, runs),
         Some("validate") => {
@@ -51,7 +52,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         Some(other) => {
             return Err(format!(
-                "--only takes race, hooks, import, validate, land or mcp, not {other}"
+                "--only takes race, hooks, import, activity, validate, land or mcp, not {other}"
             ))
         }
     }
@@ -129,6 +130,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     race(&binary)?;
     hooks(&binary, runs.max(15))?;
     import(&binary)?;
+    activity(&binary, runs)?;
     for (size, changed) in [
         (10_000, 1_000),
         (sizes.iter().copied().max().unwrap_or(10_000), 1),
@@ -138,6 +140,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
     validate(&binary, runs)?;
     land(&binary, runs)?;
     crate::mcp::run(&binary, runs)
+}
+
+/// `activity` over 10k specs and 50k ledger commits, beside `git log --format=%s` of the
+/// ledger (reading every commit's message is the floor of a feed from trailers).
+fn activity(binary: &Path, runs: usize) -> Result<(), String> {
+    let (specs, commits) = (10_000, 50_000);
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let repo = tmp.path().join("repo");
+    eprint!("generating {specs} specs and {commits} ledger commits… ");
+    let started = Instant::now();
+    generate::ledger(&repo, specs)?;
+    generate::history(&repo, specs, commits)?;
+    eprintln!("{:.1}s", started.elapsed().as_secs_f64());
+    time(&repo, binary, &["list", "--json"])?;
+    let log = "git log --format=%s refs/chant/specs >/dev/null";
+    let baseline = median(runs, || time_sh(&repo, log))?;
+    let feed = median(runs, || time(&repo, binary, &["activity"]))?;
+    let json = median(runs, || time(&repo, binary, &["activity", "--json"]))?;
+    let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
+    println!(
+        "\nactivity, {specs} specs, {commits} ledger commits: `{log}` {}; activity {} ({:.2}x); --json {} ({:.2}x)",
+        ms(baseline),
+        ms(feed),
+        ratio(feed),
+        ms(json),
+        ratio(json)
+    );
+    Ok(())
 }
 
 /// Importing 10k upstream spec files, beside committing the same files with git.

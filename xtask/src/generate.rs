@@ -163,6 +163,50 @@ pub fn chain(dir: &Path, count: usize, wide: usize) -> Result<(), String> {
     )
 }
 
+/// `commits` ledger commits on top of the ledger of `count` specs, as the lifecycle writes
+/// them (`Chant-Spec` and `Chant-Op` trailers: add, start, tick, complete in turn), each
+/// dated a minute after the one before. They change no file: `activity` reads trailers
+/// only, and fast-import then writes 50k commits in seconds.
+pub fn history(dir: &Path, count: usize, commits: usize) -> Result<(), String> {
+    const OPS: [&str; 4] = [
+        "add",
+        "status pending -> in_progress",
+        "check 1",
+        "status in_progress -> completed",
+    ];
+    let mut stream = String::new();
+    for n in 0..commits {
+        let id = spec_id((n / OPS.len()) % count.max(1));
+        let op = OPS[n % OPS.len()];
+        let message = format!("chant: {op} {id}\n\nChant-Spec: {id}\nChant-Op: {op}\n");
+        stream.push_str(&format!(
+            "commit {LEDGER}\ncommitter Bench <bench@example.com> {} +0000\ndata {}\n{message}\n",
+            1_770_000_000 + 60 * (n as u64 + 1),
+            message.len()
+        ));
+        if n == 0 {
+            stream.push_str(&format!("from {LEDGER}^0\n"));
+        }
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    stdin
+        .write_all(stream.as_bytes())
+        .map_err(|e| e.to_string())?;
+    drop(stdin);
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("git fast-import failed".into());
+    }
+    Ok(())
+}
+
 const LEDGER: &str = "refs/chant/specs";
 
 /// One commit on `refname` (on top of it when `on_top`) writing `files`.
