@@ -49,7 +49,7 @@ pub fn page(root: &str, title: &str, body: &str) -> String {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <title>{title}</title>\n<link rel=\"stylesheet\" href=\"{root}site.css\">\n\
 <script src=\"{root}site.js\" defer></script>\n</head>\n<body>\n\
-<nav><a href=\"{root}index.html\">Board</a> <a href=\"{root}search.html\">Search</a>\
+<nav><a href=\"{root}index.html\">Board</a> <a href=\"{root}graph.html\">Graph</a> <a href=\"{root}activity.html\">Activity</a> <a href=\"{root}search.html\">Search</a>\
  <form action=\"{root}search.html\" method=\"get\"><input name=\"q\" type=\"search\" placeholder=\"search specs\"></form></nav>\n\
 <main>\n{body}</main>\n</body>\n</html>\n",
         title = escape(title),

@@ -1,10 +1,12 @@
 //! `site build`: a static website of the ledger and its notes — a board of the live specs
-//! by state, a page per spec, label pages and a search page — written to a folder and
+//! by state, a page per spec, label pages, the activity feed, the dependency graph and a
+//! search page — written to a folder and
 //! viewable offline (one CSS and one JS file of our own, no network). Everything from the
 //! ledger is untrusted: it reaches HTML only through [`html::escape`] or
 //! [`markdown::to_html`], and every page carries a Content-Security-Policy.
 
 mod board;
+mod feeds;
 pub mod html;
 pub mod markdown;
 mod page;
@@ -94,7 +96,13 @@ pub fn build(store: &Store, out: &Path) -> Result<Report, Error> {
     let snapshot = store.snapshot()?;
     let index = Index::load(store, &snapshot)?;
     let site = collect(store, &snapshot, &index)?;
-    write(&site, out)
+    let feed = crate::ops::activity::feed(
+        store,
+        &index,
+        &crate::ops::activity::Query::default(),
+        Some(feeds::ACTIVITY_LIMIT),
+    )?;
+    write(&site, &feed, out)
 }
 
 /// Reads every spec once (in parallel), the dates of their last changes and, for the specs
@@ -164,7 +172,7 @@ fn collect<'a>(
 }
 
 /// Writes every page of `site` under `out`.
-fn write(site: &Site<'_>, out: &Path) -> Result<Report, Error> {
+fn write(site: &Site<'_>, feed: &[crate::ops::activity::Entry], out: &Path) -> Result<Report, Error> {
     let put = |rel: &str, text: &str| -> Result<(), Error> {
         let path = out.join(rel);
         if let Some(dir) = path.parent() {
@@ -181,6 +189,8 @@ fn write(site: &Site<'_>, out: &Path) -> Result<Report, Error> {
     put("index.html", &board)?;
     put("search.html", &board::search(site))?;
     put("search.json", &board::search_json(site))?;
+    put("activity.html", &feeds::activity(feed))?;
+    put("graph.html", &feeds::graph(site))?;
     let labels = site.labels();
     for (label, specs) in &labels {
         put(

@@ -176,6 +176,20 @@ fn the_tour_site_shows_the_board_criteria_transcripts_and_search_in_a_browser() 
     let found = dom(&browser, &url(&site, "search.html", "?q=walrus"));
     assert!(found.contains("<li class=\"hit\"><a href=\"specs/crit.html\">Numbered criteria</a>"), "{found}");
     assert!(found.contains(">1 found<"), "{found}");
+
+    // The graph: one box per live spec, one arrow per dependency, boxes linked.
+    let live = repo.list_json(&[]);
+    let deps: usize = live.iter().map(|s| s["depends_on"].as_array().unwrap().len()).sum();
+    let graph = dom(&browser, &url(&site, "graph.html", ""));
+    assert_eq!(graph.matches("<g class=\"node\"").count(), live.len(), "{graph}");
+    assert_eq!(graph.matches("<path class=\"edge\"").count(), deps, "{graph}");
+    assert!(graph.contains("href=\"specs/phase2.html\""), "{graph}");
+
+    // The activity page lists what happened, newest first.
+    let activity = dom(&browser, &url(&site, "activity.html", ""));
+    for event in ["created", "started", "completed", "failed", "paused"] {
+        assert!(activity.contains(&format!("data-event=\"{event}\"")), "{event}: {activity}");
+    }
 }
 
 #[test]
@@ -183,7 +197,14 @@ fn a_hostile_title_or_link_runs_nothing_and_shows_as_text() {
     let Some(browser) = chromium() else { return };
     let repo = tour();
     let site = build(&repo);
-    for page in ["index.html", "specs/evil.html", "specs/jslink.html", "search.html?q=pwned"] {
+    for page in [
+        "index.html",
+        "specs/evil.html",
+        "specs/jslink.html",
+        "search.html?q=pwned",
+        "graph.html",
+        "activity.html",
+    ] {
         let (page, query) = page.split_once('?').map_or((page, ""), |(p, q)| (p, q));
         let query = if query.is_empty() { String::new() } else { format!("?{query}") };
         let shown = dom(&browser, &url(&site, page, &query));
