@@ -30,6 +30,26 @@ pub struct SiteArgs {
 #[derive(Debug, Subcommand)]
 enum SiteCommand {
     Build(BuildArgs),
+    Serve(ServeArgs),
+}
+
+/// Serve the site on 127.0.0.1, read-only, rebuilt when the ledger or notes move.
+///
+/// Serves the site on 127.0.0.1 only (never another interface), GET and HEAD only (any
+/// other method is refused with 405). Before answering a request it compares the tips of
+/// refs/chant/* and refs/notes/* with those of the last build and rebuilds when one moved,
+/// so a page reloaded after `git chant done` shows it. Runs until interrupted.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  git chant site serve               on port 8080\n  git chant site serve --port 0      any free port (printed)\n  git chant site serve --out /tmp/site"
+)]
+struct ServeArgs {
+    /// The port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The folder the site is built into (default: .git/chant/site).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 /// Write the static site (default folder: .git/chant/site).
@@ -49,7 +69,29 @@ struct BuildArgs {
 pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Exit, Error> {
     match args.command {
         SiteCommand::Build(args) => build(ctx, args),
+        SiteCommand::Serve(args) => serve(ctx, args),
     }
+}
+
+fn serve(ctx: &Ctx, args: ServeArgs) -> Result<Exit, Error> {
+    let store = ctx.store()?;
+    let out = args
+        .out
+        .unwrap_or_else(|| crate::site::default_out(store));
+    let (listener, addr) = crate::site::serve::bind(args.port)?;
+    ctx.ui.line(&format!(
+        "serving http://{addr}/ from {} (read-only; Ctrl-C stops)",
+        out.display()
+    ))?;
+    ctx.ui.flush()?;
+    let open = || Ok(crate::store::Store::open(".")?);
+    crate::site::serve::serve(listener, &out, open, |report| {
+        ctx.ui.warn(&format!(
+            "built {} spec pages ({} bytes of board)",
+            report.specs, report.board_bytes
+        ));
+    })?;
+    Ok(Exit::Ok)
 }
 
 fn build(ctx: &Ctx, args: BuildArgs) -> Result<Exit, Error> {

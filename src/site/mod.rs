@@ -10,6 +10,7 @@ mod feeds;
 pub mod html;
 pub mod markdown;
 mod page;
+pub mod serve;
 
 
 use std::collections::BTreeMap;

@@ -245,3 +245,84 @@ fn a_thousand_spec_site_has_every_card_in_its_column() {
     let found = dom(&browser, &url(&site, "search.html", "?q=word777"));
     assert!(found.contains(">1 found<") && found.contains("specs/2026-01-01-309-gen.html"), "{found}");
 }
+
+/// One HTTP/1.1 request to `addr`; the status code and the body.
+fn http(addr: &str, method: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let code = answer.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = answer.split_once("\r\n\r\n").unwrap().1.to_owned();
+    (code, body)
+}
+
+/// Kills the server when the test ends, pass or fail.
+struct Server(std::process::Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn site_serve_answers_on_localhost_follows_the_ledger_and_refuses_writes() {
+    use std::io::BufRead;
+    let Some(browser) = chromium() else { return };
+    let repo = Repo::new();
+    repo.commit("initial");
+    repo.chant(&["init"]);
+    repo.add_spec("one", "Serve me", "Nothing to tick.\n");
+    repo.chant(&["start", "one"]);
+    let out = repo.home().join("served");
+    let mut child = repo
+        .chant_cmd(&["site", "serve", "--port", "0", "--out", out.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+    let addr = line
+        .strip_prefix("serving http://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    assert!(addr.starts_with("127.0.0.1:"), "{line}");
+
+    let state_of_one = |board: &str| {
+        columns(board)
+            .into_iter()
+            .find(|(_, count, _)| *count == 1)
+            .map(|(state, _, _)| state)
+    };
+    let (code, board) = http(&addr, "GET", "/");
+    assert_eq!(code, 200, "{board}");
+    assert_eq!(state_of_one(&board).as_deref(), Some("in_progress"), "{board}");
+    // A real browser over HTTP runs the page the same way.
+    let shown = dom(&browser, &format!("http://{addr}/index.html"));
+    assert_board_matches_list(&repo, &shown);
+
+    repo.chant(&["done", "one"]);
+    let started = std::time::Instant::now();
+    loop {
+        let (_, board) = http(&addr, "GET", "/index.html");
+        if state_of_one(&board).as_deref() == Some("completed") {
+            break;
+        }
+        assert!(started.elapsed().as_secs_f64() < 2.0, "still not completed:\n{board}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let before = std::fs::read(out.join("index.html")).unwrap();
+    for method in ["POST", "PUT", "DELETE"] {
+        assert_eq!(http(&addr, method, "/index.html").0, 405, "{method}");
+    }
+    assert_eq!(std::fs::read(out.join("index.html")).unwrap(), before);
+    assert_eq!(http(&addr, "GET", "/../../etc/passwd").0, 404);
+    assert_eq!(http(&addr, "HEAD", "/specs/one.html"), (200, String::new()));
+    drop(server);
+}
