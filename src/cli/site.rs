@@ -75,9 +75,7 @@ pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Exit, Error> {
 
 fn serve(ctx: &Ctx, args: ServeArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let out = args
-        .out
-        .unwrap_or_else(|| crate::site::default_out(store));
+    let out = args.out.unwrap_or_else(|| crate::site::default_out(store));
     let (listener, addr) = crate::site::serve::bind(args.port)?;
     ctx.ui.line(&format!(
         "serving http://{addr}/ from {} (read-only; Ctrl-C stops)",
@@ -96,9 +94,7 @@ fn serve(ctx: &Ctx, args: ServeArgs) -> Result<Exit, Error> {
 
 fn build(ctx: &Ctx, args: BuildArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
-    let out = args
-        .out
-        .unwrap_or_else(|| crate::site::default_out(store));
+    let out = args.out.unwrap_or_else(|| crate::site::default_out(store));
     let report = crate::site::build(store, &out)?;
     if args.json {
         ctx.ui.json(&report)?;

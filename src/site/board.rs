@@ -25,7 +25,11 @@ fn columns() -> Vec<(String, &'static str)> {
 
 /// index.html.
 pub fn board(site: &Site<'_>) -> String {
-    let live: Vec<&Entry<'_>> = site.entries.iter().filter(|e| !e.summary.archived).collect();
+    let live: Vec<&Entry<'_>> = site
+        .entries
+        .iter()
+        .filter(|e| !e.summary.archived)
+        .collect();
     let mut body = format!(
         "<header><h1>Board</h1><p class=\"built\">{} live specs · built {}</p>\n{}</header>\n<div class=\"board\">\n",
         live.len(),

@@ -41,7 +41,11 @@ pub fn activity(feed: &[Activity]) -> String {
 /// graph.html: one box per live spec, coloured by state, one arrow per dependency on a
 /// live spec, drawn by [`crate::draw::svg`] (which escapes every spec text it writes).
 pub fn graph(site: &Site<'_>) -> String {
-    let live: Vec<_> = site.entries.iter().filter(|e| !e.summary.archived).collect();
+    let live: Vec<_> = site
+        .entries
+        .iter()
+        .filter(|e| !e.summary.archived)
+        .collect();
     let at: HashMap<&str, usize> = live
         .iter()
         .enumerate()

@@ -96,7 +96,13 @@ mod tests {
         assert_eq!(slug("drv.2"), "drv.2");
         assert_eq!(slug("../x"), "_2e./x".replace('/', "_2f"));
         assert_eq!(slug("Bug_1"), "_42ug_5f1");
-        assert_eq!(escape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
-        assert_eq!(age("2026-01-01T00:00:00Z", "2026-01-03T01:00:00Z").as_deref(), Some("2d"));
+        assert_eq!(
+            escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert_eq!(
+            age("2026-01-01T00:00:00Z", "2026-01-03T01:00:00Z").as_deref(),
+            Some("2d")
+        );
     }
 }

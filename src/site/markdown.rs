@@ -88,11 +88,17 @@ mod tests {
         let html = to_html("# <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](JaVa\tScript:x) [c](data:text/html,x) [d](https://e.org/) [e](specs/x.html) ![i](javascript:y)\n");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
         assert!(!html.contains("data:"), "{html}");
         assert!(html.contains("<a href=\"https://e.org/\">d</a>"), "{html}");
         assert!(html.contains("<a href=\"specs/x.html\">e</a>"), "{html}");
-        assert!(html.contains("<p>a [b]"), "unsafe link kept as text: {html}");
+        assert!(
+            html.contains("<p>a [b]"),
+            "unsafe link kept as text: {html}"
+        );
     }
 }

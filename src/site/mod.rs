@@ -12,7 +12,6 @@ pub mod markdown;
 mod page;
 pub mod serve;
 
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -125,8 +124,7 @@ fn collect<'a>(
         )
     })?;
     let mut parsed: BTreeMap<(String, bool), Result<Spec, String>> = parsed.into_iter().collect();
-    let changed =
-        crate::store::history::last_changed(store, specs.iter().map(|s| s.id.clone()))?;
+    let changed = crate::store::history::last_changed(store, specs.iter().map(|s| s.id.clone()))?;
     let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut members: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for s in &specs {
@@ -173,7 +171,11 @@ fn collect<'a>(
 }
 
 /// Writes every page of `site` under `out`.
-fn write(site: &Site<'_>, feed: &[crate::ops::activity::Entry], out: &Path) -> Result<Report, Error> {
+fn write(
+    site: &Site<'_>,
+    feed: &[crate::ops::activity::Entry],
+    out: &Path,
+) -> Result<Report, Error> {
     let put = |rel: &str, text: &str| -> Result<(), Error> {
         let path = out.join(rel);
         if let Some(dir) = path.parent() {

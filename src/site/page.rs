@@ -33,7 +33,9 @@ pub fn page(site: &Site<'_>, entry: &Entry<'_>) -> String {
             body.push_str(&list_section(
                 "Commits",
                 "commits",
-                spec.commits().iter().map(|c| format!("<code>{}</code>", escape(c))),
+                spec.commits()
+                    .iter()
+                    .map(|c| format!("<code>{}</code>", escape(c))),
             ));
             if let Some(approval) = spec.approval() {
                 body.push_str(&yaml_section("Approval", "approval", approval));
@@ -155,5 +157,8 @@ fn list_section(title: &str, class: &str, items: impl Iterator<Item = String>) -
 /// A YAML mapping shown as text.
 fn yaml_section(title: &str, class: &str, value: &serde_yaml::Mapping) -> String {
     let text = serde_yaml::to_string(value).unwrap_or_default();
-    format!("<section class=\"{class}\"><h2>{title}</h2>\n<pre>{}</pre></section>\n", escape(&text))
+    format!(
+        "<section class=\"{class}\"><h2>{title}</h2>\n<pre>{}</pre></section>\n",
+        escape(&text)
+    )
 }

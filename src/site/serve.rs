@@ -66,7 +66,13 @@ pub fn serve(
             continue;
         };
         if method != "GET" && method != "HEAD" {
-            let _ = respond(&mut stream, 405, "text/plain", b"read-only: GET and HEAD only\n", false);
+            let _ = respond(
+                &mut stream,
+                405,
+                "text/plain",
+                b"read-only: GET and HEAD only\n",
+                false,
+            );
             continue;
         }
         // Per request, so a page always shows the ledger as it is now.
@@ -166,7 +172,11 @@ fn respond(
         404 => "Not Found",
         _ => "Method Not Allowed",
     };
-    let allow = if code == 405 { "Allow: GET, HEAD\r\n" } else { "" };
+    let allow = if code == 405 {
+        "Allow: GET, HEAD\r\n"
+    } else {
+        ""
+    };
     write!(
         stream,
         "HTTP/1.1 {code} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{allow}\
@@ -190,9 +200,20 @@ mod tests {
         std::fs::create_dir(dir.path().join("specs")).unwrap();
         std::fs::write(dir.path().join("index.html"), "x").unwrap();
         std::fs::write(dir.path().join("specs/a.html"), "x").unwrap();
-        assert_eq!(file_for(dir.path(), "/?q=1"), Some(dir.path().join("index.html")));
-        assert_eq!(file_for(dir.path(), "/specs/a.html"), Some(dir.path().join("specs/a.html")));
-        for bad in ["/../x", "/specs/../../etc/passwd", "/%2e%2e/x", "/nope.html"] {
+        assert_eq!(
+            file_for(dir.path(), "/?q=1"),
+            Some(dir.path().join("index.html"))
+        );
+        assert_eq!(
+            file_for(dir.path(), "/specs/a.html"),
+            Some(dir.path().join("specs/a.html"))
+        );
+        for bad in [
+            "/../x",
+            "/specs/../../etc/passwd",
+            "/%2e%2e/x",
+            "/nope.html",
+        ] {
             assert_eq!(file_for(dir.path(), bad), None, "{bad}");
         }
     }

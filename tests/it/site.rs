@@ -18,7 +18,9 @@ pub fn chromium() -> Option<PathBuf> {
         eprintln!("!!! SKIPPED: no chromium and CHANT_NO_BROWSER=1; the site's browser tests did not run !!!");
         return None;
     }
-    Some(found.expect("no chromium: install Debian's `chromium` (.ci/run does) or set CHANT_NO_BROWSER=1 to skip"))
+    Some(found.expect(
+        "no chromium: install Debian's `chromium` (.ci/run does) or set CHANT_NO_BROWSER=1 to skip",
+    ))
 }
 
 /// A headless Chromium run on `url` with `extra` flags; its stdout.
@@ -41,7 +43,11 @@ pub fn browse(browser: &Path, url: &str, extra: &[&str]) -> String {
         .env("DBUS_SESSION_BUS_ADDRESS", "disabled:")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -64,7 +70,11 @@ fn columns(dom: &str) -> Vec<(String, usize, usize)> {
             let state = part[..part.find('"').unwrap()].to_owned();
             let count = part.split("<span class=\"count\">").nth(1).unwrap();
             let count: usize = count[..count.find('<').unwrap()].parse().unwrap();
-            (state, count, part.matches("<article class=\"card\"").count())
+            (
+                state,
+                count,
+                part.matches("<article class=\"card\"").count(),
+            )
         })
         .collect()
 }
@@ -123,8 +133,19 @@ fn tour() -> Repo {
         "Numbered criteria",
         "The walrus sings at dawn.\n\n## Acceptance Criteria\n\n- [x] first thing\n- [ ] second thing\n- [ ] third thing\n",
     );
-    repo.chant(&["add", "Waits for crit", "--id", "after", "--depends-on", "crit"]);
-    for (id, then) in [("wip", None), ("halt", Some("pause")), ("broke", Some("fail"))] {
+    repo.chant(&[
+        "add",
+        "Waits for crit",
+        "--id",
+        "after",
+        "--depends-on",
+        "crit",
+    ]);
+    for (id, then) in [
+        ("wip", None),
+        ("halt", Some("pause")),
+        ("broke", Some("fail")),
+    ] {
         repo.chant(&["add", id, "--id", id, "--label", "ops"]);
         repo.chant(&["start", id]);
         if let Some(then) = then {
@@ -157,7 +178,10 @@ fn the_tour_site_shows_the_board_criteria_transcripts_and_search_in_a_browser() 
     let site = build(&repo);
     let board = dom(&browser, &url(&site, "index.html", ""));
     assert_board_matches_list(&repo, &board);
-    assert!(board.contains(">Phase 6</a>") && board.contains(">1/3</span>"), "{board}");
+    assert!(
+        board.contains(">Phase 6</a>") && board.contains(">1/3</span>"),
+        "{board}"
+    );
 
     let crit = dom(&browser, &url(&site, "specs/crit.html", ""));
     for (n, text) in [(1, "first thing"), (2, "second thing"), (3, "third thing")] {
@@ -166,29 +190,52 @@ fn the_tour_site_shows_the_board_criteria_transcripts_and_search_in_a_browser() 
             "criterion {n}:\n{crit}"
         );
     }
-    assert!(crit.contains("../specs/after.html"), "dependent linked:\n{crit}");
+    assert!(
+        crit.contains("../specs/after.html"),
+        "dependent linked:\n{crit}"
+    );
 
     // The agent's output, kept as a transcript note, shows on the page.
     let phase = dom(&browser, &url(&site, "specs/phase3.html", ""));
-    let session = phase.split("<pre class=\"session\">").nth(1).expect("a transcript");
+    let session = phase
+        .split("<pre class=\"session\">")
+        .nth(1)
+        .expect("a transcript");
     assert!(session.contains("fake agent: working on phase3"), "{phase}");
 
     let found = dom(&browser, &url(&site, "search.html", "?q=walrus"));
-    assert!(found.contains("<li class=\"hit\"><a href=\"specs/crit.html\">Numbered criteria</a>"), "{found}");
+    assert!(
+        found.contains("<li class=\"hit\"><a href=\"specs/crit.html\">Numbered criteria</a>"),
+        "{found}"
+    );
     assert!(found.contains(">1 found<"), "{found}");
 
     // The graph: one box per live spec, one arrow per dependency, boxes linked.
     let live = repo.list_json(&[]);
-    let deps: usize = live.iter().map(|s| s["depends_on"].as_array().unwrap().len()).sum();
+    let deps: usize = live
+        .iter()
+        .map(|s| s["depends_on"].as_array().unwrap().len())
+        .sum();
     let graph = dom(&browser, &url(&site, "graph.html", ""));
-    assert_eq!(graph.matches("<g class=\"node\"").count(), live.len(), "{graph}");
-    assert_eq!(graph.matches("<path class=\"edge\"").count(), deps, "{graph}");
+    assert_eq!(
+        graph.matches("<g class=\"node\"").count(),
+        live.len(),
+        "{graph}"
+    );
+    assert_eq!(
+        graph.matches("<path class=\"edge\"").count(),
+        deps,
+        "{graph}"
+    );
     assert!(graph.contains("href=\"specs/phase2.html\""), "{graph}");
 
     // The activity page lists what happened, newest first.
     let activity = dom(&browser, &url(&site, "activity.html", ""));
     for event in ["created", "started", "completed", "failed", "paused"] {
-        assert!(activity.contains(&format!("data-event=\"{event}\"")), "{event}: {activity}");
+        assert!(
+            activity.contains(&format!("data-event=\"{event}\"")),
+            "{event}: {activity}"
+        );
     }
 }
 
@@ -206,16 +253,26 @@ fn a_hostile_title_or_link_runs_nothing_and_shows_as_text() {
         "activity.html",
     ] {
         let (page, query) = page.split_once('?').map_or((page, ""), |(p, q)| (p, q));
-        let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
         let shown = dom(&browser, &url(&site, page, &query));
         let title = shown.split("<title>").nth(1).unwrap();
         assert!(!title.starts_with("pwned"), "{page}: {shown}");
         assert!(!shown.contains("id=\"pwned"), "{page}: {shown}");
         assert!(!shown.contains("<script>document"), "{page}: {shown}");
-        assert!(!shown.to_lowercase().contains("href=\"javascript:"), "{page}: {shown}");
+        assert!(
+            !shown.to_lowercase().contains("href=\"javascript:"),
+            "{page}: {shown}"
+        );
     }
     let evil = dom(&browser, &url(&site, "specs/evil.html", ""));
-    assert!(evil.contains("<h1>&lt;script&gt;document.title='pwned'&lt;/script&gt;</h1>"), "{evil}");
+    assert!(
+        evil.contains("<h1>&lt;script&gt;document.title='pwned'&lt;/script&gt;</h1>"),
+        "{evil}"
+    );
     assert!(evil.contains("&lt;img src=x onerror="), "{evil}");
     let link = dom(&browser, &url(&site, "specs/jslink.html", ""));
     assert!(link.contains("<p>click me\nor me</p>"), "{link}");
@@ -227,11 +284,22 @@ fn a_thousand_spec_site_has_every_card_in_its_column() {
     let repo = Repo::new();
     let specs = repo.path.join(".chant/specs");
     std::fs::create_dir_all(&specs).unwrap();
-    let statuses = ["pending", "pending", "in_progress", "completed", "failed", "paused"];
+    let statuses = [
+        "pending",
+        "pending",
+        "in_progress",
+        "completed",
+        "failed",
+        "paused",
+    ];
     for n in 0..1000 {
         let status = statuses[n % statuses.len()];
         // Every seventh spec waits for one that is not done.
-        let deps = if n % 7 == 3 { format!("depends_on:\n- 2026-01-01-{:03x}-gen\n", n - 3) } else { String::new() };
+        let deps = if n % 7 == 3 {
+            format!("depends_on:\n- 2026-01-01-{:03x}-gen\n", n - 3)
+        } else {
+            String::new()
+        };
         let text = format!("---\ntype: code\nstatus: {status}\nlabels:\n- l{}\n{deps}---\n# Spec {n}\n\nword{n} and some text.\n\n## Acceptance Criteria\n\n- [ ] one\n", n % 5);
         std::fs::write(specs.join(format!("2026-01-01-{n:03x}-gen.md")), text).unwrap();
     }
@@ -239,11 +307,18 @@ fn a_thousand_spec_site_has_every_card_in_its_column() {
     repo.chant(&["import"]);
     let started = std::time::Instant::now();
     let site = build(&repo);
-    assert!(started.elapsed().as_secs() < 20, "site build took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "site build took {:?}",
+        started.elapsed()
+    );
     let board = dom(&browser, &url(&site, "index.html", ""));
     assert_board_matches_list(&repo, &board);
     let found = dom(&browser, &url(&site, "search.html", "?q=word777"));
-    assert!(found.contains(">1 found<") && found.contains("specs/2026-01-01-309-gen.html"), "{found}");
+    assert!(
+        found.contains(">1 found<") && found.contains("specs/2026-01-01-309-gen.html"),
+        "{found}"
+    );
 }
 
 /// One HTTP/1.1 request to `addr`; the status code and the body.
@@ -278,7 +353,14 @@ fn site_serve_answers_on_localhost_follows_the_ledger_and_refuses_writes() {
     repo.chant(&["start", "one"]);
     let out = repo.home().join("served");
     let mut child = repo
-        .chant_cmd(&["site", "serve", "--port", "0", "--out", out.to_str().unwrap()])
+        .chant_cmd(&[
+            "site",
+            "serve",
+            "--port",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -286,7 +368,9 @@ fn site_serve_answers_on_localhost_follows_the_ledger_and_refuses_writes() {
     let stdout = child.stdout.take().unwrap();
     let server = Server(child);
     let mut line = String::new();
-    std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap();
     let addr = line
         .strip_prefix("serving http://")
         .and_then(|rest| rest.split('/').next())
@@ -302,7 +386,11 @@ fn site_serve_answers_on_localhost_follows_the_ledger_and_refuses_writes() {
     };
     let (code, board) = http(&addr, "GET", "/");
     assert_eq!(code, 200, "{board}");
-    assert_eq!(state_of_one(&board).as_deref(), Some("in_progress"), "{board}");
+    assert_eq!(
+        state_of_one(&board).as_deref(),
+        Some("in_progress"),
+        "{board}"
+    );
     // A real browser over HTTP runs the page the same way.
     let shown = dom(&browser, &format!("http://{addr}/index.html"));
     assert_board_matches_list(&repo, &shown);
@@ -314,7 +402,10 @@ fn site_serve_answers_on_localhost_follows_the_ledger_and_refuses_writes() {
         if state_of_one(&board).as_deref() == Some("completed") {
             break;
         }
-        assert!(started.elapsed().as_secs_f64() < 2.0, "still not completed:\n{board}");
+        assert!(
+            started.elapsed().as_secs_f64() < 2.0,
+            "still not completed:\n{board}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let before = std::fs::read(out.join("index.html")).unwrap();

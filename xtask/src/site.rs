@@ -23,7 +23,10 @@ pub fn screenshots() -> Result<(), String> {
     let out_arg = out.to_str().ok_or("temporary path is not UTF-8")?;
     time(&repo, &binary, &["site", "build", "--out", out_arg])?;
     let spec = format!("specs/{}.html", generate::some_id(SCREENSHOT_SPECS));
-    for (page, file) in [("index.html", "board.png"), (spec.as_str(), "spec-page.png")] {
+    for (page, file) in [
+        ("index.html", "board.png"),
+        (spec.as_str(), "spec-page.png"),
+    ] {
         let shot = docs.join(file);
         let status = Command::new("chromium")
             .args([
@@ -34,7 +37,10 @@ pub fn screenshots() -> Result<(), String> {
                 "--hide-scrollbars",
                 "--window-size=1280,900",
             ])
-            .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
+            .arg(format!(
+                "--user-data-dir={}",
+                tmp.path().join("profile").display()
+            ))
             .arg(format!("--screenshot={}", shot.display()))
             .arg(format!("file://{}/{page}", out.display()))
             .env("DBUS_SESSION_BUS_ADDRESS", "disabled:")
@@ -51,7 +57,10 @@ pub fn screenshots() -> Result<(), String> {
 
 /// `site build` at 1k and 10k specs beside the plumbing baseline, and the page weights.
 pub fn bench(binary: &Path, runs: usize) -> Result<(), String> {
-    println!("site build: median of {runs} runs, release binary {}", binary.display());
+    println!(
+        "site build: median of {runs} runs, release binary {}",
+        binary.display()
+    );
     for size in [1_000, 10_000] {
         let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
         let repo = tmp.path().join("repo");
@@ -61,7 +70,9 @@ pub fn bench(binary: &Path, runs: usize) -> Result<(), String> {
         // Once untimed, so the index cache exists as it would for anyone.
         time(&repo, binary, &["list", "--json"])?;
         let baseline = median(runs, || time_sh(&repo, crate::bench::BASELINE))?;
-        let build = median(runs, || time(&repo, binary, &["site", "build", "--out", out_arg]))?;
+        let build = median(runs, || {
+            time(&repo, binary, &["site", "build", "--out", out_arg])
+        })?;
         let weight = |name: &str| std::fs::metadata(out.join(name)).map_or(0, |m| m.len());
         let total: u64 = walk(&out);
         println!(
