@@ -113,7 +113,7 @@ fn card(site: &Site<'_>, root: &str, entry: &Entry<'_>) -> String {
     )
 }
 
-/// labels/<label>.html: the live specs with `label`, with their states.
+/// `labels/<label>.html`: the live specs with `label`, with their states.
 pub fn label(site: &Site<'_>, label: &str, specs: &[&Entry<'_>]) -> String {
     let mut body = format!(
         "<h1>Label <span class=\"label\">{}</span></h1><p>{} live specs</p>\n<div class=\"cards\">\n",

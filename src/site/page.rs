@@ -1,4 +1,4 @@
-//! specs/<id>.html: one spec's page — its rendered body, numbered criteria, frontmatter,
+//! `specs/<id>.html`: one spec's page — its rendered body, numbered criteria, frontmatter,
 //! dependencies and dependents, a driver's members, status events, commits, approval, and
 //! each agent transcript rendered as the session it records.
 
