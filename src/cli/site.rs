@@ -9,12 +9,13 @@ use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 
-/// Build or serve a static website of the specs: a board, a page per spec, search.
+/// Build or serve a static website of the specs: a board, spec pages, graph, search.
 ///
 /// `site build` writes a static site from the ledger and notes: a board (index.html) with
 /// the live specs in columns by state and filters by label and type, a page per spec
 /// (its rendered markdown, numbered criteria, dependencies, events, commits, approval and
-/// transcripts), a page per label, and a search page. It needs no network to view: one
+/// transcripts), a page per label, the activity feed, the dependency graph as SVG and a
+/// search page (`search.html?q=word`). It needs no network to view: one
 /// CSS and one JS file of its own, a Content-Security-Policy that allows nothing else, and
 /// spec text rendered with raw HTML shown as text and only http, https, mailto and
 /// relative links kept. `site serve` serves it read-only on 127.0.0.1.

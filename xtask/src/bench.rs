@@ -51,9 +51,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
-        Some(other) => return Err(format!(
+        Some(other) => {
+            return Err(format!(
             "--only takes race, hooks, import, activity, validate, land, mcp or site, not {other}"
-        )),
+        ))
+        }
     }
     println!(
         "git-chant bench: median of {runs} runs, release binary {}",
