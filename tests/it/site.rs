@@ -183,6 +183,21 @@ fn the_tour_site_shows_the_board_criteria_transcripts_and_search_in_a_browser() 
         "{board}"
     );
 
+    // Screenshots of the board and a spec page render (a PNG of the window's size).
+    for (page, file) in [("index.html", "board.png"), ("specs/crit.html", "spec.png")] {
+        let shot = repo.home().join(file);
+        let flag = format!("--screenshot={}", shot.display());
+        browse(
+            &browser,
+            &url(&site, page, ""),
+            &[&flag, "--window-size=1280,900"],
+        );
+        let png = std::fs::read(&shot).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{page}");
+        // IHDR: width and height, big-endian, at bytes 16..24.
+        assert_eq!(&png[16..24], &[0, 0, 5, 0, 0, 0, 3, 132], "{page}");
+    }
+
     let crit = dom(&browser, &url(&site, "specs/crit.html", ""));
     for (n, text) in [(1, "first thing"), (2, "second thing"), (3, "third thing")] {
         assert!(
