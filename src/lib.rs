@@ -22,6 +22,7 @@ pub mod notes;
 pub mod ops;
 pub mod session;
 pub mod setup;
+pub mod site;
 pub mod spec;
 pub mod store;
 pub mod unified;

@@ -33,6 +33,7 @@ mod runs;
 mod search;
 mod set;
 mod show;
+mod site;
 mod split;
 mod status;
 mod sync;
@@ -164,6 +165,7 @@ pub enum Command {
     Import(import::ImportArgs),
     Export(export::ExportArgs),
     Template(template::TemplateArgs),
+    Site(site::SiteArgs),
     InstallManPages(manual::InstallManPagesArgs),
     Completions(manual::CompletionsArgs),
     /// The entry point of shims installed before `hooks run` (kept so they still work).
@@ -229,6 +231,7 @@ pub fn run(ctx: &Ctx, cli: Cli) -> Result<Exit, Error> {
         Command::Import(args) => import::import(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Template(args) => template::run(ctx, args),
+        Command::Site(args) => site::run(ctx, args),
         Command::InstallManPages(args) => manual::install_man_pages(ctx, args),
         Command::Completions(args) => manual::completions(ctx, args),
         Command::Hook(args) => hook::run(ctx, args),

@@ -181,7 +181,7 @@ fn readiness(snapshot: &Snapshot<'_>, spec: &SpecSummary) -> Result<(bool, Vec<S
 }
 
 /// The status events for spec `id` noted on the commits it lists.
-fn commit_events(store: &Store, id: &str, spec: &Spec) -> Result<Vec<(String, Event)>, Error> {
+pub fn commit_events(store: &Store, id: &str, spec: &Spec) -> Result<Vec<(String, Event)>, Error> {
     let mut all = Vec::new();
     for commit in spec.commits() {
         let Ok(resolved) = store.repo().rev_parse_single(commit) else {

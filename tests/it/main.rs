@@ -39,6 +39,7 @@ mod refusals;
 mod server;
 mod session;
 mod show;
+mod site;
 mod spec_props;
 mod split;
 mod sync;

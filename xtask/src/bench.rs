@@ -9,7 +9,7 @@ use crate::generate;
 use crate::land::land;
 use crate::push::{server, validate};
 
-const BASELINE: &str =
+pub(crate) const BASELINE: &str =
     "git ls-tree -r --object-only refs/chant/specs | git cat-file --batch >/dev/null";
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -46,14 +46,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("activity") => return activity(&binary, runs),
         Some("land") => return land(&binary, runs),
         Some("mcp") => return crate::mcp::run(&binary, runs),
+        Some("site") => return crate::site::bench(&binary, runs.min(3)),
         Some("validate") => {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
         Some(other) => {
             return Err(format!(
-                "--only takes race, hooks, import, activity, validate, land or mcp, not {other}"
-            ))
+            "--only takes race, hooks, import, activity, validate, land, mcp or site, not {other}"
+        ))
         }
     }
     println!(

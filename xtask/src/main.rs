@@ -8,6 +8,7 @@ mod generate;
 mod land;
 mod mcp;
 mod push;
+mod site;
 mod tidy;
 
 fn main() {
@@ -15,13 +16,14 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..]),
         Some("demo") => demo::run(),
+        Some("screenshots") => site::screenshots(),
         Some("tidy") => tidy::run(&args[1..]),
         Some("generate") if args.len() == 3 => match args[2].parse() {
             Ok(count) => generate::ledger(std::path::Path::new(&args[1]), count),
             Err(_) => Err(format!("not a count: {}", args[2])),
         },
         _ => {
-            eprintln!("usage: cargo xtask demo                              the tour on a scratch repository\n       cargo xtask bench [--sizes 1000,10000,100000] [--runs N] [--only race|hooks|import|activity|validate|land|mcp]\n       cargo xtask generate <dir> <count>   a repository with a generated ledger\n       cargo xtask tidy [--report] [--no-doc]  the code-shape rules CI enforces");
+            eprintln!("usage: cargo xtask demo                              the tour on a scratch repository\n       cargo xtask bench [--sizes 1000,10000,100000] [--runs N] [--only race|hooks|import|activity|validate|land|mcp|site]\n       cargo xtask screenshots                docs/board.png and docs/spec-page.png (headless chromium)\n       cargo xtask generate <dir> <count>   a repository with a generated ledger\n       cargo xtask tidy [--report] [--no-doc]  the code-shape rules CI enforces");
             std::process::exit(2);
         }
     };
