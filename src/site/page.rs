@@ -25,9 +25,8 @@ pub fn page(site: &Site<'_>, entry: &Entry<'_>) -> String {
     match &entry.spec {
         Ok(spec) => {
             body.push_str("<article class=\"body\">\n");
-            body.push_str(&markdown::to_html(spec.body()));
+            body.push_str(&rendered_body(spec));
             body.push_str("</article>\n");
-            body.push_str(&criteria(spec));
             body.push_str(&links(site, entry));
             body.push_str(&events(entry));
             body.push_str(&list_section(
@@ -56,6 +55,22 @@ pub fn page(site: &Site<'_>, entry: &Entry<'_>) -> String {
     html::page(ROOT, &format!("{} · {}", s.id, s.title), &body)
 }
 
+/// The body, its acceptance-criteria section shown in place as the numbered list `git
+/// chant check` takes (with whatever else that section says after it).
+fn rendered_body(spec: &crate::spec::Spec) -> String {
+    let text = spec.body();
+    match crate::spec::criteria_section(text) {
+        Some(range) => format!(
+            "{}{}{}{}",
+            markdown::to_html(&text[..range.start]),
+            criteria(spec),
+            markdown::to_html(&crate::spec::without_criteria(text, range.clone())),
+            markdown::to_html(&text[range.end..]),
+        ),
+        None => markdown::to_html(text),
+    }
+}
+
 /// The acceptance criteria as checkboxes, numbered as `git chant check` takes them.
 fn criteria(spec: &crate::spec::Spec) -> String {
     let all = spec.criteria();
@@ -73,7 +88,7 @@ fn criteria(spec: &crate::spec::Spec) -> String {
             )
         })
         .collect();
-    format!("<section class=\"criteria\"><h2>Acceptance criteria</h2>\n<ol class=\"criteria\">\n{items}</ol></section>\n")
+    format!("<section class=\"criteria\"><h2>Acceptance Criteria</h2>\n<ol class=\"criteria\">\n{items}</ol></section>\n")
 }
 
 /// Dependencies (with their states), dependents and a driver's members, each linked.

@@ -123,6 +123,37 @@ pub fn criteria(body: &str) -> Vec<Criterion> {
     found
 }
 
+/// The byte range of the section [`criteria`] reads: the last `## Acceptance Criteria`
+/// heading outside code fences, up to the next `## ` heading or the end.
+pub fn criteria_section(body: &str) -> Option<std::ops::Range<usize>> {
+    let (mut found, mut open) = (None, None);
+    for line in lines(body).filter(|l| !l.fenced && l.text.starts_with("## ")) {
+        if let Some(start) = open.take() {
+            found = Some(start..line.offset);
+        }
+        if is_criteria_heading(line.text) {
+            open = Some(line.offset);
+        }
+    }
+    open.map(|start| start..body.len()).or(found)
+}
+
+/// `text` without the lines holding `criteria`' checkboxes (what else the section says).
+pub fn without_criteria(body: &str, range: std::ops::Range<usize>) -> String {
+    let marks: Vec<usize> = criteria(body).iter().map(|c| c.mark).collect();
+    lines(&body[range.clone()])
+        .skip(1)
+        .filter(|l| {
+            let (start, end) = (
+                range.start + l.offset,
+                range.start + l.offset + l.text.len(),
+            );
+            !marks.iter().any(|m| (start..end).contains(m))
+        })
+        .map(|l| format!("{}\n", l.text))
+        .collect()
+}
+
 /// `(checked, total)` criteria counts.
 pub fn criteria_counts(body: &str) -> (usize, usize) {
     let all = criteria(body);

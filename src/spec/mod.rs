@@ -14,7 +14,10 @@ mod scalars;
 pub mod template;
 pub mod verification;
 
-pub use body::{append_to_section, criteria, criteria_counts, has_section, title, Criterion};
+pub use body::{
+    append_to_section, criteria, criteria_counts, criteria_section, has_section, title,
+    without_criteria, Criterion,
+};
 pub use error::{SpecError, SpecErrorKind};
 pub use fields::{is_known_status, is_known_type, Shape, FIELDS, STATUSES, TYPES};
 pub use frontmatter::Frontmatter;

@@ -138,3 +138,18 @@ fn new_specs_render_like_upstream() {
         "---\ntype: code\nstatus: pending\nlabels:\n- a\n---\n# Title\n"
     );
 }
+
+#[test]
+fn the_criteria_section_is_found_and_its_prose_kept_without_the_boxes() {
+    let body = "# T\n\n## Acceptance Criteria\n\n- [ ] old\n\n## Acceptance Criteria\n\nAll of:\n- [x] one\n- [ ] two\n\n```\n## not a heading\n- [ ] fenced\n```\n\n## Notes\n\nafter\n";
+    let range = criteria_section(body).unwrap();
+    assert!(body[range.clone()].starts_with("## Acceptance Criteria\n\nAll of:"));
+    assert!(body[range.end..].starts_with("## Notes\n"));
+    assert_eq!(
+        without_criteria(body, range),
+        "\nAll of:\n\n```\n## not a heading\n- [ ] fenced\n```\n\n"
+    );
+    assert_eq!(criteria_section("# T\n\n## Context\n\n- [ ] x\n"), None);
+    let last = "## Acceptance Criteria\n- [ ] a\n";
+    assert_eq!(criteria_section(last), Some(0..last.len()));
+}

@@ -204,6 +204,7 @@ fn the_tour_site_shows_the_board_criteria_transcripts_and_search_in_a_browser() 
             crit.contains(&format!("<li value=\"{n}\" data-number=\"{n}\"><label><input type=\"checkbox\" disabled=\"\"{}> {text}</label></li>", if n == 1 { " checked=\"\"" } else { "" })),
             "criterion {n}:\n{crit}"
         );
+        assert_eq!(crit.matches(text).count(), 1, "shown once:\n{crit}");
     }
     assert!(
         crit.contains("../specs/after.html"),
