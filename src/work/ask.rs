@@ -44,6 +44,56 @@ pub struct Asked {
     pub agent: String,
 }
 
+/// A question about a spec, asked with a prompt of its own.
+pub struct About<'a> {
+    pub id: &'a str,
+    pub spec: &'a crate::spec::Spec,
+    /// The prompt's name (`verify`, `split`), as in [`Question::kind`].
+    pub kind: &'static str,
+    /// What to append when the prompt does not already ask for the answer's shape.
+    pub tail: fn(&str) -> Option<&'static str>,
+    pub schema: Option<&'static str>,
+}
+
+/// Asks the agent about `about.spec` in `cwd`, with the ledger's `prompts/<kind>.md`, else
+/// the built-in prompt, filled in with the spec, and the spec's model, checked.
+pub fn ask_about(
+    store: &Store,
+    about: &About<'_>,
+    cwd: &Path,
+    agent: Option<&str>,
+) -> Result<Asked, Error> {
+    let run = super::Options {
+        prompt: Some(about.kind.into()),
+        ..Default::default()
+    };
+    let prepared = super::prep::prepare(store, about.id, &run)?;
+    let ctx = super::prompt::Context {
+        id: about.id,
+        spec: about.spec,
+        project: &prepared.project,
+        worktree: cwd,
+        branch: "",
+        limit: crate::files::Limits::from_store(store).spec,
+    };
+    let mut text = super::prompt::fill_spec(&prepared.template, &ctx);
+    if let Some(tail) = (about.tail)(&text) {
+        text.push_str(tail);
+    }
+    ask(
+        store,
+        &Question {
+            id: about.id,
+            kind: about.kind,
+            cwd,
+            prompt: &text,
+            agent,
+            schema: about.schema,
+            model: prepared.model.as_deref(),
+        },
+    )
+}
+
 /// Runs the agent once on `question`.
 pub fn ask(store: &Store, question: &Question<'_>) -> Result<Asked, Error> {
     let agent = agent::agents(store, question.agent)?

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::ask::{self, Asked, Question};
+use super::ask::{self, Asked};
+use super::builtin;
 use super::error::WorkError;
 use super::members::{self, Member};
-use super::{builtin, prep, prompt};
 use crate::error::Error;
 use crate::lifecycle::Status;
 use crate::ops::{self, NewSpec};
@@ -68,7 +68,18 @@ pub fn split(store: &Store, short: &str, opts: &Options) -> Result<Split, Error>
         .map_err(|_| WorkError::NoCommit)?
         .detach();
     let asked = ask::in_scratch_worktree(store, "split", &id, head, |path| {
-        ask_agent(store, &id, &spec, path, opts)
+        ask::ask_about(
+            store,
+            &ask::About {
+                id: &id,
+                spec: &spec,
+                kind: "split",
+                tail: builtin::split_tail,
+                schema: None,
+            },
+            path,
+            opts.agent.as_deref(),
+        )
     })?;
     let kept = answer_path(store, &id);
     let text = asked.answer.as_ref().map_or("", |a| a.text.as_str());
@@ -165,46 +176,6 @@ fn splittable<'a>(
         ));
     }
     Ok(())
-}
-
-/// Asks the agent, in the worktree at `cwd`, how to split `spec`.
-fn ask_agent(
-    store: &Store,
-    id: &str,
-    spec: &Spec,
-    cwd: &std::path::Path,
-    opts: &Options,
-) -> Result<Asked, Error> {
-    let run = super::Options {
-        prompt: Some("split".into()),
-        ..Default::default()
-    };
-    // The ledger's `prompts/split.md`, else upstream's; the spec's model, checked.
-    let prepared = prep::prepare(store, id, &run)?;
-    let ctx = prompt::Context {
-        id,
-        spec,
-        project: &prepared.project,
-        worktree: cwd,
-        branch: "",
-        limit: crate::files::Limits::from_store(store).spec,
-    };
-    let mut text = prompt::fill_spec(&prepared.template, &ctx);
-    if let Some(tail) = builtin::split_tail(&text) {
-        text.push_str(tail);
-    }
-    ask::ask(
-        store,
-        &Question {
-            id,
-            kind: "split",
-            cwd,
-            prompt: &text,
-            agent: opts.agent.as_deref(),
-            schema: None,
-            model: prepared.model.as_deref(),
-        },
-    )
 }
 
 /// Each member's spec file, checked as `add` checks a new spec.

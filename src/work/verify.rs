@@ -8,10 +8,10 @@
 use gix::ObjectId;
 use serde::Serialize;
 
-use super::ask::{self, Asked, Question};
+use super::ask::{self, Asked};
 use super::error::WorkError;
 use super::verdict::{self, Rated};
-use super::{builtin, land, prep, prompt};
+use super::{builtin, land};
 use crate::error::Error;
 use crate::lifecycle::Status;
 use crate::notes::{attach_edit, Appends, Event};
@@ -133,7 +133,18 @@ fn one(
     let asked =
         ask::in_scratch_worktree(store, "verify", id, commit, |path| match &opts.command {
             Some(command) => ask::run_command(id, path, command),
-            None => ask_agent(store, id, &spec, path, opts),
+            None => ask::ask_about(
+                store,
+                &ask::About {
+                    id,
+                    spec: &spec,
+                    kind: "verify",
+                    tail: builtin::verify_tail,
+                    schema: Some(builtin::VERDICT_SCHEMA),
+                },
+                path,
+                opts.agent.as_deref(),
+            ),
         })?;
     let (rated, status, failures) = match &opts.command {
         Some(command) => {
@@ -202,46 +213,6 @@ fn one(
         criteria: rated,
         by: asked.agent,
     }))
-}
-
-/// Asks the agent for a verdict on `spec` in the worktree at `path`.
-fn ask_agent(
-    store: &Store,
-    id: &str,
-    spec: &Spec,
-    path: &std::path::Path,
-    opts: &Options,
-) -> Result<Asked, Error> {
-    let run = super::Options {
-        prompt: Some("verify".into()),
-        ..Default::default()
-    };
-    // The ledger's `prompts/verify.md`, else upstream's; the spec's model, checked.
-    let prepared = prep::prepare(store, id, &run)?;
-    let ctx = prompt::Context {
-        id,
-        spec,
-        project: &prepared.project,
-        worktree: path,
-        branch: "",
-        limit: crate::files::Limits::from_store(store).spec,
-    };
-    let mut text = prompt::fill_spec(&prepared.template, &ctx);
-    if let Some(tail) = builtin::verify_tail(&text) {
-        text.push_str(tail);
-    }
-    ask::ask(
-        store,
-        &Question {
-            id,
-            kind: "verify",
-            cwd: path,
-            prompt: &text,
-            agent: opts.agent.as_deref(),
-            schema: Some(builtin::VERDICT_SCHEMA),
-            model: prepared.model.as_deref(),
-        },
-    )
 }
 
 /// `--command`'s result: exit 0 passed; anything else failed, with the end of its output.
