@@ -46,13 +46,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("activity") => return activity(&binary, runs),
         Some("land") => return land(&binary, runs),
         Some("mcp") => return crate::mcp::run(&binary, runs),
+        Some("lint") => return crate::lint::run(&binary, &sizes, runs),
         Some("validate") => {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
         Some(other) => {
             return Err(format!(
-                "--only takes race, hooks, import, activity, validate, land or mcp, not {other}"
+                "--only takes race, hooks, import, activity, validate, land, mcp or lint, not {other}"
             ))
         }
     }
