@@ -101,7 +101,10 @@ impl Cache {
     /// old ones) to a temporary file renamed over the cache, so a concurrent lint reads
     /// the old file or the new, never half of one. Failure (a read-only repository) only
     /// costs a re-read.
-    pub fn save<'a>(&self, records: impl Iterator<Item = (bool, &'a str, &'a ObjectId, &'a Facts)>) {
+    pub fn save<'a>(
+        &self,
+        records: impl Iterator<Item = (bool, &'a str, &'a ObjectId, &'a Facts)>,
+    ) {
         let bytes = encode(records);
         let Some(dir) = self.path.parent() else {
             return;

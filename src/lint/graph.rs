@@ -64,7 +64,9 @@ impl<'a> Graph<'a> {
     pub fn has_members(&self, id: &str) -> bool {
         let prefix = format!("{id}.");
         let from = self.sorted.partition_point(|k| *k < prefix.as_str());
-        self.sorted.get(from).is_some_and(|k| k.starts_with(&prefix))
+        self.sorted
+            .get(from)
+            .is_some_and(|k| k.starts_with(&prefix))
     }
 
     /// Tarjan's strongly connected components, iteratively, over the positions `by_id`

@@ -102,8 +102,7 @@ impl Facts {
         complexity(spec, criteria.len(), &mut middle);
         let mut late = Vec::new();
         type_fields(spec, &mut late);
-        if crate::lifecycle::Status::Completed.is(spec.status()) && spec.completed_at().is_none()
-        {
+        if crate::lifecycle::Status::Completed.is(spec.status()) && spec.completed_at().is_none() {
             late.push((
                 Severity::Warning,
                 "completed-at",

@@ -18,7 +18,10 @@ fn a_second_lint_uses_the_cache_and_a_damaged_cache_is_rebuilt() {
     repo.chant(&["init"]);
     put(&repo, "a-1", ODD_TYPE);
     let first = repo.run(&["lint"]);
-    assert!(first.stdout.contains("warning[unknown-type] a-1"), "{first}");
+    assert!(
+        first.stdout.contains("warning[unknown-type] a-1"),
+        "{first}"
+    );
     let cache = repo.path.join(".git/chant/lint-v1.bin");
     let written = std::fs::read(&cache).expect("lint writes its cache");
     let modified = std::fs::metadata(&cache).unwrap().modified().unwrap();
@@ -52,14 +55,19 @@ fn a_changed_spec_is_checked_again_and_a_fixed_finding_disappears() {
     let repo = Repo::new();
     repo.chant(&["init"]);
     put(&repo, "a-1", ODD_TYPE);
-    let dependent = "---\ndepends_on:\n- a-1\n---\n# Beta\n\n## Acceptance Criteria\n\n- [ ] it works\n";
+    let dependent =
+        "---\ndepends_on:\n- a-1\n---\n# Beta\n\n## Acceptance Criteria\n\n- [ ] it works\n";
     put(&repo, "b-2", dependent);
     let run = repo.run(&["lint"]);
     assert!(run.stdout.contains("warning[unknown-type] a-1"), "{run}");
     assert!(!run.stdout.contains("b-2"), "{run}");
     // a-1 changes: its new finding appears, the one it fixed goes, and b-2 (cached,
     // unchanged) is judged against a-1's new state by the ledger-wide rules.
-    put(&repo, "a-1", &ODD_TYPE.replace("type: odd", "type: code\nstatus: cancelled"));
+    put(
+        &repo,
+        "a-1",
+        &ODD_TYPE.replace("type: odd", "type: code\nstatus: cancelled"),
+    );
     let run = repo.run(&["lint"]);
     assert!(!run.stdout.contains("unknown-type"), "fixed: {run}");
     assert!(
@@ -67,7 +75,11 @@ fn a_changed_spec_is_checked_again_and_a_fixed_finding_disappears() {
             .contains("warning[dependency-state] b-2: depends on a-1, which is cancelled"),
         "{run}"
     );
-    put(&repo, "a-1", &ODD_TYPE.replace("type: odd", "status: someday"));
+    put(
+        &repo,
+        "a-1",
+        &ODD_TYPE.replace("type: odd", "status: someday"),
+    );
     let run = repo.run(&["lint"]);
     assert!(run.stdout.contains("error[unknown-status] a-1"), "{run}");
     assert!(!run.stdout.contains("dependency-state"), "{run}");

@@ -51,11 +51,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
-        Some(other) => {
-            return Err(format!(
-                "--only takes race, hooks, import, activity, validate, land, mcp or lint, not {other}"
-            ))
-        }
+        Some(other) => return Err(format!(
+            "--only takes race, hooks, import, activity, validate, land, mcp or lint, not {other}"
+        )),
     }
     println!(
         "git-chant bench: median of {runs} runs, release binary {}",

@@ -15,7 +15,10 @@ const BASELINE: &str =
 const CACHE: &str = ".git/chant/lint-v1.bin";
 
 pub fn run(binary: &Path, sizes: &[usize], runs: usize) -> Result<(), String> {
-    println!("git-chant bench, lint: median of {runs} runs, release binary {}", binary.display());
+    println!(
+        "git-chant bench, lint: median of {runs} runs, release binary {}",
+        binary.display()
+    );
     println!("baseline = `{BASELINE}`\n");
     println!(
         "{:>8} | {:>10} | {:>18} | {:>18} | {:>18} | verdict",
