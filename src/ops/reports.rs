@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 
 use crate::error::Error;
 use crate::lifecycle::{self, SpecSummary, Status};
-use crate::lint::{self, Finding, Input, Severity};
+use crate::lint::{self, Facts, Finding, Input, Severity};
 use crate::notes::{self, Event};
-use crate::spec::Spec;
 use crate::store::history::{history, LedgerCommit};
 use crate::store::index::{read_all, Index};
+use crate::store::ledger::SpecEntry;
 use crate::store::trailer::Trailer;
 use crate::store::Store;
 
@@ -141,11 +141,37 @@ pub fn lint(store: &Store, shorts: &[String]) -> Result<LintReport, Error> {
         Some(set)
     };
     let entries = snapshot.entries()?;
-    let inputs = read_all(&snapshot, &entries, |entry, bytes| Input {
-        id: entry.id.clone(),
-        archived: entry.archived,
-        spec: Spec::parse(&entry.id, bytes).map_err(|e| e.to_string()),
-    })?;
+    // Each file's own findings come from the cache when its blob was linted before;
+    // the rest are read in pack order and checked on every core.
+    let mut cache = lint::cache::Cache::load(&store.cache_dir());
+    let cached: Vec<Option<Facts>> = entries
+        .iter()
+        .map(|e| cache.take(e.archived, &e.id, &e.blob))
+        .collect();
+    let missing: Vec<SpecEntry> = entries
+        .iter()
+        .zip(&cached)
+        .filter(|(_, c)| c.is_none())
+        .map(|(e, _)| e.clone())
+        .collect();
+    let fresh = read_all(&snapshot, &missing, |e, bytes| Facts::of(&e.id, bytes))?;
+    let mut fresh = fresh.into_iter();
+    let inputs: Vec<Input> = entries
+        .into_iter()
+        .zip(cached)
+        .filter_map(|(e, c)| {
+            Some(Input {
+                facts: c.or_else(|| fresh.next())?,
+                id: e.id,
+                archived: e.archived,
+                blob: e.blob,
+            })
+        })
+        .collect();
+    if cache.needs_saving(missing.len()) {
+        let records = inputs.iter();
+        cache.save(records.map(|i| (i.archived, i.id.as_str(), &i.blob, &i.facts)));
+    }
     let mut findings = lint::lint(&inputs, only.as_ref());
     if only.is_none() {
         findings.extend(lint::strays(&snapshot.strays()?));

@@ -29,6 +29,7 @@ mod land_share;
 mod ledger;
 mod ledger_merge_props;
 mod lifecycle;
+mod lint_cache;
 mod mcp;
 mod mcp_client;
 mod merge_props;

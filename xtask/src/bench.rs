@@ -47,13 +47,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("land") => return land(&binary, runs),
         Some("mcp") => return crate::mcp::run(&binary, runs),
         Some("site") => return crate::site::bench(&binary, runs.min(3)),
+        Some("lint") => return crate::lint::run(&binary, &sizes, runs),
         Some("validate") => {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
         Some(other) => {
             return Err(format!(
-            "--only takes race, hooks, import, activity, validate, land, mcp or site, not {other}"
+            "--only takes race, hooks, import, activity, validate, land, mcp, site or lint, not {other}"
         ))
         }
     }

@@ -6,6 +6,7 @@ mod bench;
 mod demo;
 mod generate;
 mod land;
+mod lint;
 mod mcp;
 mod push;
 mod site;
@@ -23,7 +24,7 @@ fn main() {
             Err(_) => Err(format!("not a count: {}", args[2])),
         },
         _ => {
-            eprintln!("usage: cargo xtask demo                              the tour on a scratch repository\n       cargo xtask bench [--sizes 1000,10000,100000] [--runs N] [--only race|hooks|import|activity|validate|land|mcp|site]\n       cargo xtask screenshots                docs/board.png and docs/spec-page.png (headless chromium)\n       cargo xtask generate <dir> <count>   a repository with a generated ledger\n       cargo xtask tidy [--report] [--no-doc]  the code-shape rules CI enforces");
+            eprintln!("usage: cargo xtask demo                              the tour on a scratch repository\n       cargo xtask bench [--sizes 1000,10000,100000] [--runs N] [--only race|hooks|import|activity|validate|land|mcp|site|lint]\n       cargo xtask screenshots                docs/board.png and docs/spec-page.png (headless chromium)\n       cargo xtask generate <dir> <count>   a repository with a generated ledger\n       cargo xtask tidy [--report] [--no-doc]  the code-shape rules CI enforces");
             std::process::exit(2);
         }
     };

@@ -1,0 +1,167 @@
+//! Spec quality rules: what `git chant lint` reports. Errors make lint exit 1; warnings
+//! are advice. Each finding names the spec, the rule and what to do.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::lifecycle::Status;
+
+pub mod cache;
+mod graph;
+mod own;
+
+pub use own::Facts;
+
+/// Thresholds of the complexity rule (upstream chant's spirit: a spec an agent can finish
+/// in one run).
+pub const MAX_TARGET_FILES: usize = 10;
+pub const MAX_CRITERIA: usize = 12;
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub severity: Severity,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// One spec as lint sees it: its place and what its file alone says.
+pub struct Input {
+    pub id: String,
+    pub archived: bool,
+    pub blob: gix::ObjectId,
+    pub facts: Facts,
+}
+
+/// Files no command reads because they are not where the layout puts a spec: errors, so a
+/// ledger a hook-less remote let them into is noticed.
+pub fn strays(strays: &[crate::store::ledger::Stray]) -> Vec<Finding> {
+    strays
+        .iter()
+        .map(|stray| {
+            let (id, message) = match &stray.belongs {
+                Some((id, place)) => (
+                    id.clone(),
+                    format!("stored at {} but its id puts it at {place}, so no command sees it; `git chant doctor --fix` moves it", stray.path),
+                ),
+                None => (
+                    stray.path.clone(),
+                    "not a spec file where the ledger layout allows one; no command reads it (remove it with a ledger commit, or push to a server with `hooks install --server` to keep such files out)".to_owned(),
+                ),
+            };
+            Finding { id, severity: Severity::Error, rule: "layout", message }
+        })
+        .collect()
+}
+
+/// Lints `only` (all specs when `None`) against the whole ledger `all`: the one-spec
+/// findings each input carries, with the ledger-wide rules' (duplicate titles,
+/// dependencies, cycles, coupling, members) put where lint has always reported them.
+pub fn lint(all: &[Input], only: Option<&HashSet<String>>) -> Vec<Finding> {
+    let graph = graph::Graph::of(all);
+    let mut titles: HashMap<&str, Vec<&str>> = HashMap::new();
+    for input in all.iter().filter(|i| !i.archived) {
+        if let Some(title) = &input.facts.title {
+            titles.entry(title).or_default().push(&input.id);
+        }
+    }
+    let mut findings = Vec::new();
+    for (at, input) in all.iter().enumerate() {
+        if only.is_some_and(|o| !o.contains(&input.id)) {
+            continue;
+        }
+        let id = input.id.as_str();
+        let mut add = |severity, rule, message: String| {
+            findings.push(Finding {
+                id: input.id.clone(),
+                severity,
+                rule,
+                message,
+            })
+        };
+        let facts = &input.facts;
+        if let Some(why) = &facts.error {
+            add(Severity::Error, "parse", format!("does not parse: {why}"));
+            continue;
+        }
+        if let (true, Some(title)) = (facts.titled && !input.archived, &facts.title) {
+            let same: Vec<&str> = titles
+                .get(title.trim())
+                .map(|v| v.iter().copied().filter(|o| *o != id).collect())
+                .unwrap_or_default();
+            if !same.is_empty() {
+                add(
+                    Severity::Warning,
+                    "duplicate-title",
+                    format!("same title as {}", same.join(", ")),
+                );
+            }
+        }
+        local(&facts.early, &mut add);
+        for (dep, found) in facts.depends_on.iter().zip(graph.deps(at)) {
+            match found.map(|d| &all[d].facts) {
+                None => add(
+                    Severity::Error,
+                    "unknown-dependency",
+                    format!("depends on `{dep}`, which does not exist"),
+                ),
+                Some(d) if matches!(Status::of(&d.status), Status::Cancelled | Status::Failed) => {
+                    add(
+                        Severity::Warning,
+                        "dependency-state",
+                        format!("depends on {dep}, which is {}", d.status),
+                    )
+                }
+                Some(_) => {}
+            }
+        }
+        if graph.on_cycle(id) {
+            add(
+                Severity::Error,
+                "cycle",
+                "is part of a dependency cycle (`git chant dag` shows it)".into(),
+            );
+        }
+        local(&facts.middle, &mut add);
+        for token in &facts.mentions {
+            if token != id && graph.by_id.contains_key(token.as_str()) {
+                add(
+                    Severity::Warning,
+                    "coupling",
+                    format!("mentions {token} but does not depend on it"),
+                );
+            }
+        }
+        if matches!(facts.kind.as_str(), "driver" | "group") && !graph.has_members(id) {
+            add(
+                Severity::Warning,
+                "type-fields",
+                format!(
+                    "a {} has no members (`git chant add --member-of {id}`)",
+                    facts.kind
+                ),
+            )
+        }
+        local(&facts.late, &mut add);
+    }
+    findings.sort_by(|a, b| (a.severity, &a.id).cmp(&(b.severity, &b.id)));
+    findings
+}
+
+type Add<'a> = dyn FnMut(Severity, &'static str, String) + 'a;
+
+/// Reports one-spec findings `found` in their order.
+fn local(found: &[own::Local], add: &mut Add<'_>) {
+    for (severity, rule, message) in found {
+        add(*severity, rule, message.clone());
+    }
+}
