@@ -230,3 +230,38 @@ fn a_since_that_is_no_time_is_a_usage_error_naming_it() {
     let out = repo.chant_out(&["activity", "--spec", "zzz"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A pushed ledger commit may say anything in its author and trailers: terminal escapes
+/// never reach the output, and the JSON stays parseable.
+#[test]
+fn hostile_names_and_trailers_are_shown_escaped() {
+    let repo = Repo::new();
+    repo.commit("initial");
+    repo.chant(&["init"]);
+    repo.chant(&["add", "Plain", "--id", "p"]);
+    ledger_op(&repo, "Eve\x1b]0;pwned\x07\x1b[2J", 1, "p", "approve");
+    ledger_op(
+        &repo,
+        "Mallory",
+        0,
+        "p\x1b[31mred",
+        "status pending -> in_progress\x1b[0m",
+    );
+    let human = repo.chant(&["activity"]);
+    assert!(
+        !human.contains('\x1b') && !human.contains('\x07'),
+        "{human:?}"
+    );
+    assert!(human.contains("Eve"), "{human}");
+    let json: Value = serde_json::from_str(&repo.chant(&["activity", "--json"])).unwrap();
+    let who: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["by"].as_str())
+        .collect();
+    assert!(
+        who.iter().any(|w| w.starts_with("Eve\u{1b}]0;pwned")),
+        "{json}"
+    );
+}
