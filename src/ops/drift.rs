@@ -89,13 +89,7 @@ pub fn drift(store: &Store, shorts: &[String], rev: Option<&str>) -> Result<Drif
         .id;
     let snapshot = store.snapshot()?;
     let ids: Vec<String> = if shorts.is_empty() {
-        let index = Index::load(store, &snapshot)?;
-        index
-            .specs
-            .iter()
-            .filter(|s| !s.archived && Status::Completed.is(&s.status))
-            .map(|s| s.id.clone())
-            .collect()
+        super::query::completed(&Index::load(store, &snapshot)?)
     } else {
         let mut ids = Vec::new();
         for short in shorts {

@@ -123,6 +123,16 @@ pub fn rows<'a>(
         .collect()
 }
 
+/// The ids of every live completed spec (what `drift` and `verify --all` look at).
+pub fn completed(index: &Index) -> Vec<String> {
+    index
+        .specs
+        .iter()
+        .filter(|s| !s.archived && Status::Completed.is(&s.status))
+        .map(|s| s.id.clone())
+        .collect()
+}
+
 /// The index's specs that pass `filter`, in index order (live then archived, by id).
 pub fn select<'a>(index: &'a Index, filter: &Filter) -> Vec<Row<'a>> {
     let mut all = rows(index, &index.specs);

@@ -24,24 +24,15 @@ pub fn to_html(text: &str) -> String {
             dest_url,
             title,
             id,
-        }) => {
-            let keep = is_safe(&dest_url);
-            links.push(keep);
-            keep.then_some(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }))
-        }
-        Event::End(TagEnd::Link) => links.pop().unwrap_or(false).then_some(event),
-        // An image becomes a link to it (when its address is safe) with its text.
-        Event::Start(Tag::Image {
+        })
+        | Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
         }) => {
+            // A link kept only when its address is safe; an image becomes a link to it
+            // with its text, so nothing is loaded.
             let keep = is_safe(&dest_url);
             links.push(keep);
             keep.then_some(Event::Start(Tag::Link {
@@ -51,7 +42,7 @@ pub fn to_html(text: &str) -> String {
                 id,
             }))
         }
-        Event::End(TagEnd::Image) => links
+        Event::End(TagEnd::Link | TagEnd::Image) => links
             .pop()
             .unwrap_or(false)
             .then_some(Event::End(TagEnd::Link)),

@@ -77,13 +77,7 @@ pub fn verify(
 ) -> Result<Report, Error> {
     let snapshot = store.snapshot()?;
     let ids: Vec<String> = if all {
-        let index = crate::store::index::Index::load(store, &snapshot)?;
-        index
-            .specs
-            .iter()
-            .filter(|s| !s.archived && Status::Completed.is(&s.status))
-            .map(|s| s.id.clone())
-            .collect()
+        ops::query::completed(&crate::store::index::Index::load(store, &snapshot)?)
     } else {
         let mut ids = Vec::new();
         for short in shorts {
