@@ -259,9 +259,21 @@ fn the_tour_site_shows_the_board_criteria_transcripts_and_search_in_a_browser() 
 fn a_hostile_title_or_link_runs_nothing_and_shows_as_text() {
     let Some(browser) = chromium() else { return };
     let repo = tour();
+    // A transcript is as untrusted as the spec: one that carries markup of its own.
+    let worked = repo.git(&["log", "-1", "--format=%H", "--grep=chant(phase2)", "main"]);
+    repo.git(&[
+        "notes",
+        "--ref",
+        "refs/notes/chant-output",
+        "append",
+        "-m",
+        "<script>document.title='pwned'</script><b class=pwned-t>x</b>",
+        worked.trim(),
+    ]);
     let site = build(&repo);
     for page in [
         "index.html",
+        "specs/phase2.html",
         "specs/evil.html",
         "specs/jslink.html",
         "search.html?q=pwned",
@@ -290,6 +302,13 @@ fn a_hostile_title_or_link_runs_nothing_and_shows_as_text() {
         "{evil}"
     );
     assert!(evil.contains("&lt;img src=x onerror="), "{evil}");
+    let worked = dom(&browser, &url(&site, "specs/phase2.html", ""));
+    assert!(
+        worked
+            .contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;b class=pwned-t&gt;")
+            && !worked.contains("<b class=\"pwned-t\">"),
+        "the transcript's markup shows as text:\n{worked}"
+    );
     let link = dom(&browser, &url(&site, "specs/jslink.html", ""));
     assert!(link.contains("<p>click me\nor me</p>"), "{link}");
 }
