@@ -134,7 +134,7 @@ pub fn drift(store: &Store, shorts: &[String], rev: Option<&str>) -> Result<Drif
             }
             continue;
         }
-        let Some(since) = completion_commit(repo, &spec) else {
+        let Some(since) = completion_commit(store, &spec) else {
             report
                 .skipped
                 .push(skip("no recorded commit to compare from"));
@@ -155,10 +155,11 @@ pub fn drift(store: &Store, shorts: &[String], rev: Option<&str>) -> Result<Drif
 /// The newest (by commit time, the later-listed on a tie) of the commits in `commits:`
 /// that this repository has. Entries are untrusted: only hex ids are looked up, never
 /// revision syntax (`HEAD~3`, `@{-1}`, a branch name).
-fn completion_commit(repo: &gix::Repository, spec: &Spec) -> Option<ObjectId> {
+fn completion_commit(store: &Store, spec: &Spec) -> Option<ObjectId> {
+    let repo = store.repo();
     let mut best: Option<(i64, ObjectId)> = None;
     for listed in spec.commits() {
-        let Some(id) = lookup_hex(repo, listed) else {
+        let Some(id) = store.listed_commit(listed) else {
             continue;
         };
         let Ok(commit) = repo.find_commit(id) else {
@@ -170,19 +171,6 @@ fn completion_commit(repo: &gix::Repository, spec: &Spec) -> Option<ObjectId> {
         }
     }
     best.map(|(_, id)| id)
-}
-
-/// The object a 7-to-40-digit hex id names here, when exactly one does.
-fn lookup_hex(repo: &gix::Repository, listed: &str) -> Option<ObjectId> {
-    if !(7..=40).contains(&listed.len()) || !listed.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    if listed.len() == 40 {
-        let id = ObjectId::from_hex(listed.as_bytes()).ok()?;
-        return repo.has_object(id).then_some(id);
-    }
-    let prefix = gix::hash::Prefix::from_hex(listed).ok()?;
-    repo.objects.lookup_prefix(prefix, None).ok()??.ok()
 }
 
 /// Walks history once per spec, diffing each commit once for all of them.

@@ -218,10 +218,9 @@ pub fn rewrite(store: &Store, pairs: &[(ObjectId, ObjectId)]) -> Result<Vec<Stri
         if new_ids.iter().any(|n| n == listed) {
             return false;
         }
-        let Ok(id) = store.repo().rev_parse_single(listed) else {
+        let Some(id) = store.listed_commit(listed) else {
             return false;
         };
-        let id = id.detach();
         !tips.iter().any(|tip| {
             *tip == id
                 || store

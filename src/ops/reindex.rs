@@ -126,7 +126,7 @@ pub fn reindex(
                 .iter()
                 .filter(|c| {
                     // Keep what this repository cannot judge: commits it does not have.
-                    let local = repo.rev_parse_single(c.as_str()).ok().map(|i| i.detach());
+                    let local = store.listed_commit(c);
                     !full_scan || local.is_none_or(|local| reachable.contains(&local))
                 })
                 .cloned()

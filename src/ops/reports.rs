@@ -100,11 +100,7 @@ pub fn log(store: &Store, short: &str) -> Result<Log, Error> {
         .collect();
     let mut code = Vec::new();
     for short in spec.commits() {
-        let resolved = store
-            .repo()
-            .rev_parse_single(short)
-            .ok()
-            .map(|c| c.detach());
+        let resolved = store.listed_commit(short);
         let events = match resolved {
             Some(commit) => notes::events(store, commit)?
                 .into_iter()

@@ -210,7 +210,7 @@ pub(super) fn last_commit(store: &Store, spec: &Spec) -> Option<gix::ObjectId> {
     spec.commits()
         .iter()
         .rev()
-        .find_map(|c| store.repo().rev_parse_single(*c).ok().map(|id| id.detach()))
+        .find_map(|c| store.listed_commit(c))
 }
 
 /// Members of `driver` not completed or cancelled; `changed` overrides one member's status

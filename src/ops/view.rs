@@ -184,10 +184,10 @@ fn readiness(snapshot: &Snapshot<'_>, spec: &SpecSummary) -> Result<(bool, Vec<S
 pub fn commit_events(store: &Store, id: &str, spec: &Spec) -> Result<Vec<(String, Event)>, Error> {
     let mut all = Vec::new();
     for commit in spec.commits() {
-        let Ok(resolved) = store.repo().rev_parse_single(commit) else {
+        let Some(resolved) = store.listed_commit(commit) else {
             continue;
         };
-        for event in notes::events(store, resolved.detach())? {
+        for event in notes::events(store, resolved)? {
             if event.spec == id {
                 all.push((resolved.to_string(), event));
             }

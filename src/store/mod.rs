@@ -160,6 +160,26 @@ impl Store {
             .context(|| format!("resolving `{rev}`"))
     }
 
+    /// The commit a spec's `commits:` entry names here: a hex id of 7 to 64 digits that
+    /// one commit of this repository starts with. The entry comes from the ledger, so
+    /// anyone who could push wrote it: a revision expression (`HEAD`, `main~3`,
+    /// `:/message`, `@{-1}`) would make this machine act on whatever its own refs or
+    /// history say, so nothing but a hex id is resolved.
+    pub fn listed_commit(&self, listed: &str) -> Option<gix::ObjectId> {
+        if !(7..=64).contains(&listed.len()) || !listed.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let id = match gix::ObjectId::from_hex(listed.as_bytes()) {
+            Ok(full) => full,
+            Err(_) => {
+                let prefix = gix::hash::Prefix::from_hex(listed).ok()?;
+                self.repo.objects.lookup_prefix(prefix, None).ok()??.ok()?
+            }
+        };
+        let header = self.repo.find_header(id).ok()?;
+        (header.kind() == gix::object::Kind::Commit).then_some(id)
+    }
+
     /// A git config string (after `git -c` overrides), e.g. `chant.agent`.
     /// A boolean git config value as git reads one (`true`, `yes`, `on`, `1`); `false`
     /// when unset or unreadable.

@@ -199,3 +199,36 @@ fn a_signed_approval_verifies_with_git_and_a_signing_failure_writes_nothing() {
     assert_eq!(repo.git(&["rev-parse", "refs/chant/specs"]), tip);
     assert!(raw(&repo, "o").contains("  status: pending\n"));
 }
+
+/// A `commits:` entry comes from whoever pushed the ledger: a revision expression in it
+/// (`HEAD`, `:/message`) must not make a teammate's `done` judge, or note its events on,
+/// whatever that teammate's own refs and history name.
+#[test]
+fn a_listed_commit_that_is_not_a_hex_id_is_never_resolved() {
+    let repo = Repo::new();
+    repo.chant(&["init"]);
+    repo.put_ledger_file(
+        "config.md",
+        "---\nproject:\n  name: p\napproval:\n  require_approval_for_agent_work: true\n---\n# Config\n",
+    );
+    repo.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "her own work\n\nCo-Authored-By: Claude Opus 4.5 <noreply@anthropic.com>",
+    ]);
+    repo.put_ledger_file(
+        &spec_path("x", false),
+        "---\ntype: code\nstatus: in_progress\ncommits:\n- HEAD\n- ':/Claude'\n- main~0\n---\n# X\n\n## Acceptance Criteria\n\n- [x] a\n",
+    );
+    let out = repo.chant_out(&["done", "x"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let x = raw(&repo, "x");
+    assert!(x.contains("status: completed\n"), "{x}");
+    assert!(!x.contains("approval"), "HEAD's co-author was judged: {x}");
+    let notes = repo.git(&["log", "-1", "--notes=chant", "--format=%N", "HEAD"]);
+    assert!(!notes.contains("x "), "an event landed on HEAD: {notes}");
+    let shown = repo.chant(&["show", "x"]);
+    assert!(shown.contains("# X"), "{shown}");
+}

@@ -68,10 +68,10 @@ pub fn require_if_agent_work(
         return Ok(None);
     }
     for listed in spec.commits() {
-        let Ok(id) = store.repo().rev_parse_single(listed) else {
+        let Some(id) = store.listed_commit(listed) else {
             continue;
         };
-        let Ok(commit) = store.repo().find_commit(id.detach()) else {
+        let Ok(commit) = store.repo().find_commit(id) else {
             continue;
         };
         let Ok(message) = commit.message_raw() else {
@@ -79,7 +79,7 @@ pub fn require_if_agent_work(
         };
         let message = String::from_utf8_lossy(message).into_owned();
         if let Some(line) = agent_coauthor(&message) {
-            let found = (id.detach().to_string(), line.to_owned());
+            let found = (id.to_string(), line.to_owned());
             let mut approval = serde_yaml::Mapping::new();
             approval.insert("required".into(), Value::Bool(true));
             approval.insert("status".into(), crate::spec::approval::PENDING.into());
