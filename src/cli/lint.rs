@@ -34,7 +34,10 @@ pub fn run(ctx: &Ctx, args: LintArgs) -> Result<Exit, Error> {
     } else {
         // One buffer for all of it (45k lines at 100k specs), escaped once on the way out.
         use std::fmt::Write;
-        let size: usize = findings.iter().map(|f| f.id.len() + f.message.len() + 32).sum();
+        let size: usize = findings
+            .iter()
+            .map(|f| f.id.len() + f.message.len() + 32)
+            .sum();
         let mut text = String::with_capacity(size + 64);
         for f in findings {
             let severity = match f.severity {

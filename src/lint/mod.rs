@@ -82,7 +82,15 @@ pub fn judge(all: &[Input], only: Option<&HashSet<String>>) -> Vec<(usize, Findi
         }
         let mut add = |severity, rule, message: String| {
             let id = input.id.clone();
-            findings.push((at, Finding { id, severity, rule, message }))
+            findings.push((
+                at,
+                Finding {
+                    id,
+                    severity,
+                    rule,
+                    message,
+                },
+            ))
         };
         judge_one(at, &input.id, &input.facts, &whole, &mut add);
     }
@@ -93,9 +101,8 @@ pub fn judge(all: &[Input], only: Option<&HashSet<String>>) -> Vec<(usize, Findi
 /// The order lint reports in: errors first, then by id; one spec's findings (live before
 /// archived) in the order its rules ran.
 pub fn sort(findings: &mut [(usize, Finding)]) {
-    findings.sort_by(|(a_at, a), (b_at, b)| {
-        (a.severity, &a.id, a_at).cmp(&(b.severity, &b.id, b_at))
-    });
+    findings
+        .sort_by(|(a_at, a), (b_at, b)| (a.severity, &a.id, a_at).cmp(&(b.severity, &b.id, b_at)));
 }
 
 /// What one spec's findings need from the rest of the ledger. The whole ledger answers
@@ -166,7 +173,11 @@ impl<'a> Whole<'a> {
                 titles.entry(title).or_default().push(&input.id);
             }
         }
-        Whole { all, graph: graph::Graph::of(all), titles }
+        Whole {
+            all,
+            graph: graph::Graph::of(all),
+            titles,
+        }
     }
 }
 

@@ -73,6 +73,9 @@ pub enum Source {
     Template,
 }
 
+/// A finding as kept: what it is about, severity, rule, id and message.
+pub type KeptFinding<'a> = (Source, Severity, &'static str, Cow<'a, str>, Cow<'a, str>);
+
 #[derive(Debug, Clone)]
 pub struct Kept<'a> {
     pub tree: ObjectId,
@@ -82,7 +85,7 @@ pub struct Kept<'a> {
     pub listed: Vec<Listed<'a>>,
     pub rows: Vec<Row<'a>>,
     /// In the order lint prints them: the specs' (sorted), the strays', the templates'.
-    pub findings: Vec<(Source, Severity, &'static str, Cow<'a, str>, Cow<'a, str>)>,
+    pub findings: Vec<KeptFinding<'a>>,
 }
 
 /// What the rules of other specs read of one spec (whether it parses, its title, status
@@ -133,7 +136,9 @@ pub fn stamp(dir: &Path) -> u64 {
     };
     let mut tail = [0u8; 8];
     if meta.len() >= 8 {
-        let read = file.seek(SeekFrom::End(-8)).and_then(|_| file.read_exact(&mut tail));
+        let read = file
+            .seek(SeekFrom::End(-8))
+            .and_then(|_| file.read_exact(&mut tail));
         if read.is_err() {
             return 0;
         }
@@ -167,7 +172,11 @@ impl<'a> Kept<'a> {
     }
 
     /// The rows of one half whose id starts with `prefix`, from the first.
-    fn from<'s>(&'s self, archived: bool, prefix: &'s str) -> impl Iterator<Item = &'s Row<'a>> + 's {
+    fn from<'s>(
+        &'s self,
+        archived: bool,
+        prefix: &'s str,
+    ) -> impl Iterator<Item = &'s Row<'a>> + 's {
         let split = self.archived_from();
         let half = if archived {
             &self.rows[split..]
@@ -326,7 +335,12 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
         let name = Cow::Borrowed(r.str()?);
         let oid = r.oid()?;
         let (archived, is_tree) = (flags & 1 != 0, flags & 2 != 0);
-        listed.push(Listed { archived, name, oid, is_tree });
+        listed.push(Listed {
+            archived,
+            name,
+            oid,
+            is_tree,
+        });
     }
     let count = r.u32()?;
     let mut rows: Vec<Row<'_>> = Vec::with_capacity(count.min(content.len() / 32));
@@ -343,7 +357,14 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
         if !ordered || shard as usize >= listed.len() {
             return None;
         }
-        rows.push(Row { archived, parsed, shard, id, blob, shape });
+        rows.push(Row {
+            archived,
+            parsed,
+            shard,
+            id,
+            blob,
+            shape,
+        });
     }
     let count = r.u32()?;
     let mut findings = Vec::with_capacity(count.min(content.len() / 8));
@@ -364,7 +385,14 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
         };
         findings.push((source, severity, rule, id, Cow::Borrowed(r.str()?)));
     }
-    r.0.is_empty().then_some(Kept { tree, facts, templates, listed, rows, findings })
+    r.0.is_empty().then_some(Kept {
+        tree,
+        facts,
+        templates,
+        listed,
+        rows,
+        findings,
+    })
 }
 
 struct Writer<'a>(&'a mut Vec<u8>);

@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::lint::report::{self, Kept, Listed, Row, Source};
 use crate::lint::{self, Facts, Finding, Input, Severity};
+use crate::store::index::read_all;
 use crate::store::ledger::{Snapshot, SpecEntry, Stray};
 use crate::store::paths::{ARCHIVE_DIR, LIVE_DIR};
-use crate::store::index::read_all;
 use crate::store::Store;
 
 use super::lookup::resolve;
@@ -58,10 +58,7 @@ pub fn lint(store: &Store, shorts: &[String]) -> Result<LintReport, Error> {
         let entries = snapshot.entries()?;
         let inputs = inputs(store, &snapshot, entries.into_iter().map(|e| (e, 0)))?;
         let inputs: Vec<Input> = inputs.into_iter().map(|(i, _)| i).collect();
-        return Ok(LintReport::of(
-            lint::lint(&inputs, Some(&only)),
-            only.len(),
-        ));
+        return Ok(LintReport::of(lint::lint(&inputs, Some(&only)), only.len()));
     }
     let dir = store.cache_dir();
     let bytes = report::read(&dir);
@@ -131,7 +128,12 @@ fn listing(snapshot: &Snapshot<'_>) -> Result<Vec<Listed<'static>>, Error> {
         let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };
         for (name, oid, is_tree) in snapshot.list(dir)? {
             let name = name.into();
-            listed.push(Listed { archived, name, oid, is_tree });
+            listed.push(Listed {
+                archived,
+                name,
+                oid,
+                is_tree,
+            });
         }
     }
     Ok(listed)
@@ -151,10 +153,19 @@ fn full(store: &Store, snapshot: &Snapshot<'_>) -> Result<Kept<'static>, Error> 
             strays.extend(found.into_iter().map(|s| (k, s)));
         } else {
             let path = format!("{dir}/{}", l.name);
-            strays.push((k, Stray { path, belongs: None }));
+            strays.push((
+                k,
+                Stray {
+                    path,
+                    belongs: None,
+                },
+            ));
         }
         // Each half in id order, as `Snapshot::entries` gives them.
-        if listed.get(k as usize + 1).is_none_or(|n| n.archived != l.archived) {
+        if listed
+            .get(k as usize + 1)
+            .is_none_or(|n| n.archived != l.archived)
+        {
             half.sort_by(|a: &(SpecEntry, u32), b| a.0.id.cmp(&b.0.id));
             tagged.append(&mut half);
         }
@@ -163,15 +174,35 @@ fn full(store: &Store, snapshot: &Snapshot<'_>) -> Result<Kept<'static>, Error> 
     let (inputs, shards): (Vec<Input>, Vec<u32>) = inputs.into_iter().unzip();
     let mut findings: Vec<_> = lint::judge(&inputs, None)
         .into_iter()
-        .map(|(at, f)| (Source::Spec(at as u32), f.severity, f.rule, f.id.into(), f.message.into()))
+        .map(|(at, f)| {
+            (
+                Source::Spec(at as u32),
+                f.severity,
+                f.rule,
+                f.id.into(),
+                f.message.into(),
+            )
+        })
         .collect();
     for (k, stray) in strays {
         for f in lint::strays(std::slice::from_ref(&stray)) {
-            findings.push((Source::Stray(k), f.severity, f.rule, f.id.into(), f.message.into()));
+            findings.push((
+                Source::Stray(k),
+                f.severity,
+                f.rule,
+                f.id.into(),
+                f.message.into(),
+            ));
         }
     }
     for f in super::template::lint(snapshot)? {
-        findings.push((Source::Template, f.severity, f.rule, f.id.into(), f.message.into()));
+        findings.push((
+            Source::Template,
+            f.severity,
+            f.rule,
+            f.id.into(),
+            f.message.into(),
+        ));
     }
     let rows = inputs
         .into_iter()
@@ -272,7 +303,13 @@ fn splice<'a>(snapshot: &Snapshot<'_>, mut kept: Kept<'a>) -> Result<Option<Kept
     specs.sort_by(|a, b| (a.1, &a.3, row(&a.0)).cmp(&(b.1, &b.3, row(&b.0))));
     for (k, found) in strays {
         for f in lint::strays(&found) {
-            others.push((Source::Stray(k), f.severity, f.rule, f.id.into(), f.message.into()));
+            others.push((
+                Source::Stray(k),
+                f.severity,
+                f.rule,
+                f.id.into(),
+                f.message.into(),
+            ));
         }
     }
     // Stray findings in listing order, each folder's in its own.

@@ -14,8 +14,8 @@ use crate::store::index::Index;
 use crate::store::trailer::Trailer;
 use crate::store::Store;
 
-use super::lookup::{load, resolve};
 pub use super::lint::{lint, LintReport};
+use super::lookup::{load, resolve};
 
 /// Counts of live specs per status, and which need doing (`status --json`).
 #[derive(Debug, Clone, Serialize)]

@@ -67,12 +67,21 @@ fn a_change_shows_on_the_other_specs_it_touches() {
     put(&repo, "a-1", &spec("Alpha", "status: cancelled\n"));
     let out = lint(&repo);
     assert!(!out.contains("unknown-dependency"), "{out}");
-    assert!(out.contains("warning[dependency-state] b-2: depends on a-1, which is cancelled"), "{out}");
+    assert!(
+        out.contains("warning[dependency-state] b-2: depends on a-1, which is cancelled"),
+        "{out}"
+    );
     // c-3 takes d-4's title: both are duplicates; and back.
     put(&repo, "c-3", &spec("Delta", ""));
     let out = lint(&repo);
-    assert!(out.contains("warning[duplicate-title] c-3: same title as d-4"), "{out}");
-    assert!(out.contains("warning[duplicate-title] d-4: same title as c-3"), "{out}");
+    assert!(
+        out.contains("warning[duplicate-title] c-3: same title as d-4"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning[duplicate-title] d-4: same title as c-3"),
+        "{out}"
+    );
     put(&repo, "c-3", &spec("Gamma", ""));
     let out = lint(&repo);
     assert!(!out.contains("duplicate-title"), "{out}");
@@ -81,7 +90,10 @@ fn a_change_shows_on_the_other_specs_it_touches() {
     repo.put_ledger_file("specs/zz-not-a-spec.txt", "x");
     let out = lint(&repo);
     assert!(!out.contains("no members"), "{out}");
-    assert!(out.contains("error[layout] specs/zz-not-a-spec.txt"), "{out}");
+    assert!(
+        out.contains("error[layout] specs/zz-not-a-spec.txt"),
+        "{out}"
+    );
 }
 
 #[test]
