@@ -15,13 +15,13 @@ use gix::ObjectId;
 use super::own::{Facts, Local};
 use super::Severity;
 
-const FILE: &str = "lint-v1.bin";
+pub(crate) const FILE: &str = "lint-v1.bin";
 const MAGIC: &[u8] = b"git-chant lint cache\n";
 /// Bump when the layout below changes.
 const FORMAT: u32 = 1;
 /// Bump when a one-spec rule (src/lint/own.rs) or its words change, so cached findings
 /// of the old rules are not reported. The program's version is in the header too.
-const RULES: u32 = 1;
+pub(crate) const RULES: u32 = 1;
 /// Every rule `own` reports, by position in the file.
 const RULE_NAMES: &[&str] = &[
     "title",
@@ -228,7 +228,7 @@ fn decode(bytes: &[u8]) -> Option<Vec<Record>> {
 
 /// A 64-bit sum over 8-byte words: it catches a truncated or damaged file (it guards
 /// against accidents, not an attacker who can write `.git`).
-fn checksum(bytes: &[u8]) -> u64 {
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     let mut sum: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {

@@ -16,6 +16,7 @@ pub mod export_formats;
 mod fields;
 pub mod import;
 pub mod kept;
+pub mod lint;
 pub mod lookup;
 pub mod prime;
 pub mod query;

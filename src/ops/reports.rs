@@ -1,21 +1,20 @@
 //! The read-only reports behind `status`, `log` and `lint`, built once here so the command
 //! line and the MCP server print the same thing.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::Error;
 use crate::lifecycle::{self, SpecSummary, Status};
-use crate::lint::{self, Facts, Finding, Input, Severity};
 use crate::notes::{self, Event};
 use crate::store::history::{history, LedgerCommit};
-use crate::store::index::{read_all, Index};
-use crate::store::ledger::SpecEntry;
+use crate::store::index::Index;
 use crate::store::trailer::Trailer;
 use crate::store::Store;
 
+pub use super::lint::{lint, LintReport};
 use super::lookup::{load, resolve};
 
 /// Counts of live specs per status, and which need doing (`status --json`).
@@ -111,76 +110,4 @@ pub fn log(store: &Store, short: &str) -> Result<Log, Error> {
         code.push((short.to_owned(), resolved.map(|c| c.to_string()), events));
     }
     Ok(Log { id, ledger, code })
-}
-
-/// What `lint` found.
-#[derive(Debug, Clone, Serialize)]
-pub struct LintReport {
-    pub findings: Vec<Finding>,
-    /// How many specs were checked.
-    pub checked: usize,
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-/// Lints the specs `shorts` name (short ids resolve), or with none every live and archived
-/// spec and the files that are not where the layout puts a spec.
-pub fn lint(store: &Store, shorts: &[String]) -> Result<LintReport, Error> {
-    let snapshot = store.snapshot()?;
-    let only = if shorts.is_empty() {
-        None
-    } else {
-        let mut set = HashSet::new();
-        for short in shorts {
-            set.insert(resolve(store, &snapshot, short)?);
-        }
-        Some(set)
-    };
-    let entries = snapshot.entries()?;
-    // Each file's own findings come from the cache when its blob was linted before;
-    // the rest are read in pack order and checked on every core.
-    let mut cache = lint::cache::Cache::load(&store.cache_dir());
-    let cached: Vec<Option<Facts>> = entries
-        .iter()
-        .map(|e| cache.take(e.archived, &e.id, &e.blob))
-        .collect();
-    let missing: Vec<SpecEntry> = entries
-        .iter()
-        .zip(&cached)
-        .filter(|(_, c)| c.is_none())
-        .map(|(e, _)| e.clone())
-        .collect();
-    let fresh = read_all(&snapshot, &missing, |e, bytes| Facts::of(&e.id, bytes))?;
-    let mut fresh = fresh.into_iter();
-    let inputs: Vec<Input> = entries
-        .into_iter()
-        .zip(cached)
-        .filter_map(|(e, c)| {
-            Some(Input {
-                facts: c.or_else(|| fresh.next())?,
-                id: e.id,
-                archived: e.archived,
-                blob: e.blob,
-            })
-        })
-        .collect();
-    if cache.needs_saving(missing.len()) {
-        let records = inputs.iter();
-        cache.save(records.map(|i| (i.archived, i.id.as_str(), &i.blob, &i.facts)));
-    }
-    let mut findings = lint::lint(&inputs, only.as_ref());
-    if only.is_none() {
-        findings.extend(lint::strays(&snapshot.strays()?));
-        findings.extend(super::template::lint(&snapshot)?);
-    }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    Ok(LintReport {
-        checked: only.as_ref().map_or(inputs.len(), HashSet::len),
-        warnings: findings.len() - errors,
-        errors,
-        findings,
-    })
 }

@@ -304,17 +304,39 @@ impl<'r> Snapshot<'r> {
 
     /// The entries of one shard folder (`specs/<hh>` or `archive/<hh>`).
     pub fn shard_entries(&self, archived: bool, shard: &str) -> Result<Vec<SpecEntry>, StoreError> {
+        Ok(self.shard_contents(archived, shard)?.0)
+    }
+
+    /// One shard folder read once: its spec entries (in tree order), and the files in it
+    /// that are not where the layout puts a spec (what `strays` reports of it).
+    pub fn shard_contents(
+        &self,
+        archived: bool,
+        shard: &str,
+    ) -> Result<(Vec<SpecEntry>, Vec<Stray>), StoreError> {
         let dir = if archived { ARCHIVE_DIR } else { LIVE_DIR };
-        Ok(self
-            .list(&format!("{dir}/{shard}"))?
-            .into_iter()
-            .filter(|(_, _, is_tree)| !is_tree)
-            .filter_map(|(name, blob, _)| {
-                let id = name.strip_suffix(".md")?.to_owned();
+        let (mut entries, mut strays) = (Vec::new(), Vec::new());
+        for (name, blob, is_tree) in self.list(&format!("{dir}/{shard}"))? {
+            match name.strip_suffix(".md").filter(|_| !is_tree) {
                 // Only where its id puts it: what `locate` finds is all there is.
-                (super::paths::shard(&id) == shard).then_some(SpecEntry { id, archived, blob })
-            })
-            .collect())
+                Some(id) if super::paths::shard(id) == shard => entries.push(SpecEntry {
+                    id: id.to_owned(),
+                    archived,
+                    blob,
+                }),
+                // Only a valid id is a spec to move: a name pushed from anywhere
+                // (`Bad Id.md`, control characters) stays a file to remove.
+                Some(id) if crate::spec::id::validate(id).is_ok() => strays.push(Stray {
+                    path: format!("{dir}/{shard}/{name}"),
+                    belongs: Some((id.to_owned(), super::paths::spec_path(id, archived))),
+                }),
+                _ => strays.push(Stray {
+                    path: format!("{dir}/{shard}/{name}"),
+                    belongs: None,
+                }),
+            }
+        }
+        Ok((entries, strays))
     }
 
     /// Everything under `specs/` and `archive/` that `entries` leaves out.
@@ -330,22 +352,7 @@ impl<'r> Snapshot<'r> {
                     });
                     continue;
                 }
-                for (name, _, is_tree) in self.list(&format!("{dir}/{shard}"))? {
-                    let path = format!("{dir}/{shard}/{name}");
-                    match name.strip_suffix(".md").filter(|_| !is_tree) {
-                        Some(id) if super::paths::shard(id) == shard => {}
-                        // Only a valid id is a spec to move: a name pushed from anywhere
-                        // (`Bad Id.md`, control characters) stays a file to remove.
-                        Some(id) if crate::spec::id::validate(id).is_ok() => out.push(Stray {
-                            path,
-                            belongs: Some((id.to_owned(), super::paths::spec_path(id, archived))),
-                        }),
-                        _ => out.push(Stray {
-                            path,
-                            belongs: None,
-                        }),
-                    }
-                }
+                out.extend(self.shard_contents(archived, &shard)?.1);
             }
         }
         Ok(out)

@@ -30,6 +30,7 @@ mod ledger;
 mod ledger_merge_props;
 mod lifecycle;
 mod lint_cache;
+mod lint_kept;
 mod mcp;
 mod mcp_client;
 mod merge_props;

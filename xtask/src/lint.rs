@@ -1,5 +1,5 @@
 //! `cargo xtask bench --only lint [--sizes 10000,100000]`: `git chant lint` of the whole
-//! ledger cold (no lint cache), warm (the cache, nothing changed) and after one spec
+//! ledger cold (no lint cache or kept report), warm (both, nothing changed) and after one spec
 //! changed, each beside the plumbing baseline of the same run, with a verdict against
 //! issue 20's targets (100k: 1.5 s cold, 100 ms after a change; 1M: 15 s, 200 ms).
 
@@ -11,8 +11,10 @@ use crate::generate;
 
 const BASELINE: &str =
     "git ls-tree -r --object-only refs/chant/specs | git cat-file --batch >/dev/null";
-/// The cache lint keeps under `.git/chant/` (src/lint/cache.rs).
+/// The facts cache and the kept report lint keeps under `.git/chant/`
+/// (src/lint/cache.rs, src/lint/report.rs).
 const CACHE: &str = ".git/chant/lint-v1.bin";
+const KEPT: &str = ".git/chant/lint-report-v1.bin";
 
 pub fn run(binary: &Path, sizes: &[usize], runs: usize) -> Result<(), String> {
     println!(
@@ -36,6 +38,7 @@ pub fn run(binary: &Path, sizes: &[usize], runs: usize) -> Result<(), String> {
         let lint = || time_any(&repo, binary, &["lint"]);
         let cold = median(runs, || {
             let _ = std::fs::remove_file(repo.join(CACHE));
+            let _ = std::fs::remove_file(repo.join(KEPT));
             lint()
         })?;
         lint()?;
