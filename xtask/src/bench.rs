@@ -106,10 +106,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!();
         crate::lint::run(&binary, &[largest], runs)?;
         let limit = "cold <= 1.5 s / after one change <= 100 ms";
-        targets.elsewhere("lint of everything / after one change", largest, limit, "the lint table");
+        targets.elsewhere(
+            "lint of everything / after one change",
+            largest,
+            limit,
+            "the lint table",
+        );
     }
     let (sync, baseline) = crate::sync::run(&binary, runs)?;
-    targets.time("sync merging 1,000 changes per side", 10_000, sync, Limit::Ms(1_000), baseline);
+    targets.time(
+        "sync merging 1,000 changes per side",
+        10_000,
+        sync,
+        Limit::Ms(1_000),
+        baseline,
+    );
     land(&binary, runs)?;
     crate::mcp::run(&binary, runs)?;
     targets.print();
@@ -121,7 +132,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn million(binary: &Path, runs: usize) -> Result<(), String> {
     const SIZE: usize = 1_000_000;
     let started = Instant::now();
-    println!("git-chant bench --scale 1m: median of {runs} runs, release binary {}", binary.display());
+    println!(
+        "git-chant bench --scale 1m: median of {runs} runs, release binary {}",
+        binary.display()
+    );
     println!("baseline = `{BASELINE}`\n");
     let mut targets = Targets::default();
     crate::reads::run(binary, &[SIZE], runs, &mut targets)?;
@@ -129,18 +143,34 @@ fn million(binary: &Path, runs: usize) -> Result<(), String> {
     println!();
     crate::lint::run(binary, &[SIZE], runs)?;
     let limit = "cold <= 15 s / after one change <= 200 ms";
-    targets.elsewhere("lint of everything / after one change", SIZE, limit, "the lint table");
+    targets.elsewhere(
+        "lint of everything / after one change",
+        SIZE,
+        limit,
+        "the lint table",
+    );
     targets.print();
     println!("\nwhole run: {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
 /// A push changing one spec of `size`, with the pre-receive hook and without.
-fn pre_receive(binary: &Path, size: usize, runs: usize, targets: &mut Targets) -> Result<(), String> {
+fn pre_receive(
+    binary: &Path,
+    size: usize,
+    runs: usize,
+    targets: &mut Targets,
+) -> Result<(), String> {
     let (without, with) = server(binary, size, 1, runs)?;
     if let Some(col) = column(size) {
         let figure = "pre-receive, one changed spec (push with the hook; floor: without it)";
-        targets.time(figure, size, with, Limit::OverFloorMs(col.pre_receive), without);
+        targets.time(
+            figure,
+            size,
+            with,
+            Limit::OverFloorMs(col.pre_receive),
+            without,
+        );
     }
     Ok(())
 }

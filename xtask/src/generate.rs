@@ -147,7 +147,9 @@ fn borrow_objects(git_dir: &Path, objects: &Path) -> Result<(), String> {
 /// A bare repository at `server` holding `client`'s ledger: borrowing the same cached
 /// objects when the client does (a push of a 1M ledger is minutes), else pushed.
 pub fn seed_bare(client: &Path, server: &Path) -> Result<(), String> {
-    run(Command::new("git").args(["init", "-q", "--bare"]).arg(server))?;
+    run(Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(server))?;
     let alternates = client.join(".git/objects/info/alternates");
     match std::fs::read_to_string(&alternates) {
         Ok(objects) => {
@@ -360,7 +362,10 @@ fn git_out(dir: &Path, args: &[&str]) -> Result<String, String> {
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
-        return Err(format!("git {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }

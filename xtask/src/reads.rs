@@ -20,7 +20,10 @@ pub(crate) fn drop_caches(repo: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if ["index-", "ids-", "search-", "lint-"].iter().any(|p| name.starts_with(p)) {
+        if ["index-", "ids-", "search-", "lint-"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -41,7 +44,12 @@ struct Figures {
     rss: [(&'static str, Option<u64>); 3],
 }
 
-pub(crate) fn run(binary: &Path, sizes: &[usize], runs: usize, targets: &mut Targets) -> Result<(), String> {
+pub(crate) fn run(
+    binary: &Path,
+    sizes: &[usize],
+    runs: usize,
+    targets: &mut Targets,
+) -> Result<(), String> {
     let mut all = Vec::new();
     for &size in sizes {
         let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -93,7 +101,10 @@ fn measure(binary: &Path, repo: &Path, size: usize, runs: usize) -> Result<Figur
         &["lint"],
     ] {
         time_any(repo, binary, args)?;
-        read.push((args.join(" "), median(runs, || time_any(repo, binary, args))?));
+        read.push((
+            args.join(" "),
+            median(runs, || time_any(repo, binary, args))?,
+        ));
     }
     let rss = [
         ("list", peak_rss(repo, binary, &["list"])?),
@@ -130,23 +141,53 @@ fn judge(f: &Figures, targets: &mut Targets) {
     let (size, base) = (f.size, f.baseline);
     targets.time("show", size, f.show, Limit::Ms(col.show), base);
     targets.time("add", size, f.add, Limit::Ms(col.add), base);
-    targets.time("lifecycle write (cancel of a pending spec)", size, f.write, Limit::Ms(col.write), base);
+    targets.time(
+        "lifecycle write (cancel of a pending spec)",
+        size,
+        f.write,
+        Limit::Ms(col.write),
+        base,
+    );
     for (name, d) in &f.read {
         if ["list --limit 50", "ready --limit 20", "status"].contains(&name.as_str()) {
             targets.time(name, size, *d, Limit::Ms(col.everyday), base);
         }
         if name == "search module 7" {
-            targets.time("search \"module 7\" (warm)", size, *d, Limit::Ms(col.search), base);
+            targets.time(
+                "search \"module 7\" (warm)",
+                size,
+                *d,
+                Limit::Ms(col.search),
+                base,
+            );
         }
     }
     if size >= 1_000_000 {
         // Beyond output: the `cat` of the same bytes taken off (see `measure`).
         let beyond = Duration::from_secs_f64(f.per_spec_us * size as f64 / 1e6);
-        targets.time("list --json of everything, beyond output", size, beyond, Limit::MicrosPerSpec(2.0), base);
+        targets.time(
+            "list --json of everything, beyond output",
+            size,
+            beyond,
+            Limit::MicrosPerSpec(2.0),
+            base,
+        );
     } else {
-        targets.time("list --json of everything (warm)", size, f.warm, Limit::Ratio(LIST_JSON_RATIO), base);
+        targets.time(
+            "list --json of everything (warm)",
+            size,
+            f.warm,
+            Limit::Ratio(LIST_JSON_RATIO),
+            base,
+        );
     }
-    targets.time("cold list --json (caches removed)", size, f.cold, Limit::Ratio(1.0), base);
+    targets.time(
+        "cold list --json (caches removed)",
+        size,
+        f.cold,
+        Limit::Ratio(1.0),
+        base,
+    );
     targets.memory("peak memory of list (warm)", size, f.rss[0].1, col.list_mb);
 }
 
@@ -183,7 +224,11 @@ fn print(all: &[Figures]) {
     }
     println!("\nlist --json beyond its output ((warm - `cat` of the same bytes) / specs), and peak RSS (wait4 rusage of the child):");
     for f in all {
-        let rss: Vec<String> = f.rss.iter().map(|(name, b)| format!("{name} {}", mb(*b))).collect();
+        let rss: Vec<String> = f
+            .rss
+            .iter()
+            .map(|(name, b)| format!("{name} {}", mb(*b)))
+            .collect();
         println!(
             "{:>7} | {:.2} µs/spec, {:.1} MB of JSON | {}",
             f.size,

@@ -7,11 +7,7 @@ use std::process::{Command, Stdio};
 /// Runs `binary args` in `repo` (output discarded) and returns the child's peak RSS in
 /// bytes, or `None` where `wait4` rusage is not available. An exit above 1 (1 is lint's
 /// findings) is an error.
-pub(crate) fn peak_rss(
-    repo: &Path,
-    binary: &Path,
-    args: &[&str],
-) -> Result<Option<u64>, String> {
+pub(crate) fn peak_rss(repo: &Path, binary: &Path, args: &[&str]) -> Result<Option<u64>, String> {
     let child = Command::new(binary)
         .current_dir(repo)
         .args(args)

@@ -21,7 +21,10 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
-        return Err(format!("git {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
@@ -35,13 +38,20 @@ fn copy(b: &Path, run: &Path) -> Result<(), String> {
         .arg(run)
         .status()
         .map_err(|e| e.to_string())?;
-    status.success().then_some(()).ok_or_else(|| "cp -a failed".into())
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| "cp -a failed".into())
 }
 
 /// The sync figure and its baseline; checks that the merge kept both sides.
 pub(crate) fn run(binary: &Path, runs: usize) -> Result<(Duration, Duration), String> {
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let (a, b, server) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("server.git"));
+    let (a, b, server) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("server.git"),
+    );
     eprint!("generating the sync scenario ({SPECS} specs, {CHANGED} changes per side)… ");
     let started = Instant::now();
     generate::ledger(&a, SPECS)?;
@@ -51,7 +61,15 @@ pub(crate) fn run(binary: &Path, runs: usize) -> Result<(Duration, Duration), St
     git(&a, &["push", "-q", "origin", "refs/chant/specs"])?;
     generate::ledger(&b, 0)?;
     git(&b, &["remote", "add", "origin", url])?;
-    git(&b, &["fetch", "-q", "origin", "+refs/chant/specs:refs/chant/specs"])?;
+    git(
+        &b,
+        &[
+            "fetch",
+            "-q",
+            "origin",
+            "+refs/chant/specs:refs/chant/specs",
+        ],
+    )?;
     // A changes bodies of specs [0, 1000) and of the shared [2000, 2050); B changes bodies
     // of [1000, 2000) and a frontmatter field of the shared ones.
     let shared = 2 * CHANGED..2 * CHANGED + BOTH;
@@ -75,7 +93,10 @@ pub(crate) fn run(binary: &Path, runs: usize) -> Result<(Duration, Duration), St
     };
     let baseline = median(runs, || {
         fresh()?;
-        time_sh(&copy_at, "git fetch -q origin '+refs/chant/*:refs/remotes/origin/chant/*'")
+        time_sh(
+            &copy_at,
+            "git fetch -q origin '+refs/chant/*:refs/remotes/origin/chant/*'",
+        )
     })?;
     let sync = median(runs, || {
         fresh()?;
@@ -110,7 +131,14 @@ fn check(run: &Path, a_tip: &str) -> Result<(), String> {
         return Err("sync did not push the merge".into());
     }
     let id = generate::id_of(2 * CHANGED);
-    let text = git(run, &["cat-file", "-p", &format!("refs/chant/specs:{}", generate::path_of(&id))])?;
+    let text = git(
+        run,
+        &[
+            "cat-file",
+            "-p",
+            &format!("refs/chant/specs:{}", generate::path_of(&id)),
+        ],
+    )?;
     if !(text.contains("Edited in clone A.") && text.contains("- synced")) {
         return Err(format!("spec {id} lost a side in the merge:\n{text}"));
     }

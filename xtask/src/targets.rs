@@ -32,7 +32,14 @@ pub(crate) struct Targets {
 impl Targets {
     /// A duration against a limit; `baseline` turns it into a ratio for `Limit::Ratio`,
     /// `floor` is subtracted for `Limit::OverFloorMs`.
-    pub(crate) fn time(&mut self, figure: &str, size: usize, d: Duration, limit: Limit, base: Duration) {
+    pub(crate) fn time(
+        &mut self,
+        figure: &str,
+        size: usize,
+        d: Duration,
+        limit: Limit,
+        base: Duration,
+    ) {
         let secs = d.as_secs_f64();
         let (measured, met, said) = match limit {
             Limit::Ms(l) => (ms(d), d <= Duration::from_millis(l), format!("<= {l} ms")),
@@ -45,13 +52,21 @@ impl Targets {
                 )
             }
             Limit::OverFloorMs(l) => (
-                format!("+{} over the floor (floor {})", ms(d.saturating_sub(base)), ms(base)),
+                format!(
+                    "+{} over the floor (floor {})",
+                    ms(d.saturating_sub(base)),
+                    ms(base)
+                ),
                 d <= base + Duration::from_millis(l),
                 format!("<= floor + {l} ms"),
             ),
             Limit::MicrosPerSpec(u) => {
                 let per = secs * 1e6 / size.max(1) as f64;
-                (format!("{per:.2} µs/spec ({})", ms(d)), per <= u, format!("<= {u} µs/spec"))
+                (
+                    format!("{per:.2} µs/spec ({})", ms(d)),
+                    per <= u,
+                    format!("<= {u} µs/spec"),
+                )
             }
         };
         self.push(figure, size, measured, said, Some(met));
@@ -70,8 +85,21 @@ impl Targets {
         self.push(figure, size, measured, limit.into(), None);
     }
 
-    fn push(&mut self, figure: &str, size: usize, measured: String, limit: String, met: Option<bool>) {
-        self.rows.push(Row { figure: figure.into(), size, measured, limit, met });
+    fn push(
+        &mut self,
+        figure: &str,
+        size: usize,
+        measured: String,
+        limit: String,
+        met: Option<bool>,
+    ) {
+        self.rows.push(Row {
+            figure: figure.into(),
+            size,
+            measured,
+            limit,
+            met,
+        });
     }
 
     /// The final table, in markdown so it can be pasted into docs/BENCH.md.
@@ -88,11 +116,20 @@ impl Targets {
                 Some(false) => "NOT met",
                 None => "-",
             };
-            println!("| {} | {} | {} | {} | {verdict} |", r.figure, size(r.size), r.measured, r.limit);
+            println!(
+                "| {} | {} | {} | {} | {verdict} |",
+                r.figure,
+                size(r.size),
+                r.measured,
+                r.limit
+            );
         }
         let missed = self.rows.iter().filter(|r| r.met == Some(false)).count();
         let judged = self.rows.iter().filter(|r| r.met.is_some()).count();
-        println!("\n{} of {judged} judged targets met, {missed} not met", judged - missed);
+        println!(
+            "\n{} of {judged} judged targets met, {missed} not met",
+            judged - missed
+        );
     }
 }
 
@@ -118,8 +155,24 @@ pub(crate) struct Column {
 
 pub(crate) fn column(size: usize) -> Option<Column> {
     match size {
-        100_000 => Some(Column { show: 10, add: 20, write: 20, everyday: 15, search: 150, list_mb: 100, pre_receive: 20 }),
-        1_000_000 => Some(Column { show: 15, add: 40, write: 40, everyday: 30, search: 1_500, list_mb: 400, pre_receive: 50 }),
+        100_000 => Some(Column {
+            show: 10,
+            add: 20,
+            write: 20,
+            everyday: 15,
+            search: 150,
+            list_mb: 100,
+            pre_receive: 20,
+        }),
+        1_000_000 => Some(Column {
+            show: 15,
+            add: 40,
+            write: 40,
+            everyday: 30,
+            search: 1_500,
+            list_mb: 400,
+            pre_receive: 50,
+        }),
         _ => None,
     }
 }
