@@ -51,7 +51,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         None => build_release()?,
     };
     if scale {
-        return million(&binary, runs.unwrap_or(3));
+        return crate::reads::million(&binary, runs.unwrap_or(3));
     }
     let runs = runs.unwrap_or(7);
     // One section alone, to repeat a noisy figure.
@@ -100,7 +100,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     activity(&binary, runs)?;
     server(&binary, 10_000, 1_000, runs)?;
     let largest = sizes.iter().copied().max().unwrap_or(10_000);
-    pre_receive(&binary, largest, runs, &mut targets)?;
+    crate::push::pre_receive(&binary, largest, runs, &mut targets)?;
     validate(&binary, runs)?;
     if column(largest).is_some() {
         println!();
@@ -125,53 +125,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
     crate::mcp::run(&binary, runs)?;
     targets.print();
     println!("\nwhole run: {:.0} s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-/// `--scale 1m`: the 1M column of issue 20's targets alone, on a cached 1M ledger.
-fn million(binary: &Path, runs: usize) -> Result<(), String> {
-    const SIZE: usize = 1_000_000;
-    let started = Instant::now();
-    println!(
-        "git-chant bench --scale 1m: median of {runs} runs, release binary {}",
-        binary.display()
-    );
-    println!("baseline = `{BASELINE}`\n");
-    let mut targets = Targets::default();
-    crate::reads::run(binary, &[SIZE], runs, &mut targets)?;
-    pre_receive(binary, SIZE, runs, &mut targets)?;
-    println!();
-    crate::lint::run(binary, &[SIZE], runs)?;
-    let limit = "cold <= 15 s / after one change <= 200 ms";
-    targets.elsewhere(
-        "lint of everything / after one change",
-        SIZE,
-        limit,
-        "the lint table",
-    );
-    targets.print();
-    println!("\nwhole run: {:.0} s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-/// A push changing one spec of `size`, with the pre-receive hook and without.
-fn pre_receive(
-    binary: &Path,
-    size: usize,
-    runs: usize,
-    targets: &mut Targets,
-) -> Result<(), String> {
-    let (without, with) = server(binary, size, 1, runs)?;
-    if let Some(col) = column(size) {
-        let figure = "pre-receive, one changed spec (push with the hook; floor: without it)";
-        targets.time(
-            figure,
-            size,
-            with,
-            Limit::OverFloorMs(col.pre_receive),
-            without,
-        );
-    }
     Ok(())
 }
 

@@ -1,7 +1,7 @@
-//! The everyday commands on generated ledgers of each size, beside the plumbing baseline of
-//! the same run: the tables of `cargo xtask bench` and, at 100k and 1M specs, issue 20's
-//! verdicts for show, add, a lifecycle write, the limited reads, `list --json`, cold
-//! `list`, search and the peak memory of `list`.
+//! The everyday commands on generated ledgers of each size, beside the plumbing baseline
+//! of the same run: the tables of `cargo xtask bench` (and of `--scale 1m`, the 1M column
+//! alone) and, at 100k and 1M specs, issue 20's verdicts for show, add, a lifecycle write,
+//! the limited reads, `list --json`, cold `list`, search and the peak memory of `list`.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -237,4 +237,30 @@ fn print(all: &[Figures]) {
             rss.join(" | ")
         );
     }
+}
+
+/// `--scale 1m`: the 1M column of issue 20's targets alone, on a cached 1M ledger.
+pub(crate) fn million(binary: &Path, runs: usize) -> Result<(), String> {
+    const SIZE: usize = 1_000_000;
+    let started = Instant::now();
+    println!(
+        "git-chant bench --scale 1m: median of {runs} runs, release binary {}",
+        binary.display()
+    );
+    println!("baseline = `{BASELINE}`\n");
+    let mut targets = Targets::default();
+    run(binary, &[SIZE], runs, &mut targets)?;
+    crate::push::pre_receive(binary, SIZE, runs, &mut targets)?;
+    println!();
+    crate::lint::run(binary, &[SIZE], runs)?;
+    let limit = "cold <= 15 s / after one change <= 200 ms";
+    targets.elsewhere(
+        "lint of everything / after one change",
+        SIZE,
+        limit,
+        "the lint table",
+    );
+    targets.print();
+    println!("\nwhole run: {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
