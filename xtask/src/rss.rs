@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 /// bytes, or `None` where `wait4` rusage is not available. An exit above 1 (1 is lint's
 /// findings) is an error.
 pub(crate) fn peak_rss(repo: &Path, binary: &Path, args: &[&str]) -> Result<Option<u64>, String> {
-    let child = Command::new(binary)
+    let mut child = Command::new(binary)
         .current_dir(repo)
         .args(args)
         .stdout(Stdio::null())
@@ -16,7 +16,11 @@ pub(crate) fn peak_rss(repo: &Path, binary: &Path, args: &[&str]) -> Result<Opti
         .spawn()
         .map_err(|e| e.to_string())?;
     let pid = libc::pid_t::try_from(child.id()).map_err(|e| e.to_string())?;
-    reap(pid, args)
+    let peak = reap(pid, args);
+    // Reaped by `wait4` on Linux already (this then reports ECHILD, ignored); elsewhere
+    // this is the wait.
+    let _ = child.wait();
+    peak
 }
 
 #[cfg(target_os = "linux")]
@@ -24,8 +28,8 @@ fn reap(pid: libc::pid_t, args: &[&str]) -> Result<Option<u64>, String> {
     let mut status: libc::c_int = 0;
     // SAFETY: an all-zero `rusage` is a valid value (plain integers), which wait4 fills.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own unreaped child (std's `Child` never waited on it, and is
-    // dropped without waiting), and both pointers are to live locals of the right types.
+    // SAFETY: `pid` is our own child that nothing has waited on yet, and both pointers
+    // are to live locals of the right types.
     let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     if reaped != pid {
         return Err(format!(
