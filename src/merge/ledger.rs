@@ -75,22 +75,32 @@ pub fn merge_trees(
     ours: ObjectId,
     theirs: ObjectId,
 ) -> Result<Merged, StoreError> {
-    let ours_changed = keys(&diff_trees(repo, base, Some(ours))?);
-    let theirs_changed = keys(&diff_trees(repo, base, Some(theirs))?);
-    let mut all: Vec<&String> = theirs_changed.iter().collect();
+    // Every key looks its paths up in the same few root, folder and shard trees: without
+    // an object cache each lookup inflated them again (most of a 1,000-per-side sync).
+    let mut repo = repo.clone();
+    repo.object_cache_size_if_unset(16 << 20);
+    let repo = &repo;
+    let mut ours_changed = keys(&diff_trees(repo, base, Some(ours))?);
+    ours_changed.sort();
+    ours_changed.dedup();
+    let mut all = keys(&diff_trees(repo, base, Some(theirs))?);
     all.sort();
     all.dedup();
     let mut merged = Merged::default();
-    for key in all {
-        let (b, o, t) = (
-            state_of(repo, base, key)?,
-            state_of(repo, Some(ours), key)?,
-            state_of(repo, Some(theirs), key)?,
-        );
+    for key in &all {
+        let b = state_of(repo, base, key)?;
+        let one_sided = ours_changed.binary_search(key).is_err();
+        // A key ours did not change has the base's paths and blobs in ours.
+        let o = if one_sided {
+            b.clone()
+        } else {
+            state_of(repo, Some(ours), key)?
+        };
+        let t = state_of(repo, Some(theirs), key)?;
         if o == t {
             continue;
         }
-        let result: State = if !ours_changed.contains(key) {
+        let result: State = if one_sided {
             t.clone()
         } else {
             both_sided(repo, key, &b, &o, &t, &mut merged.conflicts)?

@@ -349,3 +349,44 @@ fn two_clones_adding_and_syncing_at_once_never_fail() {
         }
     }
 }
+
+/// The merge takes a spec only the remote changed as the remote has it (even a move to the
+/// archive: two paths for one spec), keeps what only this clone changed, and merges a spec
+/// both changed field by field.
+#[test]
+fn one_sided_changes_and_moves_merge_as_they_are() {
+    let (_server, clones, _commit) = setup(2);
+    let (a, b) = (&clones[0], &clones[1]);
+    b.chant(&["add", "Bob's", "--id", "b-own"]);
+    b.chant(&["sync"]);
+    a.chant(&["sync"]);
+    a.chant(&["cancel", "s2"]);
+    a.chant(&["archive", "s2"]);
+    a.chant(&["add", "Alice's", "--id", "a-own"]);
+    a.chant(&["check", "s1", "1"]);
+    a.chant(&["sync"]);
+    b.chant(&["set", "b-own", "labels", "--add", "mine"]);
+    b.chant(&["set", "s1", "model", "opus"]);
+    let out = b.chant_out(&["sync"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    a.chant(&["sync"]);
+    assert_eq!(tips(a), tips(b), "identical ledgers and notes");
+    assert_fsck_clean(b);
+    let paths = b.git(&["ls-tree", "-r", "--name-only", "refs/chant/specs"]);
+    let s2: Vec<&str> = paths.lines().filter(|p| p.ends_with("/s2.md")).collect();
+    assert!(
+        s2.len() == 1 && s2[0].starts_with("archive/"),
+        "s2 only in the archive: {s2:?}"
+    );
+    assert_eq!(show(b, "s2")["status"], "cancelled");
+    assert_eq!(show(b, "a-own")["title"], "Alice's");
+    let s1 = show(b, "s1");
+    assert_eq!(s1["criteria"]["checked"], 1);
+    assert_eq!(s1["frontmatter"]["model"], "opus");
+    let own = show(b, "b-own");
+    assert_eq!(own["frontmatter"]["labels"], serde_json::json!(["mine"]));
+}

@@ -8,14 +8,17 @@ use std::time::{Duration, Instant};
 use crate::generate;
 use crate::land::land;
 use crate::push::{server, validate};
+use crate::targets::{column, Limit, Targets};
 
 pub(crate) const BASELINE: &str =
     "git ls-tree -r --object-only refs/chant/specs | git cat-file --batch >/dev/null";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut sizes = vec![1_000, 10_000, 100_000];
-    let mut runs = 7;
+    let mut runs = None;
     let mut only: Option<String> = None;
+    let mut scale = false;
+    let mut binary = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -27,121 +30,102 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     .collect::<Result<_, _>>()?;
             }
             "--runs" => {
-                runs = it
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or("--runs needs a number")?
+                runs = Some(
+                    it.next()
+                        .and_then(|s| s.parse().ok())
+                        .ok_or("--runs needs a number")?,
+                )
             }
+            "--binary" => binary = Some(PathBuf::from(it.next().ok_or("--binary needs a path")?)),
             "--only" => only = Some(it.next().ok_or("--only needs a section")?.clone()),
+            "--scale" => match it.next().map(String::as_str) {
+                Some("1m") => scale = true,
+                _ => return Err("--scale takes 1m".into()),
+            },
             other => return Err(format!("unknown option {other}")),
         }
     }
-    let binary = build_release()?;
+    // `--binary`: a build made elsewhere (one with symbols for perf, or the one before).
+    let binary = match binary {
+        Some(path) => path,
+        None => build_release()?,
+    };
+    if scale {
+        return crate::reads::million(&binary, runs.unwrap_or(3));
+    }
+    let runs = runs.unwrap_or(7);
     // One section alone, to repeat a noisy figure.
     match only.as_deref() {
         None => {}
         Some("race") => return race(&binary),
-        Some("hooks") => return hooks(&binary, runs.max(15)),
+        Some("hooks") => return hooks(&binary, runs.max(15)).map(|_| ()),
         Some("import") => return import(&binary),
         Some("activity") => return activity(&binary, runs),
         Some("land") => return land(&binary, runs),
         Some("mcp") => return crate::mcp::run(&binary, runs),
         Some("site") => return crate::site::bench(&binary, runs.min(3)),
         Some("lint") => return crate::lint::run(&binary, &sizes, runs),
+        Some("sync") => return crate::sync::run(&binary, runs).map(|_| ()),
+        Some("reads") => {
+            let mut targets = Targets::default();
+            crate::reads::run(&binary, &sizes, runs, &mut targets)?;
+            targets.print();
+            return Ok(());
+        }
         Some("validate") => {
             server(&binary, 100_000, 1, runs)?;
             return validate(&binary, runs);
         }
         Some(other) => {
             return Err(format!(
-            "--only takes race, hooks, import, activity, validate, land, mcp, site or lint, not {other}"
+            "--only takes reads, race, hooks, import, activity, validate, land, mcp, site, lint or sync, not {other}"
         ))
         }
     }
+    let started = Instant::now();
     println!(
         "git-chant bench: median of {runs} runs, release binary {}",
         binary.display()
     );
     println!("baseline = `{BASELINE}`\n");
-    println!(
-        "{:>7} | {:>9} | {:>16} | {:>16} | {:>8} | {:>8}",
-        "specs", "baseline", "list cold", "list warm", "show", "add"
-    );
-    println!("{}", "-".repeat(80));
-    let mut reads = Vec::new();
-    for &size in &sizes {
-        let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let repo = tmp.path().join("repo");
-        eprint!("generating {size} specs… ");
-        let started = Instant::now();
-        generate::ledger(&repo, size)?;
-        eprintln!("{:.1}s", started.elapsed().as_secs_f64());
-        let cache = repo.join(".git/chant/index-v1.json");
-        let baseline = median(runs, || time_sh(&repo, BASELINE))?;
-        let cold = median(runs, || {
-            let _ = std::fs::remove_file(&cache);
-            time(&repo, &binary, &["list", "--json"])
-        })?;
-        time(&repo, &binary, &["list", "--json"])?;
-        let warm = median(runs, || time(&repo, &binary, &["list", "--json"]))?;
-        let show = median(runs, || {
-            time(&repo, &binary, &["show", &generate::some_id(size)])
-        })?;
-        let mut read = Vec::new();
-        for args in [
-            &["ready", "--json"][..],
-            &["status"],
-            &["search", "module 7"],
-            &["lint"],
-        ] {
-            read.push((
-                args.join(" "),
-                median(runs, || time_any(&repo, &binary, args))?,
-            ));
-        }
-        reads.push((size, baseline, read));
-        let add = median(runs, || time(&repo, &binary, &["add", "bench add"]))?;
-        let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
-        println!(
-            "{size:>7} | {:>9} | {:>8} {:>6.2}x | {:>8} {:>6.2}x | {:>8} | {:>8}",
-            ms(baseline),
-            ms(cold),
-            ratio(cold),
-            ms(warm),
-            ratio(warm),
-            ms(show),
-            ms(add)
-        );
-    }
-    println!("\ntargets at 10k: list warm <= 0.3x, cold <= 1.5x, show < 10 ms, add < 20 ms; add < 30 ms at 100k");
-    println!("\nread commands (warm index), time and ratio to the baseline:");
-    for (size, baseline, read) in reads {
-        let cells: Vec<String> = read
-            .iter()
-            .map(|(name, d)| {
-                format!(
-                    "{name} {} {:.2}x",
-                    ms(*d),
-                    d.as_secs_f64() / baseline.as_secs_f64()
-                )
-            })
-            .collect();
-        println!("{size:>7} | {}", cells.join(" | "));
-    }
-    println!("targets at 10k: ready, status and search no slower than list; lint under 1 s");
+    let mut targets = Targets::default();
+    crate::reads::run(&binary, &sizes, runs, &mut targets)?;
     race(&binary)?;
-    hooks(&binary, runs.max(15))?;
+    let (floor, none, named) = hooks(&binary, runs.max(15))?;
+    let hook = "commit naming no spec, hooks on (10k ledger)";
+    targets.time(hook, 10_000, none, Limit::OverFloorMs(1), floor);
+    let hook = "commit naming a spec, hooks on (10k ledger)";
+    targets.time(hook, 10_000, named, Limit::OverFloorMs(10), floor);
     import(&binary)?;
     activity(&binary, runs)?;
-    for (size, changed) in [
-        (10_000, 1_000),
-        (sizes.iter().copied().max().unwrap_or(10_000), 1),
-    ] {
-        server(&binary, size, changed, runs)?;
-    }
+    server(&binary, 10_000, 1_000, runs)?;
+    let largest = sizes.iter().copied().max().unwrap_or(10_000);
+    crate::push::pre_receive(&binary, largest, runs, &mut targets)?;
     validate(&binary, runs)?;
+    if column(largest).is_some() {
+        println!();
+        crate::lint::run(&binary, &[largest], runs)?;
+        let limit = "cold <= 1.5 s / after one change <= 100 ms";
+        targets.elsewhere(
+            "lint of everything / after one change",
+            largest,
+            limit,
+            "the lint table",
+        );
+    }
+    let (sync, baseline) = crate::sync::run(&binary, runs)?;
+    targets.time(
+        "sync merging 1,000 changes per side",
+        10_000,
+        sync,
+        Limit::Ms(1_000),
+        baseline,
+    );
     land(&binary, runs)?;
-    crate::mcp::run(&binary, runs)
+    crate::mcp::run(&binary, runs)?;
+    targets.print();
+    println!("\nwhole run: {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// `activity` over 10k specs and 50k ledger commits, beside `git log --format=%s` of the
@@ -218,7 +202,9 @@ pub(crate) fn path_with(binary: &Path) -> Result<std::ffi::OsString, String> {
 
 /// The time hooks add to `git commit`: a repository without hooks beside one with them,
 /// for a commit that names no spec and one that does.
-fn hooks(binary: &Path, runs: usize) -> Result<(), String> {
+/// Returns the commit times with two no-op hooks (the floor) and with git chant's hooks,
+/// naming no spec and naming one.
+fn hooks(binary: &Path, runs: usize) -> Result<(Duration, Duration, Duration), String> {
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = path_with(binary)?;
     let plain = tmp.path().join("plain");
@@ -273,7 +259,7 @@ fn hooks(binary: &Path, runs: usize) -> Result<(), String> {
         verdict(none, 1),
         verdict(named, 10)
     );
-    Ok(())
+    Ok((floor, none, named))
 }
 
 /// 8 processes x 50 concurrent adds on a fresh 1k ledger: lost must be 0.

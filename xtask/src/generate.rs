@@ -92,8 +92,79 @@ fn specs(count: usize) -> impl Iterator<Item = (String, String)> {
     (0..count).map(move |n| (spec_path(&spec_id(n), false), spec_text(n, &mut rng)))
 }
 
-/// Creates a repository at `dir` whose `refs/chant/specs` holds `count` specs.
+/// Creates a repository at `dir` whose `refs/chant/specs` holds `count` specs. From
+/// [`CACHED_FROM`] specs up the ledger is generated once into a cache under the target
+/// directory and `dir` borrows its objects (git alternates), so a repeated run does not
+/// pay generation again.
 pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
+    if count < CACHED_FROM {
+        return generated(dir, count);
+    }
+    let cache = cache_dir(count);
+    let tip_file = cache.join("bench-ledger-tip");
+    if !tip_file.exists() {
+        let _ = std::fs::remove_dir_all(&cache);
+        eprint!("(once, into {}) ", cache.display());
+        generated(&cache, count)?;
+        let tip = git_out(&cache, &["rev-parse", "refs/chant/specs"])?;
+        // Written last: a cache without it is half-built and built again.
+        std::fs::write(&tip_file, tip).map_err(|e| e.to_string())?;
+    }
+    let tip = std::fs::read_to_string(&tip_file).map_err(|e| e.to_string())?;
+    init(dir)?;
+    borrow_objects(&dir.join(".git"), &cache.join(".git/objects"))?;
+    git_out(dir, &["update-ref", "refs/chant/specs", tip.trim()]).map(|_| ())
+}
+
+/// Ledgers this big are cached between runs.
+pub const CACHED_FROM: usize = 100_000;
+
+/// Bumped when the generator's output changes; the cache key also hashes the first specs,
+/// the config and the format, so an edit here that forgets the bump still misses.
+const GENERATOR: u32 = 1;
+
+fn cache_dir(count: usize) -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (GENERATOR, FORMAT, git_chant::ops::DEFAULT_CONFIG).hash(&mut h);
+    specs(64).for_each(|spec| spec.hash(&mut h));
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+    };
+    target.join(format!("bench-ledgers/{count}-{:016x}", h.finish()))
+}
+
+/// Makes the repository whose git dir is `git_dir` read objects from `objects` too.
+fn borrow_objects(git_dir: &Path, objects: &Path) -> Result<(), String> {
+    let info = git_dir.join("objects/info");
+    std::fs::create_dir_all(&info).map_err(|e| e.to_string())?;
+    let objects = objects.canonicalize().map_err(|e| e.to_string())?;
+    std::fs::write(info.join("alternates"), format!("{}\n", objects.display()))
+        .map_err(|e| e.to_string())
+}
+
+/// A bare repository at `server` holding `client`'s ledger: borrowing the same cached
+/// objects when the client does (a push of a 1M ledger is minutes), else pushed.
+pub fn seed_bare(client: &Path, server: &Path) -> Result<(), String> {
+    run(Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(server))?;
+    let alternates = client.join(".git/objects/info/alternates");
+    match std::fs::read_to_string(&alternates) {
+        Ok(objects) => {
+            borrow_objects(server, Path::new(objects.trim()))?;
+            let tip = git_out(client, &["rev-parse", "refs/chant/specs"])?;
+            git_out(server, &["update-ref", "refs/chant/specs", &tip]).map(|_| ())
+        }
+        Err(_) => {
+            let target = server.to_str().ok_or("path")?;
+            git_out(client, &["push", "-q", target, "refs/chant/specs"]).map(|_| ())
+        }
+    }
+}
+
+fn init(dir: &Path) -> Result<(), String> {
     run(Command::new("git").args(["init", "-q"]).arg(dir))?;
     for (k, v) in [("user.name", "Bench"), ("user.email", "bench@example.com")] {
         run(Command::new("git")
@@ -101,6 +172,13 @@ pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
             .arg(dir)
             .args(["config", k, v]))?;
     }
+    Ok(())
+}
+
+/// The repository with its ledger written by one fast-import run (streamed: one spec's
+/// text in memory at a time).
+fn generated(dir: &Path, count: usize) -> Result<(), String> {
+    init(dir)?;
     let fixed = [
         ("FORMAT".to_owned(), FORMAT.to_owned()),
         (
@@ -248,9 +326,48 @@ pub(crate) fn fast_import(
     Ok(())
 }
 
+/// A ledger commit on top that rewrites, with `change`, the text of every spec `n` of
+/// `count` for which `pick(n)` holds.
+pub fn rewrite(
+    dir: &Path,
+    count: usize,
+    pick: impl Fn(usize) -> bool,
+    change: impl Fn(String) -> String,
+) -> Result<(), String> {
+    let edited = specs(count)
+        .enumerate()
+        .filter(|(n, _)| pick(*n))
+        .map(|(_, (path, text))| (path, change(text)));
+    fast_import(dir, LEDGER, "chant: bench rewrite", true, edited)
+}
+
+/// The id of the `n`th generated spec, and where a spec lives in the ledger tree.
+pub fn id_of(n: usize) -> String {
+    spec_id(n)
+}
+
+pub fn path_of(id: &str) -> String {
+    spec_path(id, false)
+}
+
 /// An id the generator used, for `show`.
 pub fn some_id(count: usize) -> String {
     spec_id(count / 2)
+}
+
+fn git_out(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {

@@ -9,7 +9,11 @@ mod land;
 mod lint;
 mod mcp;
 mod push;
+mod reads;
+mod rss;
 mod site;
+mod sync;
+mod targets;
 mod tidy;
 
 fn main() {
@@ -24,7 +28,7 @@ fn main() {
             Err(_) => Err(format!("not a count: {}", args[2])),
         },
         _ => {
-            eprintln!("usage: cargo xtask demo                              the tour on a scratch repository\n       cargo xtask bench [--sizes 1000,10000,100000] [--runs N] [--only race|hooks|import|activity|validate|land|mcp|site|lint]\n       cargo xtask screenshots                docs/board.png and docs/spec-page.png (headless chromium)\n       cargo xtask generate <dir> <count>   a repository with a generated ledger\n       cargo xtask tidy [--report] [--no-doc]  the code-shape rules CI enforces");
+            eprintln!("usage: cargo xtask demo                              the tour on a scratch repository\n       cargo xtask bench [--sizes 1000,10000,100000] [--runs N] [--binary PATH] [--only reads|race|hooks|import|activity|validate|land|mcp|site|lint|sync]\n       cargo xtask bench --scale 1m [--runs N]  the 1M column of issue 20's targets\n       cargo xtask screenshots                docs/board.png and docs/spec-page.png (headless chromium)\n       cargo xtask generate <dir> <count>   a repository with a generated ledger\n       cargo xtask tidy [--report] [--no-doc]  the code-shape rules CI enforces");
             std::process::exit(2);
         }
     };

@@ -76,15 +76,26 @@ pub fn yield_to(
             None => None,
         };
         let their_tree = commit_tree(repo, theirs)?;
-        let mut ids: Vec<String> = diff_trees(repo, base, Some(their_tree))?
+        let changed = |tree: ObjectId| -> Result<Vec<String>, Error> {
+            let mut ids: Vec<String> = diff_trees(repo, base, Some(tree))?
+                .into_iter()
+                .filter_map(|c| match classify(&c.path) {
+                    LedgerPath::Spec { id, .. } => Some(id),
+                    _ => None,
+                })
+                .collect();
+            ids.sort();
+            ids.dedup();
+            Ok(ids)
+        };
+        // Only a spec both sides changed can hold a claim both changed: one ours left as
+        // in the base has our claim equal to the base's (parsing each of a thousand
+        // one-sided specs three times was most of a large sync).
+        let ours_changed = changed(snapshot.tree)?;
+        let ids: Vec<String> = changed(their_tree)?
             .into_iter()
-            .filter_map(|c| match classify(&c.path) {
-                LedgerPath::Spec { id, .. } => Some(id),
-                _ => None,
-            })
+            .filter(|id| ours_changed.binary_search(id).is_ok())
             .collect();
-        ids.sort();
-        ids.dedup();
         let mut change = Change::new(format!("yield claims to {label}"));
         let mut yielded = Vec::new();
         for id in ids {
