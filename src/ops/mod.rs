@@ -22,6 +22,7 @@ pub mod query;
 pub mod record;
 pub(crate) mod reindex;
 pub mod reports;
+pub mod search;
 pub mod sync;
 pub mod template;
 pub mod transcript;
