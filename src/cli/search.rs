@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let index = Index::load(store, &snapshot)?;
-    let mut rows = crate::ops::search::search(&snapshot, &index, &args.text)?;
+    let mut rows = crate::ops::search::search(store, &snapshot, &index, &args.text)?;
     args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();
