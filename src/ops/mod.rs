@@ -23,6 +23,7 @@ pub mod record;
 pub(crate) mod reindex;
 pub mod reports;
 pub mod search;
+mod search_cache;
 pub mod sync;
 pub mod template;
 pub mod transcript;

@@ -1,5 +1,5 @@
 //! `search`: the specs, live and archived, whose title or body holds a text, any case.
-//! The texts come from the search cache (`store::texts`) when it can be had; the match is
+//! The texts come from the search cache (`ops::search_cache`) when it can be had; the match is
 //! the same either way.
 
 use crate::error::Error;
@@ -17,9 +17,8 @@ pub fn search<'a>(
     text: &str,
 ) -> Result<Vec<Row<'a>>, Error> {
     let needle = text.to_lowercase();
-    let ids = match crate::store::texts::search(store, snapshot, searched, |t| {
-        t.contains(&needle)
-    })? {
+    let ids = match super::search_cache::search(store, snapshot, searched, |t| t.contains(&needle))?
+    {
         Some(ids) => ids,
         None => scan(snapshot, &needle)?,
     };

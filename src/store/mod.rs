@@ -19,7 +19,6 @@ pub mod pager;
 pub mod paths;
 pub mod range;
 mod read;
-pub mod texts;
 pub mod runs;
 pub mod trailer;
 mod whoami;

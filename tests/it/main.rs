@@ -37,6 +37,7 @@ mod messages;
 mod pipes;
 mod prime;
 mod refusals;
+mod search_cache;
 mod server;
 mod session;
 mod show;

@@ -1,15 +1,8 @@
 //! The search cache under `.git/chant/` (`search-v1.bin`): the text `search` looks in
 //! (each spec's body, lowercased) stored once per spec, keyed by the ledger tree id, the
-//! format and the program's version, so a search reads plain text instead of inflating,
-//! decoding and lowercasing every blob. A cache of an older tree is updated by reading
-//! only the blobs that changed; a missing, foreign, truncated or damaged file is rebuilt,
-//! never trusted (the lint cache's checksum guards the header, the directory and each
-//! text).
-//!
-//! Layout, integers little-endian: a 128-byte header (magic, format, program, tree id,
-//! count, section lengths, the directory's sum, the header's own sum), the texts, then
-//! the directory: per spec in the ledger's order (live then archived, each by id) its
-//! folder, id, blob id, and the offset, length and sum of its text.
+//! format and the program's version, so no search inflates a blob. Updated from an older
+//! tree by reading only the changed blobs; a missing, foreign, truncated or damaged file
+//! is rebuilt, never trusted. Layout: docs/DESIGN.md, "Reading fast".
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -19,10 +12,10 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Mutex;
 
-use super::ledger::{Snapshot, SpecEntry};
-use super::read::read_all;
-use super::{Store, StoreError};
 use crate::lint::cache::checksum;
+use crate::store::index::read_all;
+use crate::store::ledger::{Snapshot, SpecEntry};
+use crate::store::{Store, StoreError};
 
 const FILE: &str = "search-v1.bin";
 const MAGIC: &[u8] = b"git-chant search\n";
@@ -49,28 +42,33 @@ where
 {
     let path = store.cache_dir().join(FILE);
     let tree = snapshot.tree.as_slice();
-    let mut cache = match Cache::open(&path) {
+    let mut cache = match File::open(&path).ok().and_then(Cache::of) {
         Some(cache) if cache.tree() == tree => cache,
         old => match build(snapshot, &path, old, &lower)? {
             Some(cache) => cache,
             None => return Ok(None),
         },
     };
-    for fresh in [false, true] {
+    let mut fresh = false;
+    loop {
         if let Some(hits) = cache.scan(&matches) {
-            return Ok(Some(hits.into_iter().map(|r| cache.id(r).to_owned()).collect()));
+            return Ok(Some(
+                hits.into_iter().map(|r| cache.id(r).to_owned()).collect(),
+            ));
         }
         if fresh {
-            break;
+            return Ok(None);
         }
         // A text failed its sum: nothing of this file is trusted, not even to update.
-        cache = match build(snapshot, &path, None, &lower)? {
-            Some(cache) => cache,
+        (cache, fresh) = match build(snapshot, &path, None, &lower)? {
+            Some(cache) => (cache, true),
             None => return Ok(None),
         };
     }
-    Ok(None)
 }
+
+/// Where a text was written: offset from the start of the texts, length, sum.
+type Placed = (u64, u32, u64);
 
 /// One spec of the directory: ranges into the directory's bytes, and where its text is
 /// (from the start of the texts).
@@ -92,12 +90,7 @@ struct Cache {
 }
 
 impl Cache {
-    fn open(path: &Path) -> Option<Cache> {
-        Cache::of(File::open(path).ok()?)
-    }
-
-    /// Reads and checks the header and the directory; the texts are checked as they are
-    /// read.
+    /// Reads and checks the header and the directory (the texts are checked when read).
     fn of(file: File) -> Option<Cache> {
         let mut header = vec![0; HEADER];
         file.read_exact_at(&mut header, 0).ok()?;
@@ -108,15 +101,13 @@ impl Cache {
         let tree_len = usize::from(r.u8()?);
         r.take(32)?;
         let count = r.u32()? as usize;
-        let texts = r.u64()?;
-        let dir_len = r.u64()?;
-        let dir_sum = r.u64()?;
+        let (texts, dir_len, dir_sum) = (r.u64()?, r.u64()?, r.u64()?);
         let (content, sum) = header.split_at(HEADER - 8);
-        if tree_len > 32 || checksum(content) != u64::from_le_bytes(sum.try_into().ok()?) {
-            return None;
-        }
         let len = file.metadata().ok()?.len();
-        if Some(len) != (HEADER as u64).checked_add(texts)?.checked_add(dir_len) {
+        if tree_len > 32
+            || checksum(content) != u64::from_le_bytes(sum.try_into().ok()?)
+            || Some(len) != (HEADER as u64).checked_add(texts)?.checked_add(dir_len)
+        {
             return None;
         }
         let mut dir = vec![0; usize::try_from(dir_len).ok()?];
@@ -193,7 +184,9 @@ impl Cache {
                 n += 1;
             }
             buf.resize(usize::try_from(end - start).ok()?, 0);
-            self.file.read_exact_at(&mut buf, HEADER as u64 + start).ok()?;
+            self.file
+                .read_exact_at(&mut buf, HEADER as u64 + start)
+                .ok()?;
             for &r in &rest[..n] {
                 let rec = &self.records[r];
                 let from = usize::try_from(rec.at - start).ok()?;
@@ -218,11 +211,9 @@ fn records(dir: &[u8], count: usize, texts: u64) -> Option<Vec<Record>> {
     let mut r = Reader(dir);
     for _ in 0..count {
         let archived = r.u8()? == 1;
-        let id_len = usize::from(r.u16()?);
-        let id = r.range(dir, id_len)?;
+        let id = r.range(dir, usize::from(r.u16()?))?;
         std::str::from_utf8(&dir[id.clone()]).ok()?;
-        let blob_len = usize::from(r.u8()?);
-        let blob = r.range(dir, blob_len)?;
+        let blob = r.range(dir, usize::from(r.u8()?))?;
         let (at, len, sum) = (r.u64()?, r.u32()?, r.u64()?);
         if at.checked_add(u64::from(len))? > texts {
             return None;
@@ -248,13 +239,8 @@ fn build<L: Fn(&[u8]) -> String + Sync>(
     lower: &L,
 ) -> Result<Option<Cache>, StoreError> {
     let entries = snapshot.entries()?;
-    let Some(dir) = path.parent() else {
-        return Ok(None);
-    };
-    if std::fs::create_dir_all(dir).is_err() {
-        return Ok(None);
-    }
-    let Ok(tmp) = tempfile::NamedTempFile::new_in(dir) else {
+    let dir = path.parent().filter(|d| std::fs::create_dir_all(d).is_ok());
+    let Some(tmp) = dir.and_then(|d| tempfile::NamedTempFile::new_in(d).ok()) else {
         return Ok(None);
     };
     let mut out = BufWriter::with_capacity(RUN, tmp.as_file());
@@ -294,14 +280,13 @@ fn build<L: Fn(&[u8]) -> String + Sync>(
 /// Writes the texts after a blank header: first those of unchanged blobs copied from
 /// `old` (each checked against its sum), then the others read from the ledger in pack
 /// order on every core. Returns where each entry's text is, and the texts' length.
-#[allow(clippy::type_complexity)]
 fn write_texts<L: Fn(&[u8]) -> String + Sync>(
     snapshot: &Snapshot<'_>,
     entries: &[SpecEntry],
     old: Option<&Cache>,
     lower: &L,
     out: &mut BufWriter<&File>,
-) -> Result<Option<(Vec<(u64, u32, u64)>, u64)>, StoreError> {
+) -> Result<Option<(Vec<Placed>, u64)>, StoreError> {
     if out.write_all(&[0; HEADER]).is_err() {
         return Ok(None);
     }
@@ -309,7 +294,12 @@ fn write_texts<L: Fn(&[u8]) -> String + Sync>(
         .map(|c| {
             c.records
                 .iter()
-                .map(|r| ((r.archived, &c.dir[r.id.clone()], &c.dir[r.blob.clone()]), r))
+                .map(|r| {
+                    (
+                        (r.archived, &c.dir[r.id.clone()], &c.dir[r.blob.clone()]),
+                        r,
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
