@@ -211,9 +211,11 @@ fn records(dir: &[u8], count: usize, texts: u64) -> Option<Vec<Record>> {
     let mut r = Reader(dir);
     for _ in 0..count {
         let archived = r.u8()? == 1;
-        let id = r.range(dir, usize::from(r.u16()?))?;
+        let id_len = usize::from(r.u16()?);
+        let id = r.range(dir, id_len)?;
         std::str::from_utf8(&dir[id.clone()]).ok()?;
-        let blob = r.range(dir, usize::from(r.u8()?))?;
+        let blob_len = usize::from(r.u8()?);
+        let blob = r.range(dir, blob_len)?;
         let (at, len, sum) = (r.u64()?, r.u32()?, r.u64()?);
         if at.checked_add(u64::from(len))? > texts {
             return None;
