@@ -5,7 +5,6 @@ use clap::Args;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::ops::query;
 use crate::store::index::Index;
 
 use super::list::Order;
@@ -30,7 +29,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
     let index = Index::load(store, &snapshot)?;
-    let mut rows = query::search(&snapshot, &index, &args.text)?;
+    let mut rows = crate::ops::search::search(store, &snapshot, &index, &args.text)?;
     args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();

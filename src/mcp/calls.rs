@@ -142,7 +142,7 @@ pub fn search(arguments: Value) -> Result<Value, Fail> {
     let store = open(&a.repo)?;
     let snapshot = store.snapshot()?;
     let index = Index::load(&store, &snapshot)?;
-    let mut rows = query::search(&snapshot, &index, &a.text)?;
+    let mut rows = crate::ops::search::search(&store, &snapshot, &index, &a.text)?;
     query::limit(&mut rows, limit);
     let items: Vec<Item> = rows.iter().map(Item::of).collect();
     Ok(json!({"specs": items}))

@@ -23,6 +23,8 @@ pub mod query;
 pub mod record;
 pub(crate) mod reindex;
 pub mod reports;
+pub mod search;
+mod search_cache;
 pub mod sync;
 pub mod template;
 pub mod transcript;

@@ -38,6 +38,7 @@ mod messages;
 mod pipes;
 mod prime;
 mod refusals;
+mod search_cache;
 mod server;
 mod session;
 mod show;
