@@ -228,7 +228,7 @@ fn decode(bytes: &[u8]) -> Option<Vec<Record>> {
 
 /// A 64-bit sum over 8-byte words: it catches a truncated or damaged file (it guards
 /// against accidents, not an attacker who can write `.git`).
-fn checksum(bytes: &[u8]) -> u64 {
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     let mut sum: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
