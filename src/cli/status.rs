@@ -19,12 +19,14 @@ pub struct StatusArgs {
     json: bool,
 }
 
+/// How many ids of each group the text shows.
+const SHOWN: usize = 20;
+
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
-    let (store, index) = ctx.index()?;
-    let live = index.specs.iter().filter(|s| !s.archived).count();
-    let report = crate::ops::reports::status(store, &index);
+    let view = crate::ops::partial::status(ctx.store()?, SHOWN)?;
+    let (live, report) = (view.live, &view.report);
     if args.json {
-        ctx.ui.json(&report)?;
+        ctx.ui.json(report)?;
     } else {
         let counts: Vec<String> = report
             .counts
@@ -53,14 +55,14 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
                 continue;
             }
             text.push_str(&format!("\n{label} ({}):\n", ids.len()));
-            for id in ids.iter().take(20) {
-                let title = index.get(id).map_or("", |s| s.title.as_str());
+            for id in ids.iter().take(SHOWN) {
+                let title = view.titles.get(id).map_or("", String::as_str);
                 text.push_str(&format!("  {id:<24} {title}\n"));
             }
-            if ids.len() > 20 {
+            if ids.len() > SHOWN {
                 text.push_str(&format!(
                     "  … and {} more (git chant list --status {status})\n",
-                    ids.len() - 20
+                    ids.len() - SHOWN
                 ));
             }
         }

@@ -17,6 +17,7 @@ mod fields;
 pub mod import;
 pub mod kept;
 pub mod lookup;
+pub mod partial;
 pub mod prime;
 pub mod query;
 pub mod record;

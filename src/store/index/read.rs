@@ -215,6 +215,18 @@ impl View {
         Some((summary, has(format::IS_READY)))
     }
 
+    /// The stored status of record `n`, and whether it is ready.
+    pub fn state(&mut self, n: usize) -> Option<(String, bool)> {
+        let r = self.record(n)?;
+        Some((self.text(r.status)?, r.flags & format::IS_READY != 0))
+    }
+
+    /// The title of record `n`.
+    pub fn title(&mut self, n: usize) -> Option<String> {
+        let r = self.record(n)?;
+        self.text(r.title)
+    }
+
     /// The id of record `n`.
     pub fn id(&mut self, n: usize) -> Option<String> {
         let r = self.record(n)?;
