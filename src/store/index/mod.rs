@@ -145,3 +145,6 @@ fn save(path: &Path, bytes: &[u8]) {
 fn cache_path(store: &Store) -> PathBuf {
     store.cache_dir().join(format::FILE)
 }
+
+#[cfg(test)]
+mod tests;
