@@ -99,18 +99,22 @@ pub fn ready(store: &Store, limit: Option<usize>) -> Result<Picked, Error> {
     Ok(Picked::of(&rows))
 }
 
-/// The status report, how many specs are live, and the titles of the first `shown` ids
-/// of each group (what `status` prints).
+/// The status report, how many specs are live, how many are in each group (ready, in
+/// progress, paused, needs attention, failed) and the titles of the first `shown` ids
+/// of each (what `status` prints). Unless `full`, each group's list holds only those.
 pub struct StatusView {
     pub report: StatusReport,
     pub live: usize,
+    pub totals: [usize; 5],
     pub titles: HashMap<String, String>,
 }
 
-pub fn status(store: &Store, shown: usize) -> Result<StatusView, Error> {
+pub fn status(store: &Store, shown: usize, full: bool) -> Result<StatusView, Error> {
     let snapshot = store.snapshot()?;
     let stale = crate::store::runs::stale(store);
-    let found = index::with_view(store, &snapshot, |view| status_of(view, &stale, shown))?;
+    let found = index::with_view(store, &snapshot, |view| {
+        status_of(view, &stale, shown, full)
+    })?;
     if let Some(found) = found {
         return Ok(found);
     }
@@ -125,6 +129,7 @@ pub fn status(store: &Store, shown: usize) -> Result<StatusView, Error> {
     }
     let live = index.specs.iter().filter(|s| !s.archived).count();
     Ok(StatusView {
+        totals: groups(&report).map(Vec::len),
         report,
         live,
         titles,
@@ -142,7 +147,7 @@ fn groups(report: &StatusReport) -> [&Vec<String>; 5] {
     ]
 }
 
-fn status_of(view: &mut View, stale: &[String], shown: usize) -> Option<StatusView> {
+fn status_of(view: &mut View, stale: &[String], shown: usize, full: bool) -> Option<StatusView> {
     let by_status = view.by_status()?;
     let counts: BTreeMap<String, usize> = by_status
         .iter()
@@ -151,7 +156,14 @@ fn status_of(view: &mut View, stale: &[String], shown: usize) -> Option<StatusVi
     let mut ready = view.ready_order()?;
     ready.sort_unstable();
     let mut titles = HashMap::new();
+    let mut totals = Vec::new();
     let mut ids_of = |view: &mut View, list: &[usize]| -> Option<Vec<String>> {
+        totals.push(list.len());
+        let list = if full {
+            list
+        } else {
+            &list[..list.len().min(shown)]
+        };
         let mut ids = Vec::with_capacity(list.len());
         for (k, &at) in list.iter().enumerate() {
             let id = view.id(at)?;
@@ -166,15 +178,15 @@ fn status_of(view: &mut View, stale: &[String], shown: usize) -> Option<StatusVi
         let list = by_status.iter().find(|(name, _)| status.is(name));
         ids_of(view, list.map_or(&[][..], |(_, l)| l))
     };
-    let (in_progress, paused) = (
-        with(view, Status::InProgress)?,
-        with(view, Status::Paused)?,
-    );
+    let (in_progress, paused) = (with(view, Status::InProgress)?, with(view, Status::Paused)?);
     let (needs_attention, failed) = (
         with(view, Status::NeedsAttention)?,
         with(view, Status::Failed)?,
     );
     let ready = ids_of(view, &ready)?;
+    // In the order of `groups`: ready was read last.
+    totals.rotate_right(1);
+    let totals: [usize; 5] = totals.try_into().ok()?;
     let mut still = Vec::new();
     for id in stale {
         if let Some(at) = view.find(id)? {
@@ -185,6 +197,7 @@ fn status_of(view: &mut View, stale: &[String], shown: usize) -> Option<StatusVi
     }
     Some(StatusView {
         live: view.live(),
+        totals,
         report: StatusReport {
             counts,
             ready,

@@ -147,9 +147,13 @@ pub fn completed(index: &Index) -> Vec<String> {
 
 /// The index's specs that pass `filter`, in index order (live then archived, by id).
 pub fn select<'a>(index: &'a Index, filter: &Filter) -> Vec<Row<'a>> {
-    let mut all = rows(index, &index.specs);
-    all.retain(|row| filter.matches(row));
-    all
+    let row = |(spec, ready)| Row {
+        spec,
+        ready,
+        updated: None,
+    };
+    let all = index.with_readiness().map(row);
+    all.filter(|row| filter.matches(row)).collect()
 }
 
 /// Orders `rows` by `key`, ties by id. `Updated` reads the ledger history (see

@@ -52,7 +52,11 @@ fn check(repo: &Repo, fresh: &[String], good: &[u8], what: &str, damage: impl Fn
         damage(&mut bytes);
         std::fs::write(repo.path.join(FILE), &bytes).unwrap();
         assert_eq!(&repo.chant(args), want, "{what}: git chant {args:?}");
-        assert_eq!(file(repo), good, "{what}: git chant {args:?} rewrites the file");
+        assert_eq!(
+            file(repo),
+            good,
+            "{what}: git chant {args:?} rewrites the file"
+        );
     }
 }
 
@@ -60,7 +64,10 @@ fn check(repo: &Repo, fresh: &[String], good: &[u8], what: &str, damage: impl Fn
 fn a_damaged_index_file_is_rebuilt_and_the_reads_do_not_change() {
     let repo = ledger();
     let fresh = outputs(&repo);
-    assert!(fresh[7].contains("ready (") && fresh[9].contains("drv.3"), "{fresh:?}");
+    assert!(
+        fresh[7].contains("ready (") && fresh[9].contains("drv.3"),
+        "{fresh:?}"
+    );
     let good = file(&repo);
     assert!(!repo.path.join(".git/chant/index-v1.json").exists());
     let len = good.len();
@@ -73,7 +80,9 @@ fn a_damaged_index_file_is_rebuilt_and_the_reads_do_not_change() {
     check(&repo, &fresh, &good, "a flipped byte in the header", |b| {
         b[70] ^= 0x04
     });
-    check(&repo, &fresh, &good, "a truncated file", |b| b.truncate(len - 9));
+    check(&repo, &fresh, &good, "a truncated file", |b| {
+        b.truncate(len - 9)
+    });
     check(&repo, &fresh, &good, "a file of garbage", |b| {
         *b = b"git-chant index\n\x04\0\0\0 garbage".to_vec()
     });
@@ -88,7 +97,10 @@ fn an_index_file_of_another_tree_is_updated_not_trusted() {
     repo.chant(&["add", "Later", "--id", "later", "--depends-on", "base"]);
     repo.chant(&["start", "base"]);
     let fresh = outputs(&repo);
-    assert!(fresh[0].contains("later") && !fresh[4].contains("base"), "{fresh:?}");
+    assert!(
+        fresh[0].contains("later") && !fresh[4].contains("base"),
+        "{fresh:?}"
+    );
     let good = file(&repo);
     assert_ne!(before, good);
     check(&repo, &fresh, &good, "the file of the tree before", |b| {

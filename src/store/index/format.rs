@@ -3,8 +3,6 @@
 //! when the file is written (shards, the ready order, the live specs per status), then a
 //! checksum per 64 KB block. All integers little-endian, offsets from the file's start.
 
-pub(crate) use crate::lint::cache::checksum;
-
 pub const FILE: &str = "index-v2.bin";
 /// The cache file of the JSON format before this one, removed when found.
 pub const OLD_FILE: &str = "index-v1.json";
@@ -127,7 +125,12 @@ impl Header {
         let sane = header.live <= header.count
             && records.1 == u64::from(header.count) * RECORD_LEN as u64
             && blocks.0 + blocks.1 == file_len
-            && blocks.1 == header.data_end().saturating_sub(HEADER_LEN as u64).div_ceil(BLOCK) * 8
+            && blocks.1
+                == header
+                    .data_end()
+                    .saturating_sub(HEADER_LEN as u64)
+                    .div_ceil(BLOCK)
+                    * 8
             && header.sections[..BLOCKS]
                 .iter()
                 .all(|(o, l)| o + l <= header.data_end());
@@ -145,11 +148,15 @@ fn put(h: &mut [u8], at: usize, bytes: &[u8]) {
 }
 
 pub fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 pub fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(at..at.checked_add(8)?)?.try_into().ok()?))
+    Some(u64::from_le_bytes(
+        b.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 /// One fixed-width record, as stored: string references and counts still to resolve.
@@ -208,4 +215,20 @@ impl Record {
             extra: u32_at(b, 72)?,
         })
     }
+}
+
+/// A 64-bit sum over 8-byte words, for the index and the lint cache: it catches a
+/// truncated or damaged file (it guards against accidents, not an attacker who can
+/// write `.git`).
+pub fn checksum(bytes: &[u8]) -> u64 {
+    let mut sum: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        sum = (sum.rotate_left(23) ^ w).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    for &b in words.remainder() {
+        sum = (sum.rotate_left(23) ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    sum
 }

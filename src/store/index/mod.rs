@@ -12,9 +12,10 @@ mod write;
 use std::path::{Path, PathBuf};
 
 use super::ledger::Snapshot;
-use super::{Store, StoreError};
 pub use super::read::read_all;
+use super::{Store, StoreError};
 pub use crate::lifecycle::SpecSummary;
+pub use format::checksum;
 pub use read::View;
 use update::Built;
 
@@ -25,6 +26,8 @@ pub struct Index {
     pub specs: Vec<SpecSummary>,
     /// How many of `specs` are live.
     live: usize,
+    /// Whether each of `specs` is ready, as written in the file.
+    ready: Vec<bool>,
 }
 
 impl Index {
@@ -33,22 +36,29 @@ impl Index {
     /// write it (a read-only repository) is not an error.
     pub fn load(store: &Store, snapshot: &Snapshot<'_>) -> Result<Index, StoreError> {
         let path = cache_path(store);
-        let built = match View::open(&path).and_then(View::into_whole) {
+        let (built, ready) = match View::open(&path).and_then(View::into_whole) {
             Some(mut view) if view.header.tree == snapshot.tree.as_bytes() => {
                 match decode(&mut view) {
-                    Some(built) => built,
-                    None => rebuild(&path, snapshot, None)?.0,
+                    Some(found) => found,
+                    None => with_readiness(rebuild(&path, snapshot, None)?.0),
                 }
             }
             old => {
-                let previous = old.and_then(|mut view| decode(&mut view));
-                rebuild(&path, snapshot, previous)?.0
+                let previous = old.and_then(|mut view| decode(&mut view)).map(|(b, _)| b);
+                with_readiness(rebuild(&path, snapshot, previous)?.0)
             }
         };
         Ok(Index {
             specs: built.specs,
             live: built.live,
+            ready,
         })
+    }
+
+    /// Each spec with whether it is ready (`lifecycle::is_ready`, computed when the file
+    /// was written).
+    pub fn with_readiness(&self) -> impl Iterator<Item = (&SpecSummary, bool)> {
+        self.specs.iter().zip(self.ready.iter().copied())
     }
 
     /// Every id, live and archived.
@@ -79,7 +89,10 @@ pub fn with_view<T>(
             None => rebuild(&path, snapshot, None)?.1,
         },
         old => {
-            let previous = old.and_then(View::into_whole).and_then(|mut v| decode(&mut v));
+            let previous = old
+                .and_then(View::into_whole)
+                .and_then(|mut v| decode(&mut v));
+            let previous = previous.map(|(built, _)| built);
             rebuild(&path, snapshot, previous)?.1
         }
     };
@@ -103,16 +116,29 @@ fn rebuild(
     Ok((built, View::of_bytes(bytes)))
 }
 
-/// Every summary of a file, `None` when any part of it fails a check.
-fn decode(view: &mut View) -> Option<Built> {
-    let specs = (0..view.count())
-        .map(|n| view.summary(n).map(|(s, _)| s))
-        .collect::<Option<Vec<_>>>()?;
-    Some(Built {
+/// Every summary of a file and whether it is ready, `None` when any part of it fails a
+/// check.
+fn decode(view: &mut View) -> Option<(Built, Vec<bool>)> {
+    let (specs, ready) = (0..view.count())
+        .map(|n| view.summary(n))
+        .collect::<Option<(Vec<_>, Vec<_>)>>()?;
+    let built = Built {
         shards: view.shards()?,
         live: view.live(),
         specs,
-    })
+    };
+    Some((built, ready))
+}
+
+/// The readiness of each spec of `built` (as the file written from it says).
+fn with_readiness(built: Built) -> (Built, Vec<bool>) {
+    let specs = &built.specs;
+    let at = write::positions(specs);
+    let ready = specs
+        .iter()
+        .map(|s| crate::lifecycle::is_ready(s, |id| at.get(id).map(|&n| &specs[n])))
+        .collect();
+    (built, ready)
 }
 
 /// Where `id` is in `specs` (live then archived, each by id, the first `live` live).

@@ -66,9 +66,12 @@ impl View {
         let data = bytes.get(HEADER_LEN..usize::try_from(at).ok()?)?;
         let sums = bytes.get(usize::try_from(at).ok()?..)?;
         let whole = format::checksum(sums) == header.blocks_sum
-            && data.chunks(BLOCK as usize).zip(sums.chunks_exact(8)).all(|(block, sum)| {
-                sum.try_into().ok().map(u64::from_le_bytes) == Some(format::checksum(block))
-            });
+            && data
+                .chunks(BLOCK as usize)
+                .zip(sums.chunks_exact(8))
+                .all(|(block, sum)| {
+                    sum.try_into().ok().map(u64::from_le_bytes) == Some(format::checksum(block))
+                });
         whole.then_some(View {
             header,
             src: Src::Mem(bytes),
@@ -128,7 +131,11 @@ impl View {
                 for b in first..=last {
                     let block = blocks.get(&b)?;
                     let from = if b == first { off(at) } else { 0 };
-                    let to = if b == last { off(end - 1) + 1 } else { block.len() };
+                    let to = if b == last {
+                        off(end - 1) + 1
+                    } else {
+                        block.len()
+                    };
                     out.extend_from_slice(block.get(from..to)?);
                 }
                 Some(Cow::Owned(out))
@@ -186,7 +193,11 @@ impl View {
             + 3 * u32::from(has(format::HAS_CLAIM))
             + u32::from(has(format::HAS_ERROR));
         let mut extra = self.list((r.extra, wanted))?.into_iter();
-        let approval = if has(format::HAS_APPROVAL) { extra.next() } else { None };
+        let approval = if has(format::HAS_APPROVAL) {
+            extra.next()
+        } else {
+            None
+        };
         let claim = if has(format::HAS_CLAIM) {
             Some(Claim {
                 by: extra.next()?,
@@ -210,7 +221,11 @@ impl View {
             approval,
             approval_required: has(format::APPROVAL_REQUIRED),
             claim,
-            error: if has(format::HAS_ERROR) { Some(extra.next()?) } else { None },
+            error: if has(format::HAS_ERROR) {
+                Some(extra.next()?)
+            } else {
+                None
+            },
         };
         Some((summary, has(format::IS_READY)))
     }
@@ -251,7 +266,10 @@ impl View {
         for g in 0..groups {
             let at = 4 + g * 16;
             let name = self.text((u32_at(&bytes, at)?, u32_at(&bytes, at + 4)?))?;
-            let (count, start) = (u32_at(&bytes, at + 8)? as usize, u32_at(&bytes, at + 12)? as usize);
+            let (count, start) = (
+                u32_at(&bytes, at + 8)? as usize,
+                u32_at(&bytes, at + 12)? as usize,
+            );
             out.push((name, all.get(start..start.checked_add(count)?)?.to_vec()));
         }
         Some(out)
@@ -297,7 +315,7 @@ impl View {
 }
 
 fn numbers(bytes: &[u8]) -> Option<Vec<usize>> {
-    (bytes.len() % 4 == 0).then_some(())?;
+    bytes.len().is_multiple_of(4).then_some(())?;
     Some(
         bytes
             .chunks_exact(4)

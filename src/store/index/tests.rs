@@ -48,7 +48,11 @@ fn sample() -> (Vec<SpecSummary>, Vec<(String, String)>, Vec<u8>) {
 fn a_file_reads_back_as_written_whole_and_in_parts() {
     let (specs, shards, bytes) = sample();
     let mut view = View::of_bytes(bytes.clone()).expect("a file just written checks");
-    let built = decode(&mut view).expect("it decodes");
+    let (built, ready) = decode(&mut view).expect("it decodes");
+    assert_eq!(
+        ready,
+        [false, true, false, false, true, false, false, false]
+    );
     assert_eq!((built.specs, built.shards, built.live), (specs, shards, 7));
     // b's dependency is done and its approval given; c waits for b; d.2 for d.1. By
     // depth: d.1 depends on nothing, b on a.
@@ -61,7 +65,15 @@ fn a_file_reads_back_as_written_whole_and_in_parts() {
     assert_eq!(ready, ["d.1", "b"]);
     let groups = view.by_status().unwrap();
     let names: Vec<(&str, usize)> = groups.iter().map(|(n, l)| (n.as_str(), l.len())).collect();
-    assert_eq!(names, [("", 1), ("completed", 1), ("in_progress", 1), ("pending", 4)]);
+    assert_eq!(
+        names,
+        [
+            ("", 1),
+            ("completed", 1),
+            ("in_progress", 1),
+            ("pending", 4)
+        ]
+    );
     assert_eq!(view.find("z").unwrap(), Some(7));
     assert_eq!(view.find("d.1").unwrap(), Some(4));
     assert_eq!(view.find("nope").unwrap(), None);
@@ -97,7 +109,9 @@ fn reseal(bytes: &mut [u8]) {
 
 /// Everything a command reads, on a damaged file: no panic, whatever comes back.
 fn read_everything(mut view: View) {
-    let _ = view.ready_order().map(|o| o.into_iter().map(|n| view.summary(n)).count());
+    let _ = view
+        .ready_order()
+        .map(|o| o.into_iter().map(|n| view.summary(n)).count());
     let _ = view.by_status();
     let _ = view.shards();
     for id in ["a", "d.", "z", ""] {
@@ -122,7 +136,10 @@ fn a_damaged_file_is_refused_or_read_without_panicking() {
             let mut damaged = bytes.clone();
             damaged[at] ^= mask;
             // Unsealed, the sums catch every flip.
-            assert!(View::of_bytes(damaged.clone()).is_none(), "flip at {at} passed");
+            assert!(
+                View::of_bytes(damaged.clone()).is_none(),
+                "flip at {at} passed"
+            );
             reseal(&mut damaged);
             match View::of_bytes(damaged.clone()) {
                 Some(view) => {
@@ -138,7 +155,13 @@ fn a_damaged_file_is_refused_or_read_without_panicking() {
         }
     }
     for len in 0..bytes.len() {
-        assert!(View::of_bytes(bytes[..len].to_vec()).is_none(), "cut at {len}");
+        assert!(
+            View::of_bytes(bytes[..len].to_vec()).is_none(),
+            "cut at {len}"
+        );
     }
-    assert!(refused > 0 && opened > 0, "{refused} refused, {opened} opened");
+    assert!(
+        refused > 0 && opened > 0,
+        "{refused} refused, {opened} opened"
+    );
 }

@@ -59,7 +59,8 @@ pub fn build(snapshot: &Snapshot<'_>, previous: Option<Built>) -> Result<Built, 
         }
     }
     specs.extend(summarize(snapshot, todo)?);
-    specs.sort_by(|a, b| (a.archived, &a.id).cmp(&(b.archived, &b.id)));
+    // Unique keys (one path per id and folder), so an unstable sort gives the same order.
+    specs.sort_unstable_by(|a, b| (a.archived, &a.id).cmp(&(b.archived, &b.id)));
     let live = specs.iter().take_while(|s| !s.archived).count();
     Ok(Built {
         shards,

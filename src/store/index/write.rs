@@ -5,13 +5,20 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::format::{self, Header, Record, BLOCK, HEADER_LEN, RECORD_LEN, SECTIONS};
-use super::{find, SpecSummary};
+use super::SpecSummary;
 use crate::lifecycle;
 
 /// The file for ledger tree `tree`: `specs` are live then archived, each sorted by id,
 /// the first `live` of them live.
-pub fn encode(tree: &[u8], shards: &[(String, String)], specs: &[SpecSummary], live: usize) -> Vec<u8> {
-    let lookup = |id: &str| find(specs, live, id).map(|at| &specs[at]);
+pub fn encode(
+    tree: &[u8],
+    shards: &[(String, String)],
+    specs: &[SpecSummary],
+    live: usize,
+) -> Vec<u8> {
+    // One map for the many lookups below (a binary search each costs more here).
+    let at = positions(specs);
+    let lookup = |id: &str| at.get(id).map(|&n| &specs[n]);
     let depth = lifecycle::graph::depths(specs.iter().map(|s| s.id.as_str()), |id| {
         lookup(id)
             .map(|s| s.depends_on.iter().map(String::as_str).collect())
@@ -42,8 +49,8 @@ pub fn encode(tree: &[u8], shards: &[(String, String)], specs: &[SpecSummary], l
         let deps: Vec<Ref> = s
             .depends_on
             .iter()
-            .map(|d| match find(specs, live, d) {
-                Some(at) if specs[at].id == *d => Ref::At(ids[at]),
+            .map(|d| match at.get(d.as_str()) {
+                Some(&n) => Ref::At(ids[n]),
                 _ => Ref::Intern(d.clone()),
             })
             .collect();
@@ -106,7 +113,14 @@ pub fn encode(tree: &[u8], shards: &[(String, String)], specs: &[SpecSummary], l
     for r in &t.lists {
         push_ref(&mut lists, *r);
     }
-    let parts: [&[u8]; SECTIONS - 1] = [&records, &t.bytes, &lists, &shard_bytes, &ready_bytes, &status];
+    let parts: [&[u8]; SECTIONS - 1] = [
+        &records,
+        &t.bytes,
+        &lists,
+        &shard_bytes,
+        &ready_bytes,
+        &status,
+    ];
     let mut out = vec![0u8; HEADER_LEN];
     let mut sections = [(0u64, 0u64); SECTIONS];
     for (n, part) in parts.iter().enumerate() {
@@ -130,6 +144,16 @@ pub fn encode(tree: &[u8], shards: &[(String, String)], specs: &[SpecSummary], l
     };
     out[..HEADER_LEN].copy_from_slice(&header.encode());
     out
+}
+
+/// Where each id is in `specs`; an id both live and archived is the archived one, as
+/// `find` gives it.
+pub fn positions(specs: &[SpecSummary]) -> HashMap<&str, usize> {
+    specs
+        .iter()
+        .enumerate()
+        .map(|(n, s)| (s.id.as_str(), n))
+        .collect()
 }
 
 fn clamp(n: usize) -> u32 {
