@@ -7,6 +7,7 @@ use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::lifecycle::Status;
+use crate::ops::partial;
 use crate::ops::query::{self, Filter, Item, Row, Scope, SortKey};
 use crate::store::Store;
 
@@ -74,8 +75,8 @@ impl Order {
 }
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
-    let (store, index) = ctx.index()?;
-    let mut filter = Filter {
+    let store = ctx.store()?;
+    let filter = Filter {
         statuses: args.status.clone(),
         labels: args.label.clone(),
         kind: args.kind.clone(),
@@ -86,14 +87,30 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
         },
         approval: args.approval.clone(),
     };
-    let mut rows = query::select(&index, &filter);
     // The flags are filters of their own, on top of any `--status`.
+    let mut filters = vec![filter.clone()];
     for (flag, state) in [(args.ready, "ready"), (args.blocked, "blocked")] {
         if flag {
-            filter.statuses = vec![state.to_owned()];
-            rows.retain(|row| filter.matches(row));
+            filters.push(Filter {
+                statuses: vec![state.to_owned()],
+                ..filter.clone()
+            });
         }
     }
+    let (picked, index);
+    let mut rows = match (args.order.sort, args.order.limit) {
+        // In index order, the first N read only what they show.
+        (None, Some(n)) => {
+            picked = partial::first(store, &filters, n)?;
+            picked.rows()
+        }
+        _ => {
+            index = ctx.index()?.1;
+            let mut rows = query::select(&index, &filter);
+            rows.retain(|row| filters.iter().all(|f| f.matches(row)));
+            rows
+        }
+    };
     args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();

@@ -61,13 +61,22 @@ pub fn run(ctx: &Ctx, args: ReadyArgs) -> Result<Exit, Error> {
         ctx.ui.line(&report.id)?;
         return Ok(Exit::Ok);
     }
-    let (store, index) = ctx.index()?;
-    let filter = Filter {
-        statuses: vec!["ready".to_owned()],
-        ..Filter::default()
+    let store = ctx.store()?;
+    let (picked, index);
+    let mut rows = if args.order.sort.is_none() {
+        // The index holds the ready specs in this order: read only those shown.
+        picked = crate::ops::partial::ready(store, args.order.limit)?;
+        picked.rows()
+    } else {
+        index = ctx.index()?.1;
+        let filter = Filter {
+            statuses: vec!["ready".to_owned()],
+            ..Filter::default()
+        };
+        let mut rows = query::select(&index, &filter);
+        query::dependency_order(&index, &mut rows);
+        rows
     };
-    let mut rows = query::select(&index, &filter);
-    query::dependency_order(&index, &mut rows);
     args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();

@@ -19,12 +19,15 @@ pub struct StatusArgs {
     json: bool,
 }
 
+/// How many ids of each group the text shows.
+const SHOWN: usize = 20;
+
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
-    let (store, index) = ctx.index()?;
-    let live = index.specs.iter().filter(|s| !s.archived).count();
-    let report = crate::ops::reports::status(store, &index);
+    // The text shows 20 ids per group: only those are read; the JSON lists them all.
+    let view = crate::ops::partial::status(ctx.store()?, SHOWN, args.json)?;
+    let (live, report) = (view.live, &view.report);
     if args.json {
-        ctx.ui.json(&report)?;
+        ctx.ui.json(report)?;
     } else {
         let counts: Vec<String> = report
             .counts
@@ -32,7 +35,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
         let mut text = format!("{live} specs: {}\n", counts.join(", "));
-        for (label, status, ids) in [
+        let groups = [
             ("ready", "ready", &report.ready),
             (
                 "in progress",
@@ -48,19 +51,20 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Exit, Error> {
             ),
             // tidy: labels
             ("failed", Status::Failed.as_str(), &report.failed),
-        ] {
-            if ids.is_empty() {
+        ];
+        for ((label, status, ids), total) in groups.into_iter().zip(view.totals) {
+            if total == 0 {
                 continue;
             }
-            text.push_str(&format!("\n{label} ({}):\n", ids.len()));
-            for id in ids.iter().take(20) {
-                let title = index.get(id).map_or("", |s| s.title.as_str());
+            text.push_str(&format!("\n{label} ({total}):\n"));
+            for id in ids.iter().take(SHOWN) {
+                let title = view.titles.get(id).map_or("", String::as_str);
                 text.push_str(&format!("  {id:<24} {title}\n"));
             }
-            if ids.len() > 20 {
+            if total > SHOWN {
                 text.push_str(&format!(
                     "  … and {} more (git chant list --status {status})\n",
-                    ids.len() - 20
+                    total - SHOWN
                 ));
             }
         }

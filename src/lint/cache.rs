@@ -14,6 +14,7 @@ use gix::ObjectId;
 
 use super::own::{Facts, Local};
 use super::Severity;
+use crate::store::index::checksum;
 
 pub(crate) const FILE: &str = "lint-v1.bin";
 const MAGIC: &[u8] = b"git-chant lint cache\n";
@@ -224,21 +225,6 @@ fn decode(bytes: &[u8]) -> Option<Vec<Record>> {
         });
     }
     r.0.is_empty().then_some(records)
-}
-
-/// A 64-bit sum over 8-byte words: it catches a truncated or damaged file (it guards
-/// against accidents, not an attacker who can write `.git`).
-pub(crate) fn checksum(bytes: &[u8]) -> u64 {
-    let mut sum: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        sum = (sum.rotate_left(23) ^ w).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    for &b in words.remainder() {
-        sum = (sum.rotate_left(23) ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    sum
 }
 
 struct Writer<'a>(&'a mut Vec<u8>);

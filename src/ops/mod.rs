@@ -18,6 +18,7 @@ pub mod import;
 pub mod kept;
 pub mod lint;
 pub mod lookup;
+pub mod partial;
 pub mod prime;
 pub mod query;
 pub mod record;

@@ -98,13 +98,25 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// Whether a spec of this stored status and readiness passes the status filter (what
+    /// a read of the index's fixed records can tell before reading the rest).
+    pub fn status_matches(&self, status: &str, ready: bool) -> bool {
+        self.statuses.is_empty() || self.statuses.iter().any(|w| state_is(status, ready, w))
+    }
+}
+
 /// `ready` and `blocked` are the computed states of a pending spec (a stored value of that
 /// name, which lint reports, matches neither); any other value is a stored status.
 fn has_status(row: &Row<'_>, want: &str) -> bool {
+    state_is(&row.spec.status, row.ready, want)
+}
+
+fn state_is(status: &str, ready: bool, want: &str) -> bool {
     match want {
-        "ready" => Status::Pending.is(&row.spec.status) && row.ready,
-        "blocked" => Status::Pending.is(&row.spec.status) && !row.ready,
-        stored => row.spec.status == stored,
+        "ready" => Status::Pending.is(status) && ready,
+        "blocked" => Status::Pending.is(status) && !ready,
+        stored => status == stored,
     }
 }
 
@@ -135,9 +147,13 @@ pub fn completed(index: &Index) -> Vec<String> {
 
 /// The index's specs that pass `filter`, in index order (live then archived, by id).
 pub fn select<'a>(index: &'a Index, filter: &Filter) -> Vec<Row<'a>> {
-    let mut all = rows(index, &index.specs);
-    all.retain(|row| filter.matches(row));
-    all
+    let row = |(spec, ready)| Row {
+        spec,
+        ready,
+        updated: None,
+    };
+    let all = index.with_readiness().map(row);
+    all.filter(|row| filter.matches(row)).collect()
 }
 
 /// Orders `rows` by `key`, ties by id. `Updated` reads the ledger history (see

@@ -12,7 +12,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::lint::cache::checksum;
+use crate::store::index::checksum;
 use crate::store::index::read_all;
 use crate::store::ledger::{Snapshot, SpecEntry};
 use crate::store::{Store, StoreError};

@@ -16,7 +16,7 @@ use crate::spec::{Criterion, Spec};
 use crate::store::ledger::{Snapshot, SpecEntry};
 use crate::store::Store;
 
-use super::lookup::{self, members, neighbours};
+use super::lookup::{self, neighbours};
 
 /// One spec as `show` presents it.
 pub struct View {
@@ -139,7 +139,7 @@ pub fn view(
     let summary = SpecSummary::from_spec(&entry.place(), &spec);
     let (ready, blocked_by) = readiness(snapshot, &summary)?;
     let mut member_list = Vec::new();
-    for id in members(store, snapshot, &entry.id)? {
+    for id in super::partial::members(store, snapshot, &entry.id)? {
         let Some(member) = lookup::summary(snapshot, &id)? else {
             continue;
         };

@@ -307,7 +307,7 @@ fn a_corrupt_index_cache_is_rebuilt() {
     repo.chant(&["init"]);
     repo.chant(&["add", "One", "--id", "one"]);
     let before = repo.list_json(&[]);
-    let cache = repo.path.join(".git/chant/index-v1.json");
+    let cache = repo.path.join(".git/chant/index-v2.bin");
     assert!(cache.exists(), "list writes the index cache");
     std::fs::write(&cache, b"{ not json").unwrap();
     assert_eq!(repo.list_json(&[]), before);

@@ -21,6 +21,7 @@ mod fmt;
 mod harness;
 mod hooks;
 mod import;
+mod index_file;
 mod input;
 mod land;
 mod land_chain;

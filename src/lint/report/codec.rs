@@ -76,7 +76,7 @@ pub(super) fn encode(kept: &Kept<'_>) -> Option<Vec<u8>> {
         }
         w.str(message);
     }
-    let sum = crate::lint::cache::checksum(&out);
+    let sum = crate::store::index::checksum(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     Some(out)
 }
@@ -84,7 +84,7 @@ pub(super) fn encode(kept: &Kept<'_>) -> Option<Vec<u8>> {
 /// The report in `bytes`, or `None` when it is not one this program wrote whole.
 pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
     let (content, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-    if crate::lint::cache::checksum(content) != u64::from_le_bytes(sum.try_into().ok()?) {
+    if crate::store::index::checksum(content) != u64::from_le_bytes(sum.try_into().ok()?) {
         return None;
     }
     let mut r = Reader(content.strip_prefix(MAGIC)?);
