@@ -64,7 +64,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("land") => return land(&binary, runs),
         Some("mcp") => return crate::mcp::run(&binary, runs),
         Some("site") => return crate::site::bench(&binary, runs.min(3)),
-        Some("lint") => return crate::lint::run(&binary, &sizes, runs),
+        Some("lint") => return crate::lint::run(&binary, &sizes, runs).map(drop),
         Some("sync") => return crate::sync::run(&binary, runs).map(|_| ()),
         Some("reads") => {
             let mut targets = Targets::default();
@@ -104,14 +104,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     validate(&binary, runs)?;
     if column(largest).is_some() {
         println!();
-        crate::lint::run(&binary, &[largest], runs)?;
-        let limit = "cold <= 1.5 s / after one change <= 100 ms";
-        targets.elsewhere(
-            "lint of everything / after one change",
-            largest,
-            limit,
-            "the lint table",
-        );
+        let figures = crate::lint::run(&binary, &[largest], runs)?;
+        crate::lint::targets(&figures, &mut targets);
     }
     let (sync, baseline) = crate::sync::run(&binary, runs)?;
     targets.time(

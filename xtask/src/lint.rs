@@ -16,7 +16,16 @@ const BASELINE: &str =
 const CACHE: &str = ".git/chant/lint-v1.bin";
 const KEPT: &str = ".git/chant/lint-report-v1.bin";
 
-pub fn run(binary: &Path, sizes: &[usize], runs: usize) -> Result<(), String> {
+/// Lint's figures at one size: the baseline, cold, and after one change.
+pub struct Figures {
+    pub size: usize,
+    pub baseline: Duration,
+    pub cold: Duration,
+    pub changed: Duration,
+}
+
+pub fn run(binary: &Path, sizes: &[usize], runs: usize) -> Result<Vec<Figures>, String> {
+    let mut all = Vec::new();
     println!(
         "git-chant bench, lint: median of {runs} runs, release binary {}",
         binary.display()
@@ -64,8 +73,28 @@ pub fn run(binary: &Path, sizes: &[usize], runs: usize) -> Result<(), String> {
             ratio(changed),
             verdict(size, cold, changed)
         );
+        all.push(Figures {
+            size,
+            baseline,
+            cold,
+            changed,
+        });
     }
-    Ok(())
+    Ok(all)
+}
+
+/// Lint's two rows of issue 20's target table.
+pub fn targets(figures: &[Figures], targets: &mut crate::targets::Targets) {
+    use crate::targets::Limit;
+    for f in figures {
+        let (all, one) = match f.size {
+            1_000_000 => (15_000, 200),
+            _ => (1_500, 100),
+        };
+        let (cold, changed) = ("lint of everything (cold)", "lint after one change");
+        targets.time(cold, f.size, f.cold, Limit::Ms(all), f.baseline);
+        targets.time(changed, f.size, f.changed, Limit::Ms(one), f.baseline);
+    }
 }
 
 /// Issue 20's targets for lint of everything and lint after one change.

@@ -79,12 +79,6 @@ impl Targets {
         self.push(figure, size, crate::rss::mb(bytes), said, met);
     }
 
-    /// A figure printed elsewhere (a section with its own verdict column).
-    pub(crate) fn elsewhere(&mut self, figure: &str, size: usize, limit: &str, section: &str) {
-        let measured = format!("see {section} above");
-        self.push(figure, size, measured, limit.into(), None);
-    }
-
     fn push(
         &mut self,
         figure: &str,
