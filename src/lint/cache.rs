@@ -14,6 +14,7 @@ use gix::ObjectId;
 
 use super::own::{Facts, Local};
 use super::Severity;
+use crate::store::codec::{Reader, Writer};
 use crate::store::index::checksum;
 
 pub(crate) const FILE: &str = "lint-v1.bin";
@@ -179,8 +180,8 @@ fn decode(bytes: &[u8]) -> Option<Vec<Record>> {
         return None;
     }
     let mut r = Reader(content.strip_prefix(MAGIC)?);
-    if r.u32()? != FORMAT as usize
-        || r.u32()? != RULES as usize
+    if r.usize()? != FORMAT as usize
+        || r.usize()? != RULES as usize
         || r.str()? != env!("CARGO_PKG_VERSION")
     {
         return None;
@@ -227,46 +228,13 @@ fn decode(bytes: &[u8]) -> Option<Vec<Record>> {
     r.0.is_empty().then_some(records)
 }
 
-struct Writer<'a>(&'a mut Vec<u8>);
-
-impl Writer<'_> {
-    fn u32(&mut self, n: usize) {
-        self.0
-            .extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
-    }
-    fn bytes(&mut self, b: &[u8]) {
-        self.u32(b.len());
-        self.0.extend_from_slice(b);
-    }
-    fn str(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-    }
-}
-
-struct Reader<'a>(&'a [u8]);
-
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-    fn u32(&mut self) -> Option<usize> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
-    }
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = self.u32()?;
-        self.take(n)
-    }
-    fn str(&mut self) -> Option<&'a str> {
-        std::str::from_utf8(self.bytes()?).ok()
-    }
     fn strings(&mut self) -> Option<Vec<String>> {
-        let n = self.u32()?;
+        let n = self.usize()?;
         (0..n).map(|_| self.str().map(str::to_owned)).collect()
     }
     fn locals(&mut self) -> Option<Vec<Local>> {
-        let n = self.u32()?;
+        let n = self.usize()?;
         (0..n)
             .map(|_| {
                 let head = self.take(2)?;

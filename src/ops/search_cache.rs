@@ -12,6 +12,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Mutex;
 
+use crate::store::codec::Reader;
 use crate::store::index::checksum;
 use crate::store::index::read_all;
 use crate::store::ledger::{Snapshot, SpecEntry};
@@ -368,32 +369,4 @@ fn header(snapshot: &Snapshot<'_>, count: usize, texts: u64, directory: &[u8]) -
 /// tables) rebuilds the texts.
 fn program() -> u64 {
     checksum(env!("CARGO_PKG_VERSION").as_bytes())
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-    /// The range of the next `n` bytes within `whole`, which `self` is a tail of.
-    fn range(&mut self, whole: &[u8], n: usize) -> Option<Range<usize>> {
-        let start = whole.len() - self.0.len();
-        self.take(n)?;
-        Some(start..start + n)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1)?.first().copied()
-    }
-    fn u16(&mut self) -> Option<u16> {
-        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
 }

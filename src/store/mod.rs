@@ -3,6 +3,7 @@
 
 mod cas;
 mod change;
+pub mod codec;
 pub(crate) mod commit;
 pub mod diff;
 mod error;

@@ -8,6 +8,7 @@ use gix::ObjectId;
 
 use super::{Kept, Listed, Row, Source};
 use crate::lint::Severity;
+use crate::store::codec::{Reader, Writer};
 
 const MAGIC: &[u8] = b"git-chant lint report\n";
 /// Bump when the layout below changes.
@@ -88,8 +89,8 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
         return None;
     }
     let mut r = Reader(content.strip_prefix(MAGIC)?);
-    if r.u32()? != FORMAT as usize
-        || r.u32()? != crate::lint::cache::RULES as usize
+    if r.usize()? != FORMAT as usize
+        || r.usize()? != crate::lint::cache::RULES as usize
         || r.str()? != env!("CARGO_PKG_VERSION")
     {
         return None;
@@ -99,7 +100,7 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
     let has_templates = r.take(1)?[0] == 1;
     let templates = r.oid()?;
     let templates = has_templates.then_some(templates);
-    let count = r.u32()?;
+    let count = r.usize()?;
     let mut listed = Vec::with_capacity(count.min(content.len()));
     for _ in 0..count {
         let flags = r.take(1)?[0];
@@ -113,11 +114,11 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
             is_tree,
         });
     }
-    let count = r.u32()?;
+    let count = r.usize()?;
     let mut rows: Vec<Row<'_>> = Vec::with_capacity(count.min(content.len() / 32));
     for _ in 0..count {
         let flags = r.take(1)?[0];
-        let shard = u32::try_from(r.u32()?).ok()?;
+        let shard = u32::try_from(r.usize()?).ok()?;
         let id = Cow::Borrowed(r.str()?);
         let blob = r.oid()?;
         let shape = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
@@ -137,7 +138,7 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
             shape,
         });
     }
-    let count = r.u32()?;
+    let count = r.usize()?;
     let mut findings = Vec::with_capacity(count.min(content.len() / 8));
     for _ in 0..count {
         let head = r.take(3)?;
@@ -147,7 +148,7 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
             _ => return None,
         };
         let rule = *RULES.get(usize::from(head[2]))?;
-        let at = u32::try_from(r.u32()?).ok()?;
+        let at = u32::try_from(r.usize()?).ok()?;
         let (source, id) = match head[0] {
             0 => (Source::Spec(at), rows.get(at as usize)?.id.clone()),
             1 if (at as usize) < listed.len() => (Source::Stray(at), Cow::Borrowed(r.str()?)),
@@ -166,42 +167,15 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
     })
 }
 
-struct Writer<'a>(&'a mut Vec<u8>);
-
 impl Writer<'_> {
-    fn u32(&mut self, n: usize) {
-        self.0
-            .extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
-    }
-    fn str(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-    }
-    fn bytes(&mut self, b: &[u8]) {
-        self.u32(b.len());
-        self.0.extend_from_slice(b);
-    }
     fn oid(&mut self, oid: &ObjectId) {
         self.bytes(oid.as_bytes());
     }
 }
 
-struct Reader<'a>(&'a [u8]);
-
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-    fn u32(&mut self) -> Option<usize> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
-    }
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.u32()?;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
     fn oid(&mut self) -> Option<ObjectId> {
-        let n = self.u32()?;
+        let n = self.usize()?;
         ObjectId::try_from(self.take(n)?).ok()
     }
 }
