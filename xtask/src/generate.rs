@@ -106,14 +106,14 @@ pub fn ledger(dir: &Path, count: usize) -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&cache);
         eprint!("(once, into {}) ", cache.display());
         generated(&cache, count)?;
-        let tip = git_out(&cache, &["rev-parse", "refs/chant/specs"])?;
+        let tip = git(&cache, &["rev-parse", "refs/chant/specs"])?;
         // Written last: a cache without it is half-built and built again.
         std::fs::write(&tip_file, tip).map_err(|e| e.to_string())?;
     }
     let tip = std::fs::read_to_string(&tip_file).map_err(|e| e.to_string())?;
     init(dir)?;
     borrow_objects(&dir.join(".git"), &cache.join(".git/objects"))?;
-    git_out(dir, &["update-ref", "refs/chant/specs", tip.trim()]).map(|_| ())
+    git(dir, &["update-ref", "refs/chant/specs", tip.trim()]).map(|_| ())
 }
 
 /// Ledgers this big are cached between runs.
@@ -154,12 +154,12 @@ pub fn seed_bare(client: &Path, server: &Path) -> Result<(), String> {
     match std::fs::read_to_string(&alternates) {
         Ok(objects) => {
             borrow_objects(server, Path::new(objects.trim()))?;
-            let tip = git_out(client, &["rev-parse", "refs/chant/specs"])?;
-            git_out(server, &["update-ref", "refs/chant/specs", &tip]).map(|_| ())
+            let tip = git(client, &["rev-parse", "refs/chant/specs"])?;
+            git(server, &["update-ref", "refs/chant/specs", &tip]).map(|_| ())
         }
         Err(_) => {
             let target = server.to_str().ok_or("path")?;
-            git_out(client, &["push", "-q", target, "refs/chant/specs"]).map(|_| ())
+            git(client, &["push", "-q", target, "refs/chant/specs"]).map(|_| ())
         }
     }
 }
@@ -355,10 +355,12 @@ pub fn some_id(count: usize) -> String {
     spec_id(count / 2)
 }
 
-fn git_out(dir: &Path, args: &[&str]) -> Result<String, String> {
+/// Runs git in `dir` (stdin closed) and gives its trimmed output, or its error.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let out = Command::new("git")
         .current_dir(dir)
         .args(args)
+        .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {

@@ -3,11 +3,10 @@
 //! and not, beside `git merge` of the same branch in a checkout of the target.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::bench::{median, ms, time};
-use crate::generate;
+use crate::generate::{self, git};
 
 /// Files on main: `src/d<0-9>/m<0-9>/f<0-99>.rs`, three levels of folders.
 const FILES: usize = 10_000;
@@ -38,22 +37,6 @@ fn files(
         let text = file(&path, version);
         (path, text)
     })
-}
-
-fn git(repo: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .current_dir(repo)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!(
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn timed_git(repo: &Path, args: &[&str]) -> Result<Duration, String> {

@@ -8,26 +8,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::bench::{median, ms, time, time_sh};
-use crate::generate;
+use crate::generate::{self, git};
 
 const SPECS: usize = 10_000;
 const CHANGED: usize = 1_000;
 const BOTH: usize = 50;
-
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!(
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
 
 /// A fresh copy of clone `b` at `run` (the sync writes into it).
 fn copy(b: &Path, run: &Path) -> Result<(), String> {
