@@ -22,6 +22,7 @@ mod harness;
 mod hooks;
 mod import;
 mod index_file;
+mod list_json;
 mod input;
 mod land;
 mod land_chain;
