@@ -184,6 +184,22 @@ fn number(buf: &mut Vec<u8>, n: u32) {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// The bytes that may need an escape: C0 controls, `"`, `\\`, DEL, and 0xC2 (the first
+/// byte of a C1 control); every other byte is copied as it is.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table
+};
+
 /// `text` as a JSON string: serde_json's escapes (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`,
 /// `\r`, other C0 controls as `\u00nn`), and DEL and the C1 controls as `\u00nn` too,
 /// as `escape::json` leaves them.
@@ -194,8 +210,17 @@ pub fn string(buf: &mut Vec<u8>, text: &str) {
     let mut at = 0;
     while at < bytes.len() {
         let c = bytes[at];
+        if !SPECIAL[usize::from(c)] {
+            at += 1;
+            continue;
+        }
         // A C1 control is U+0080..U+009F: 0xC2 then 0x80..=0x9F in UTF-8.
         let c1 = c == 0xc2 && bytes.get(at + 1).is_some_and(|n| (0x80..=0x9f).contains(n));
+        if c == 0xc2 && !c1 {
+            at += 1;
+            continue;
+        }
+        buf.extend_from_slice(&bytes[from..at]);
         let short: &[u8] = match c {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -206,24 +231,13 @@ pub fn string(buf: &mut Vec<u8>, text: &str) {
             0x0d => b"\\r",
             _ => b"",
         };
-        let coded = if c1 {
-            Some(bytes[at + 1])
+        if short.is_empty() {
+            let code = if c1 { bytes[at + 1] } else { c };
+            buf.extend_from_slice(b"\\u00");
+            buf.push(HEX[usize::from(code >> 4)]);
+            buf.push(HEX[usize::from(code & 0xf)]);
         } else {
-            (c < 0x20 || c == 0x7f).then_some(c)
-        };
-        if short.is_empty() && coded.is_none() {
-            at += 1;
-            continue;
-        }
-        buf.extend_from_slice(&bytes[from..at]);
-        match (short, coded) {
-            ([_, ..], _) => buf.extend_from_slice(short),
-            (_, Some(code)) => {
-                buf.extend_from_slice(b"\\u00");
-                buf.push(HEX[usize::from(code >> 4)]);
-                buf.push(HEX[usize::from(code & 0xf)]);
-            }
-            _ => {}
+            buf.extend_from_slice(short);
         }
         at += if c1 { 2 } else { 1 };
         from = at;
