@@ -7,8 +7,8 @@ use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::lifecycle::Status;
-use crate::ops::partial;
 use crate::ops::query::{self, Filter, Item, Row, Scope, SortKey};
+use crate::ops::{list_json, partial};
 use crate::store::Store;
 
 /// List specs (live ones by default).
@@ -95,6 +95,13 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
                 statuses: vec![state.to_owned()],
                 ..filter.clone()
             });
+        }
+    }
+    // Compact JSON in index order is written straight from the index file.
+    if args.json && args.order.sort.is_none() && !ctx.ui.json_pretty() {
+        let out = |bytes: &[u8]| ctx.ui.raw(bytes);
+        if list_json::write(store, &filters, args.order.limit, &out)? {
+            return Ok(Exit::Ok);
         }
     }
     let (picked, index);

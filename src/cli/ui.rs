@@ -60,6 +60,11 @@ impl Ui {
         written(self.out.borrow_mut().write_all(bytes))
     }
 
+    /// Whether `json` indents (stdout is a terminal).
+    pub fn json_pretty(&self) -> bool {
+        self.stdout_terminal
+    }
+
     /// JSON: indented on a terminal, compact in a pipe.
     pub fn json(&self, value: &impl serde::Serialize) -> Result<(), Error> {
         self.json_as(value, self.stdout_terminal)

@@ -17,6 +17,7 @@ mod fields;
 pub mod import;
 pub mod kept;
 pub mod lint;
+pub mod list_json;
 pub mod lookup;
 pub mod partial;
 pub mod prime;

@@ -32,6 +32,7 @@ mod ledger_merge_props;
 mod lifecycle;
 mod lint_cache;
 mod lint_kept;
+mod list_json;
 mod mcp;
 mod mcp_client;
 mod merge_props;

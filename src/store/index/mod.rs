@@ -4,6 +4,7 @@
 //! is never stale. A missing or damaged file is rebuilt; a file of an older tree is
 //! updated by re-reading only the shards that changed. Layout: docs/SCALE.md.
 
+mod borrowed;
 mod format;
 mod read;
 mod update;
@@ -15,6 +16,7 @@ use super::ledger::Snapshot;
 pub use super::read::read_all;
 use super::{Store, StoreError};
 pub use crate::lifecycle::SpecSummary;
+pub use borrowed::Borrowed;
 pub use format::checksum;
 pub use read::View;
 use update::Built;

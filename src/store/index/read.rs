@@ -90,6 +90,31 @@ impl View {
         }
     }
 
+    /// Reads (and verifies) every block not in memory yet, so `section` can lend the
+    /// sections whole: for a command that reads every record, one read of the file
+    /// costs less than a lookup per string.
+    pub fn read_whole(&mut self) -> Option<()> {
+        if let Src::File { file, .. } = &self.src {
+            let mut bytes = vec![0u8; usize::try_from(self.header.file_len).ok()?];
+            file.read_exact_at(&mut bytes, 0).ok()?;
+            let whole = View::of_bytes(bytes)?;
+            (whole.header == self.header).then_some(())?;
+            *self = whole;
+        }
+        Some(())
+    }
+
+    /// Section `section` whole, once the file is in memory (see `read_whole`).
+    pub(super) fn section(&self, section: usize) -> Option<&[u8]> {
+        let Src::Mem(bytes) = &self.src else {
+            return None;
+        };
+        let (at, size) = *self.header.sections.get(section)?;
+        let end = at.checked_add(size)?;
+        (end <= self.header.data_end()).then_some(())?;
+        bytes.get(usize::try_from(at).ok()?..usize::try_from(end).ok()?)
+    }
+
     pub fn into_bytes(self) -> Option<Vec<u8>> {
         match self.src {
             Src::Mem(bytes) => Some(bytes),
