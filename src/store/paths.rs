@@ -16,13 +16,18 @@ pub const ARCHIVE_DIR: &str = "archive";
 /// The shard of an id: the first byte of the SHA-1 of its UTF-8 bytes, as two lowercase
 /// hex digits. Every reader derives a spec's path from its id alone.
 pub fn shard(id: &str) -> String {
+    format!("{:02x}", shard_number(id))
+}
+
+/// The shard of an id as the byte `shard` writes in hex.
+pub fn shard_number(id: &str) -> u8 {
     let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
     hasher.update(id.as_bytes());
     match hasher.try_finalize() {
-        Ok(digest) => format!("{:02x}", digest.as_bytes()[0]),
+        Ok(digest) => digest.as_bytes()[0],
         // SHA-1 of an in-memory buffer cannot fail; a collision-detection hit still needs a
         // stable answer, so fall back to a fixed shard rather than panic.
-        Err(_) => "00".to_owned(),
+        Err(_) => 0,
     }
 }
 

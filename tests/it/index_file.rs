@@ -116,3 +116,35 @@ fn an_index_file_of_another_tree_is_updated_not_trusted() {
         *b = foreign.clone()
     });
 }
+
+/// After each change, the file updated from the one before it reads the same as, and is
+/// byte for byte, the file built from nothing.
+#[test]
+fn an_index_updated_change_by_change_equals_a_fresh_build() {
+    let repo = ledger();
+    outputs(&repo);
+    let changes: &[&[&str]] = &[
+        // A dependency completed: `top` becomes ready.
+        &["start", "base"],
+        &["done", "base", "--force"],
+        &["add", "Later", "--id", "later", "--depends-on", "top"],
+        &["archive", "base"],
+        &["add", "Member", "--member-of", "drv"],
+        &["set", "gated", "model", "x"],
+    ];
+    for change in changes {
+        repo.chant(change);
+        let updated = outputs(&repo);
+        let file_updated = file(&repo);
+        std::fs::remove_file(repo.path.join(FILE)).unwrap();
+        assert_eq!(outputs(&repo), updated, "after git chant {change:?}");
+        assert_eq!(file(&repo), file_updated, "after git chant {change:?}");
+    }
+    let last = outputs(&repo);
+    assert!(
+        last[4].contains("top")
+            && last[9].contains("drv.4")
+            && !last[0].lines().any(|l| l.starts_with("base ")),
+        "{last:?}"
+    );
+}

@@ -16,14 +16,11 @@ pub fn encode(
     specs: &[SpecSummary],
     live: usize,
 ) -> Vec<u8> {
-    // One map for the many lookups below (a binary search each costs more here).
+    // One map for the many lookups below (a binary search each costs more here); the
+    // depths are computed over positions, each id hashed once.
     let at = positions(specs);
     let lookup = |id: &str| at.get(id).map(|&n| &specs[n]);
-    let depth = lifecycle::graph::depths(specs.iter().map(|s| s.id.as_str()), |id| {
-        lookup(id)
-            .map(|s| s.depends_on.iter().map(String::as_str).collect())
-            .unwrap_or_default()
-    });
+    let depth = depths(specs, &at);
     let mut t = Table::default();
     // Ids first, in record order: consecutive records have consecutive ids.
     let ids: Vec<(u32, u32)> = specs.iter().map(|s| t.push(&s.id)).collect();
@@ -51,16 +48,16 @@ pub fn encode(
             .iter()
             .map(|d| match at.get(d.as_str()) {
                 Some(&n) => Ref::At(ids[n]),
-                _ => Ref::Intern(d.clone()),
+                _ => Ref::Intern(d),
             })
             .collect();
         let depends_on = t.list(deps.into_iter());
         let mut extra = Vec::new();
         extra.extend(s.approval.iter().map(|a| t_intern(a)));
         if let Some(c) = &s.claim {
-            extra.extend([&c.by, &c.at, &c.until].map(|x| Ref::Text(x.clone())));
+            extra.extend([&c.by, &c.at, &c.until].map(|x| Ref::Text(x)));
         }
-        extra.extend(s.error.iter().map(|e| Ref::Text(e.clone())));
+        extra.extend(s.error.iter().map(|e| Ref::Text(e)));
         let extra = t.list(extra.into_iter()).0;
         let record = Record {
             id: ids[n],
@@ -71,7 +68,7 @@ pub fn encode(
             flags,
             checked: clamp(s.checked),
             total: clamp(s.total),
-            depth: clamp(depth.get(s.id.as_str()).copied().unwrap_or(0)),
+            depth: clamp(depth[n]),
             labels,
             depends_on,
             extra,
@@ -85,11 +82,7 @@ pub fn encode(
         }
     }
     // `ready`'s order: depth, then id (the records are by id, the sort is stable).
-    let depth_of = |n: &u32| {
-        let id = specs[*n as usize].id.as_str();
-        lookup(id).map_or(0, |s| depth.get(s.id.as_str()).copied().unwrap_or(0))
-    };
-    ready_order.sort_by_key(depth_of);
+    ready_order.sort_by_key(|n| depth[*n as usize]);
     let mut shard_bytes = Vec::new();
     for (key, tree) in shards {
         for r in [t.push(key), t.push(tree)] {
@@ -156,6 +149,62 @@ pub fn positions(specs: &[SpecSummary]) -> HashMap<&str, usize> {
         .collect()
 }
 
+/// The depth of each record, as `lifecycle::graph::depths` gives it for the record's id
+/// (the same walk, in the same order, over positions: an id is hashed once per edge, not
+/// on every visit). A dependency on no spec counts as depth 0, as `depths` finds it.
+fn depths(specs: &[SpecSummary], at: &HashMap<&str, usize>) -> Vec<usize> {
+    const UNSET: usize = usize::MAX;
+    // The position `depths` keys an id by: an id both live and archived is the archived.
+    let canon: Vec<usize> = specs
+        .iter()
+        .enumerate()
+        .map(|(n, s)| at.get(s.id.as_str()).copied().unwrap_or(n))
+        .collect();
+    let mut first = Vec::with_capacity(specs.len() + 1);
+    let mut edges: Vec<Option<usize>> = Vec::new();
+    for s in specs {
+        first.push(edges.len());
+        edges.extend(s.depends_on.iter().map(|d| at.get(d.as_str()).copied()));
+    }
+    first.push(edges.len());
+    let below = |n: usize| &edges[first[n]..first[n + 1]];
+    let mut depth = vec![UNSET; specs.len()];
+    // Empty again after each root: every node put on the path is taken off when its
+    // expanded entry is popped, and it has no depth before that.
+    let mut on_path = vec![false; specs.len()];
+    let mut stack = Vec::new();
+    for &root in &canon {
+        stack.push((root, false));
+        while let Some((n, expanded)) = stack.pop() {
+            if depth[n] != UNSET {
+                continue;
+            }
+            if expanded {
+                depth[n] = below(n)
+                    .iter()
+                    .filter_map(|d| match d {
+                        Some(d) => (depth[*d] != UNSET).then_some(depth[*d]),
+                        None => Some(0),
+                    })
+                    .max()
+                    .map_or(0, |m| m + 1);
+                on_path[n] = false;
+            } else if !on_path[n] {
+                on_path[n] = true;
+                stack.push((n, true));
+                stack.extend(
+                    below(n)
+                        .iter()
+                        .filter_map(|d| *d)
+                        .filter(|d| !on_path[*d])
+                        .map(|d| (d, false)),
+                );
+            }
+        }
+    }
+    canon.iter().map(|&c| depth[c]).collect()
+}
+
 fn clamp(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -165,15 +214,15 @@ fn push_ref(out: &mut Vec<u8>, (offset, len): (u32, u32)) {
     out.extend_from_slice(&len.to_le_bytes());
 }
 
-fn t_intern(text: &str) -> Ref {
-    Ref::Intern(text.to_owned())
+fn t_intern(text: &str) -> Ref<'_> {
+    Ref::Intern(text)
 }
 
 /// A list entry to be: a string already in the table, one to share, or one to copy.
-enum Ref {
+enum Ref<'a> {
     At((u32, u32)),
-    Intern(String),
-    Text(String),
+    Intern(&'a str),
+    Text(&'a str),
 }
 
 /// The string table and the list entries, being written.
@@ -202,13 +251,13 @@ impl Table {
     }
 
     /// `(first, count)` of the entries added.
-    fn list(&mut self, refs: impl Iterator<Item = Ref>) -> (u32, u32) {
+    fn list<'a>(&mut self, refs: impl Iterator<Item = Ref<'a>>) -> (u32, u32) {
         let first = clamp(self.lists.len());
         for r in refs {
             let at = match r {
                 Ref::At(at) => at,
-                Ref::Intern(text) => self.intern(&text),
-                Ref::Text(text) => self.push(&text),
+                Ref::Intern(text) => self.intern(text),
+                Ref::Text(text) => self.push(text),
             };
             self.lists.push(at);
         }
