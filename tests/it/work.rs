@@ -144,13 +144,15 @@ fn interrupt(pid: u32) {
         }
         i += 1;
     }
+    // A short-lived descendant (a git that `work` ran) may exit between the listing and
+    // the signal, and `kill` then fails for it: what counts is what the run did, which
+    // the caller checks.
     let list: Vec<String> = pids.iter().map(u32::to_string).collect();
-    let status = std::process::Command::new("sh")
+    std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("kill -INT {}", list.join(" ")))
+        .arg(format!("kill -INT {} 2>/dev/null", list.join(" ")))
         .status()
         .unwrap();
-    assert!(status.success());
 }
 
 #[test]
