@@ -5,7 +5,6 @@ use clap::Args;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::store::index::Index;
 
 use super::list::Order;
 use crate::ops::query::Item;
@@ -28,8 +27,8 @@ pub struct SearchArgs {
 pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<Exit, Error> {
     let store = ctx.store()?;
     let snapshot = store.snapshot()?;
-    let index = Index::load(store, &snapshot)?;
-    let mut rows = crate::ops::search::search(store, &snapshot, &index, &args.text)?;
+    let found = crate::ops::search::search(store, &snapshot, &args.text)?;
+    let mut rows = found.rows();
     args.order.apply(store, &mut rows)?;
     if args.json {
         let items: Vec<Item> = rows.iter().map(Item::of).collect();

@@ -141,8 +141,8 @@ pub fn search(arguments: Value) -> Result<Value, Fail> {
     let limit = positive(a.limit)?;
     let store = open(&a.repo)?;
     let snapshot = store.snapshot()?;
-    let index = Index::load(&store, &snapshot)?;
-    let mut rows = crate::ops::search::search(&store, &snapshot, &index, &a.text)?;
+    let found = crate::ops::search::search(&store, &snapshot, &a.text)?;
+    let mut rows = found.rows();
     query::limit(&mut rows, limit);
     let items: Vec<Item> = rows.iter().map(Item::of).collect();
     Ok(json!({"specs": items}))

@@ -77,6 +77,26 @@ pub fn first(store: &Store, filters: &[Filter], n: usize) -> Result<Picked, Erro
     Ok(Picked::of(&rows))
 }
 
+/// The specs named by `ids`, in that order, each found by binary search of the index file
+/// (an id the index lacks is left out): what `search` shows, without decoding the rest.
+pub fn these(store: &Store, snapshot: &Snapshot<'_>, ids: &[String]) -> Result<Picked, Error> {
+    let found = index::with_view(store, snapshot, |view| {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(at) = view.find(id)? {
+                out.push(view.summary(at)?);
+            }
+        }
+        Some(out)
+    })?;
+    if let Some(found) = found {
+        return Ok(Picked(found));
+    }
+    let index = Index::load(store, snapshot)?;
+    let specs = ids.iter().filter_map(|id| index.get(id));
+    Ok(Picked::of(&query::rows(&index, specs)))
+}
+
 /// The ready specs in `ready`'s order (depth, then id), at most `limit`.
 pub fn ready(store: &Store, limit: Option<usize>) -> Result<Picked, Error> {
     let snapshot = store.snapshot()?;

@@ -3,26 +3,23 @@
 //! the same either way.
 
 use crate::error::Error;
-use crate::ops::query::{rows, Row};
-use crate::store::index::Index;
+use crate::ops::partial::{self, Picked};
 use crate::store::ledger::Snapshot;
 use crate::store::Store;
 
 /// The specs, live and archived, whose title or body contains `text` (any case), in index
 /// order (`search`).
-pub fn search<'a>(
-    store: &Store,
-    snapshot: &Snapshot<'_>,
-    index: &'a Index,
-    text: &str,
-) -> Result<Vec<Row<'a>>, Error> {
+pub fn search(store: &Store, snapshot: &Snapshot<'_>, text: &str) -> Result<Picked, Error> {
     let needle = text.to_lowercase();
-    let ids = match super::search_cache::search(store, snapshot, searched, |t| t.contains(&needle))?
-    {
+    // The texts are lowercased already, so the match is a byte substring: `memmem`
+    // finds it with the same answer as `str::contains`, several times faster.
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let found = |t: &str| finder.find(t.as_bytes()).is_some();
+    let ids = match super::search_cache::search(store, snapshot, searched, found)? {
         Some(ids) => ids,
         None => scan(snapshot, &needle)?,
     };
-    Ok(rows(index, ids.iter().filter_map(|id| index.get(id))))
+    partial::these(store, snapshot, &ids)
 }
 
 /// What a spec is searched by: its body (title included), lowercased. The match is
