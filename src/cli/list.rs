@@ -9,6 +9,7 @@ use crate::exit::Exit;
 use crate::lifecycle::Status;
 use crate::ops::query::{self, Filter, Item, Row, Scope, SortKey};
 use crate::ops::{list_json, partial};
+use crate::store::index::Borrowed;
 use crate::store::Store;
 
 /// List specs (live ones by default).
@@ -104,6 +105,22 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
             return Ok(Exit::Ok);
         }
     }
+    // So is the whole table in index order.
+    if !args.json && args.order.sort.is_none() && args.order.limit.is_none() {
+        let stale = crate::store::runs::stale(store);
+        let table = |picked: &mut dyn Iterator<Item = Borrowed<'_>>| {
+            for b in picked {
+                let counts = (b.checked, b.total);
+                ctx.ui.text(&line(
+                    &stale, b.id, b.status, b.ready, b.kind, counts, b.title,
+                ))?;
+            }
+            Ok(())
+        };
+        if list_json::visit(store, &filters, None, table)? {
+            return Ok(Exit::Ok);
+        }
+    }
     let (picked, index);
     let mut rows = match (args.order.sort, args.order.limit) {
         // In index order, the first N read only what they show.
@@ -127,17 +144,31 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Exit, Error> {
         let stale = crate::store::runs::stale(ctx.store()?);
         for row in &rows {
             let s = row.spec;
-            let state = if stale.contains(&s.id) && Status::InProgress.is(&s.status) {
-                "stale"
-            } else {
-                row.state()
-            };
-            let line = format!(
-                "{:<24} {:<15} {:<13} {:>2}/{:<2} {}\n",
-                s.id, state, s.kind, s.checked, s.total, s.title
+            let counts = (s.checked as u32, s.total as u32);
+            let shown = line(
+                &stale, &s.id, &s.status, row.ready, &s.kind, counts, &s.title,
             );
-            ctx.ui.text(&line)?;
+            ctx.ui.text(&shown)?;
         }
     }
     Ok(Exit::Ok)
+}
+
+/// One line of the table. A spec in progress whose run on this machine is gone shows as
+/// stale.
+fn line(
+    stale: &[String],
+    id: &str,
+    status: &str,
+    ready: bool,
+    kind: &str,
+    (checked, total): (u32, u32),
+    title: &str,
+) -> String {
+    let state = if stale.iter().any(|s| s == id) && Status::InProgress.is(status) {
+        "stale"
+    } else {
+        crate::lifecycle::state(status, ready)
+    };
+    format!("{id:<24} {state:<15} {kind:<13} {checked:>2}/{total:<2} {title}\n")
 }

@@ -1,8 +1,8 @@
-//! `list --json` in index order written straight from the index file's records: no
-//! summaries, no serde, the output handed on in chunks. The bytes are those of
-//! serializing `query::Item`s compactly and escaping them as `Ui::json` does (serde_json's
-//! escapes, then `\u00NN` for DEL and the C1 controls); tests/it/list_json.rs holds it to
-//! that.
+//! `list` in index order (its JSON, and the rows of its table) written straight from the
+//! index file's records: no summaries, no serde, the JSON handed on in chunks. Its bytes
+//! are those of serializing `query::Item`s compactly and escaping them as `Ui::json` does
+//! (serde_json's escapes, then `\u00NN` for DEL and the C1 controls); tests/it/list_json.rs
+//! holds both outputs to the slow path's.
 
 use super::query::{Filter, Row, Scope};
 use crate::error::Error;
@@ -23,21 +23,35 @@ pub fn write(
     limit: Option<usize>,
     out: &dyn Fn(&[u8]) -> Result<(), Error>,
 ) -> Result<bool, Error> {
+    visit(store, filters, limit, |picked| emit(picked, out))
+}
+
+/// Runs `show` once over the first `limit` specs in index order that pass every one of
+/// `filters`, borrowed from the index file read whole (`list`'s table uses it too), and
+/// whether it could: `false` when the file cannot be read, and `show` did not run.
+pub fn visit(
+    store: &Store,
+    filters: &[Filter],
+    limit: Option<usize>,
+    show: impl Fn(&mut dyn Iterator<Item = Borrowed<'_>>) -> Result<(), Error>,
+) -> Result<bool, Error> {
     let snapshot = store.snapshot()?;
-    let written = index::with_view(store, &snapshot, |view| {
+    let shown = index::with_view(store, &snapshot, |view| {
         view.read_whole()?;
         // Every record is checked before the first byte goes out, so a damaged file is
-        // rebuilt (and read again) instead of ending a half-written array.
+        // rebuilt (and read again) instead of ending a half-written output. Only their
+        // numbers are kept, and each is borrowed again as it is shown (the same bytes
+        // decode the same way), so memory is the file and not a copy of its fields.
         let picked = pick(view, filters, limit.unwrap_or(usize::MAX))?;
-        Some(emit(&picked, out))
+        Some(show(&mut picked.iter().filter_map(|&at| view.borrowed(at))))
     })?;
-    match written {
+    match shown {
         Some(result) => result.map(|()| true),
         None => Ok(false),
     }
 }
 
-fn pick<'a>(view: &'a View, filters: &[Filter], n: usize) -> Option<Vec<Borrowed<'a>>> {
+fn pick(view: &View, filters: &[Filter], n: usize) -> Option<Vec<usize>> {
     let scope = filters.first().map(|f| f.scope).unwrap_or_default();
     let (lo, hi) = match scope {
         Scope::Live => (0, view.live()),
@@ -72,7 +86,7 @@ fn pick<'a>(view: &'a View, filters: &[Filter], n: usize) -> Option<Vec<Borrowed
             in_scope && filters.iter().all(|f| f.status_matches(b.status, b.ready))
         };
         if keep {
-            picked.push(b);
+            picked.push(at);
         }
     }
     Some(picked)
@@ -103,14 +117,17 @@ fn summary(b: &Borrowed<'_>) -> SpecSummary {
     }
 }
 
-fn emit(picked: &[Borrowed<'_>], out: &dyn Fn(&[u8]) -> Result<(), Error>) -> Result<(), Error> {
+fn emit(
+    picked: &mut dyn Iterator<Item = Borrowed<'_>>,
+    out: &dyn Fn(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     buf.push(b'[');
-    for (k, b) in picked.iter().enumerate() {
+    for (k, b) in picked.enumerate() {
         if k > 0 {
             buf.push(b',');
         }
-        item(&mut buf, b);
+        item(&mut buf, &b);
         if buf.len() >= CHUNK {
             out(&buf)?;
             buf.clear();
