@@ -25,7 +25,7 @@ const FORMAT: u32 = 1;
 /// of the old rules are not reported. The program's version is in the header too.
 pub(crate) const RULES: u32 = 1;
 /// Every rule `own` reports, by position in the file.
-const RULE_NAMES: &[&str] = &[
+pub(super) const RULE_NAMES: &[&str] = &[
     "title",
     "unknown-status",
     "unknown-type",

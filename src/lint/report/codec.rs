@@ -13,9 +13,10 @@ use crate::store::codec::{Reader, Writer};
 const MAGIC: &[u8] = b"git-chant lint report\n";
 /// Bump when the layout below changes.
 const FORMAT: u32 = 1;
-/// Every rule lint reports, by position in the file; a finding of a rule not named here
-/// makes the report not kept (the next lint judges everything).
-const RULES: &[&str] = &[
+/// The rules across specs (and `parse`), by position in the file; a spec's own rules
+/// follow, in the lint cache's order (`cache::RULE_NAMES`). A finding of a rule named in
+/// neither makes the report not kept (the next lint judges everything).
+const ACROSS: &[&str] = &[
     "parse",
     "duplicate-title",
     "unknown-dependency",
@@ -24,17 +25,11 @@ const RULES: &[&str] = &[
     "coupling",
     "layout",
     "template",
-    "title",
-    "unknown-status",
-    "unknown-type",
-    "approval",
-    "verification",
-    "claim",
-    "no-criteria",
-    "complexity",
-    "type-fields",
-    "completed-at",
 ];
+
+fn rules() -> impl Iterator<Item = &'static str> {
+    ACROSS.iter().chain(crate::lint::cache::RULE_NAMES).copied()
+}
 
 pub(super) fn encode(kept: &Kept<'_>) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(kept.rows.len() * 64 + kept.findings.len() * 96);
@@ -68,7 +63,7 @@ pub(super) fn encode(kept: &Kept<'_>) -> Option<Vec<u8>> {
             Source::Stray(listed) => (1, *listed),
             Source::Template => (2, 0),
         };
-        let rule = RULES.iter().position(|r| r == rule)?;
+        let rule = rules().position(|r| r == *rule)?;
         w.0.extend_from_slice(&[kind, u8::from(*severity == Severity::Warning), rule as u8]);
         w.u32(at as usize);
         // A spec's finding is about its row's id: not stored twice.
@@ -147,7 +142,7 @@ pub fn decode(bytes: &[u8]) -> Option<Kept<'_>> {
             1 => Severity::Warning,
             _ => return None,
         };
-        let rule = *RULES.get(usize::from(head[2]))?;
+        let rule = rules().nth(usize::from(head[2]))?;
         let at = u32::try_from(r.usize()?).ok()?;
         let (source, id) = match head[0] {
             0 => (Source::Spec(at), rows.get(at as usize)?.id.clone()),
